@@ -1,0 +1,76 @@
+"""The voice of every exercise self-check: one line that says correct or not yet, and a hint."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["report", "is_close"]
+
+
+def report(ok: bool, message: str, *, hint: str | None = None) -> bool:
+    """Print the verdict of a self-check and return it.
+
+    Parameters
+    ----------
+    ok : bool
+        Whether the learner's answer is right.
+    message : str
+        What was checked (when ``ok``) or what is wrong (when not).
+    hint : str, optional
+        Why it may be wrong and what to try; printed only when ``ok`` is false.
+
+    Returns
+    -------
+    bool
+        ``ok``, so a solution cell can end with ``assert check(...)`` if it wants to.
+
+    Examples
+    --------
+    >>> report(True, "0.6931 nats, the natural-log cross-entropy.")
+    Correct: 0.6931 nats, the natural-log cross-entropy.
+    True
+    >>> report(False, "you returned 0.30103.", hint="that is log base 10; use np.log.")
+    Not yet: you returned 0.30103.
+    Hint: that is log base 10; use np.log.
+    False
+    """
+    if ok:
+        print(f"Correct: {message}")
+    else:
+        print(f"Not yet: {message}")
+        if hint:
+            print(f"Hint: {hint}")
+    return bool(ok)
+
+
+def is_close(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
+    """Whether ``answer`` is a number (or array) equal to ``expected`` within the tolerances.
+
+    Never raises: a missing answer (``None``), a string, or an array of the wrong shape is
+    simply not close. Uses ``|answer - expected| <= atol + rtol * |expected|`` element-wise.
+
+    Examples
+    --------
+    >>> is_close(0.693147, math.log(2), rtol=1e-5)
+    True
+    >>> is_close(None, 1.0)
+    False
+    """
+    if answer is None:
+        return False
+    try:
+        a = np.asarray(answer, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    if a.shape != e.shape:
+        return False
+    if not np.all(np.isfinite(a)) and not np.array_equal(a, e):
+        return False
+    return bool(np.all(np.abs(a - e) <= atol + rtol * np.abs(e)))
+
+
+# kept for readers who look for the constant next to the helpers
+LN2 = math.log(2)

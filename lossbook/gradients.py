@@ -1,0 +1,241 @@
+"""Analytic gradients of the losses with respect to their input, and a numerical check.
+
+Each ``<loss>_grad`` takes exactly the arguments of ``<loss>`` and returns d loss / d input, an
+array shaped like ``input``. For ``reduction="none"`` it returns the gradient of ``loss.sum()``,
+which is what torch autograd gives after ``loss.sum().backward()``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import losses as _losses
+from ._validation import (
+    _as_array,
+    as_float_array,
+    check_class_target,
+    check_distribution,
+    check_positive_number,
+    check_same_shape,
+)
+from .activations import sigmoid, softmax
+
+__all__ = [
+    "mse_loss_grad",
+    "l1_loss_grad",
+    "huber_loss_grad",
+    "cross_entropy_grad",
+    "nll_loss_grad",
+    "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits_grad",
+    "cross_entropy_from_probs_grad",
+    "numerical_gradient",
+]
+
+
+def _scale(grad, reduction, count):
+    return grad / count if reduction == "mean" else grad
+
+
+def mse_loss_grad(input, target, *, reduction="mean"):
+    """d mse_loss / d input = 2 (input - target) / n for "mean" (no 1/n for "sum" or "none").
+
+    Examples
+    --------
+    >>> mse_loss_grad([1.0, 2.0], [0.0, 0.0])
+    array([1., 2.])
+    """
+    _losses.mse_loss(input, target, reduction=reduction)  # validates
+    x, t = check_same_shape(input, target, "mse_loss_grad")
+    return _scale(2 * (x - t), reduction, x.size)
+
+
+def l1_loss_grad(input, target, *, reduction="mean"):
+    """d l1_loss / d input = sign(input - target) / n (0 where they are equal, as in torch).
+
+    Examples
+    --------
+    >>> l1_loss_grad([1.0, -2.0], [0.0, 0.0])
+    array([ 0.5, -0.5])
+    """
+    _losses.l1_loss(input, target, reduction=reduction)
+    x, t = check_same_shape(input, target, "l1_loss_grad")
+    return _scale(np.sign(x - t), reduction, x.size)
+
+
+def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
+    """d huber_loss / d input: the residual inside [-delta, delta], delta * sign outside.
+
+    Examples
+    --------
+    >>> huber_loss_grad([0.5, 3.0], [0.0, 0.0], reduction="sum")
+    array([0.5, 1. ])
+    """
+    _losses.huber_loss(input, target, reduction=reduction, delta=delta)
+    x, t = check_same_shape(input, target, "huber_loss_grad")
+    d = x - t
+    return _scale(np.where(np.abs(d) < delta, d, delta * np.sign(d)), reduction, x.size)
+
+
+def _class_coefficients(z2, target, z, weight, ignore_index, label_smoothing, func):
+    """Write the classification losses as loss_i = -sum_c a_ic log p_ic; return a and the
+    denominator of the "mean" reduction."""
+    n, c = z2.shape
+    w = np.ones(c, dtype=z2.dtype) if weight is None else np.asarray(weight, dtype=z2.dtype)
+    if _losses._is_probability_target(target, z):
+        t = np.asarray(target, dtype=z2.dtype).reshape(n, c)
+        t = t * (1 - label_smoothing) + label_smoothing / c
+        return t * w, n
+    t = _losses._index_target(target, z, func, ignore_index)
+    valid = t != ignore_index
+    safe_t = np.where(valid, t, 0)
+    a = np.zeros((n, c), dtype=z2.dtype)
+    a[np.arange(n), safe_t] = (1 - label_smoothing) * w[safe_t]
+    a += (label_smoothing / c) * w
+    a[~valid] = 0
+    return a, np.where(valid, w[safe_t], 0).sum()
+
+
+def cross_entropy_grad(input, target, *, weight=None, ignore_index=-100, reduction="mean",
+                       label_smoothing=0.0):
+    """d cross_entropy / d logits. For one-hot targets: (softmax(z) - onehot(y)) / N.
+
+    In general, with loss_i = -sum_c a_ic log softmax(z_i)_c, the gradient is
+    softmax(z_i) * sum_c a_ic - a_i, divided by the "mean" denominator.
+
+    Examples
+    --------
+    >>> cross_entropy_grad([[0.0, 0.0]], [1])
+    array([[ 0.5, -0.5]])
+    """
+    _losses.cross_entropy(input, target, weight=weight, ignore_index=ignore_index,
+                          reduction=reduction, label_smoothing=label_smoothing)
+    z, z2 = _losses._class_scores(input, "input", "cross_entropy_grad")
+    a, denom = _class_coefficients(z2, target, z, weight, ignore_index, label_smoothing,
+                                   "cross_entropy_grad")
+    grad = softmax(z2) * a.sum(axis=1, keepdims=True) - a
+    if reduction == "mean":
+        grad = grad / denom if denom else np.full_like(grad, math.nan)
+    return grad.reshape(z.shape)
+
+
+def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="mean"):
+    """d nll_loss / d input: -w_y at each row's target class, 0 elsewhere (divided by sum w_y).
+
+    Examples
+    --------
+    >>> nll_loss_grad([[-1.0, -0.5]], [1])
+    array([[ 0., -1.]])
+    """
+    _losses.nll_loss(input, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
+    x, x2 = _losses._class_scores(input, "input", "nll_loss_grad")
+    a, denom = _class_coefficients(x2, target, x, weight, ignore_index, 0.0, "nll_loss_grad")
+    grad = 0.0 - a  # not -a: that would print -0. for the zero entries
+    if reduction == "mean":
+        grad = grad / denom if denom else np.full_like(grad, math.nan)
+    return grad.reshape(x.shape)
+
+
+def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
+    """d binary_cross_entropy / d p = (p - t) / (p (1 - p)), times weight, / n for "mean".
+
+    Examples
+    --------
+    >>> binary_cross_entropy_grad([0.5], [1.0])
+    array([-2.])
+    """
+    _losses.binary_cross_entropy(input, target, weight=weight, reduction=reduction)
+    p, t = check_same_shape(input, target, "binary_cross_entropy_grad")
+    grad = (p - t) / (p * (1 - p))
+    if weight is not None:
+        grad = grad * np.asarray(weight, dtype=p.dtype)
+    return _scale(grad, reduction, p.size)
+
+
+def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_weight=None,
+                                          reduction="mean"):
+    """d binary_cross_entropy_with_logits / d z = (1 - t) sigmoid(z) - pos_weight t sigmoid(-z).
+
+    Without pos_weight this is sigmoid(z) - t.
+
+    Examples
+    --------
+    >>> binary_cross_entropy_with_logits_grad([0.0], [1.0])
+    array([-0.5])
+    """
+    _losses.binary_cross_entropy_with_logits(input, target, weight=weight,
+                                             pos_weight=pos_weight, reduction=reduction)
+    z, t = check_same_shape(input, target, "binary_cross_entropy_with_logits_grad")
+    pw = 1 if pos_weight is None else np.asarray(pos_weight, dtype=z.dtype)
+    grad = (1 - t) * sigmoid(z) - pw * t * sigmoid(-z)
+    if weight is not None:
+        grad = grad * np.asarray(weight, dtype=z.dtype)
+    return _scale(np.broadcast_to(grad, z.shape).astype(z.dtype), reduction, z.size)
+
+
+def cross_entropy_from_probs_grad(probs, target, *, base=math.e, reduction="mean"):
+    """d cross_entropy_from_probs / d p = -t / (p ln(base)), / N for "mean".
+
+    Examples
+    --------
+    >>> cross_entropy_from_probs_grad([0.5, 0.5], [0, 1])
+    array([ 0., -2.])
+    """
+    func = "cross_entropy_from_probs_grad"
+    _losses.cross_entropy_from_probs(probs, target, base=base, reduction=reduction)
+    base = check_positive_number(base, "base", func, forbid=1.0)
+    p, p2 = _losses._class_scores(probs, "probs", func)
+    check_distribution(p, "probs", func)
+    n, c = p2.shape
+    t_arr = _as_array(target, "target", func)
+    if t_arr.shape == p.shape:
+        t2 = as_float_array(t_arr, "target", func).astype(p.dtype).reshape(n, c)
+    else:
+        idx = check_class_target(t_arr.reshape(-1), c, func)
+        t2 = np.zeros((n, c), dtype=p.dtype)
+        t2[np.arange(n), idx] = 1
+    with np.errstate(divide="ignore"):
+        grad = np.where(t2 > 0, -t2 / (np.where(t2 > 0, p2, 1) * math.log(base)), 0)
+    return _scale(grad, reduction, n).reshape(p.shape)
+
+
+def numerical_gradient(f, x, *, eps=1e-6):
+    """Central-difference gradient of a scalar function: (f(x + eps e_i) - f(x - eps e_i)) / 2 eps.
+
+    Parameters
+    ----------
+    f : callable
+        Takes an array shaped like ``x`` and returns a number.
+    x : array-like
+        Where to differentiate; computed in float64 (a copy; ``x`` is not modified).
+    eps : float > 0
+        The step. The error of a central difference is about eps**2 * f''' (truncation) plus
+        1e-16 * |f| / eps (rounding), so 1e-6 is a good default in float64. A step so large that
+        it crosses a jump of f (as accuracy has) measures the jump, not a slope.
+
+    Returns
+    -------
+    numpy.ndarray
+        An array shaped like ``x``.
+
+    Examples
+    --------
+    >>> numerical_gradient(lambda v: float((v ** 2).sum()), [1.0, -3.0]).round(6)
+    array([ 2., -6.])
+    """
+    eps = check_positive_number(eps, "eps", "numerical_gradient")
+    x = as_float_array(x, "x", "numerical_gradient").astype(np.float64, copy=True)
+    grad = np.empty_like(x)
+    flat, gflat = x.reshape(-1), grad.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + eps
+        up = float(f(x))
+        flat[i] = old - eps
+        down = float(f(x))
+        flat[i] = old
+        gflat[i] = (up - down) / (2 * eps)
+    return grad
+

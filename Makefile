@@ -16,6 +16,8 @@ export OPENBLAS_NUM_THREADS := 1
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Kernels and tools started by the tests come from .venv.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 .PHONY: book test venv lint unit notebooks-test hygiene figures book-strict site-test \
         notebooks serve clean

@@ -106,7 +106,7 @@ def huber_loss(input, target, *, reduction="mean", delta=1.0):
     input, target : array-like of the same shape
     reduction : {"mean", "sum", "none"}
     delta : float > 0
-        Where the loss switches from 0.5 * d**2 to delta * (|d| - 0.5 * delta).
+        Where the loss switches from 0.5 * d**2 to delta * (abs(d) - 0.5 * delta).
 
     Examples
     --------
@@ -426,8 +426,8 @@ def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=N
     Notes
     -----
     loss = pos_weight * t * softplus(-z) + (1 - t) * softplus(z), with
-    softplus(x) = max(x, 0) + log1p(exp(-|x|)). This is exact to the last bit even where torch's
-    form, log(exp(-m) + exp(-z - m)), rounds a tiny loss (|z| above about 37) to 0.
+    softplus(x) = max(x, 0) + log1p(exp(-abs(x))). This is exact to the last bit even where torch's
+    form, log(exp(-m) + exp(-z - m)), rounds a tiny loss (abs(z) above about 37) to 0.
 
     Examples
     --------

@@ -14,12 +14,7 @@ _TOPICS = ("network", "mse", "cross_entropy", "accuracy", "practice")
 
 __all__ = ["report", "is_close"]
 for _topic in _TOPICS:
-    try:
-        _module = import_module(f"{__name__}.{_topic}")
-    except ModuleNotFoundError as _err:  # a topic not written yet
-        if _err.name != f"{__name__}.{_topic}":
-            raise
-        continue
+    _module = import_module(f"{__name__}.{_topic}")
     for _name in _module.__all__:
         globals()[_name] = getattr(_module, _name)
         __all__.append(_name)

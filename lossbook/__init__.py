@@ -7,12 +7,7 @@
 Nothing runs on import: no seeding, no plotting style, no downloads.
 """
 
-from . import activations as _activations
 from . import checks, data, plotting
-from . import gradients as _gradients
-from . import losses as _losses
-from . import metrics as _metrics
-from . import network as _network
 from .activations import (
     log_softmax,
     log_softmax_jacobian,
@@ -55,11 +50,42 @@ __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
-    *_losses.__all__,
-    *_activations.__all__,
-    *_gradients.__all__,
-    *_metrics.__all__,
-    *_network.__all__,
+    # losses
+    "mse_loss",
+    "l1_loss",
+    "huber_loss",
+    "cross_entropy",
+    "nll_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy_from_probs",
+    # activations
+    "step",
+    "sigmoid",
+    "tanh",
+    "relu",
+    "softmax",
+    "log_softmax",
+    "step_derivative",
+    "sigmoid_derivative",
+    "tanh_derivative",
+    "relu_derivative",
+    "softmax_jacobian",
+    "log_softmax_jacobian",
+    # gradients
+    "mse_loss_grad",
+    "l1_loss_grad",
+    "huber_loss_grad",
+    "cross_entropy_grad",
+    "nll_loss_grad",
+    "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits_grad",
+    "cross_entropy_from_probs_grad",
+    "numerical_gradient",
+    # metrics, network, submodules
+    "accuracy",
+    "Dense",
+    "MLP",
     "checks",
     "data",
     "plotting",

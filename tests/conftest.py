@@ -1,0 +1,25 @@
+"""Shared set-up for the lossbook unit tests.
+
+Hypothesis runs derandomized with a modest number of examples, so CI is deterministic and the
+whole unit suite stays fast on two cores. torch (the reference) runs on one thread.
+"""
+
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import torch  # noqa: E402
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+torch.set_num_threads(1)
+
+settings.register_profile(
+    "lossbook",
+    derandomize=True,
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.load_profile("lossbook")

@@ -1,0 +1,386 @@
+"""Every bad input from the contract is refused with a message a learner can act on.
+
+Each message must name the function and the argument and quote the offending shape or value;
+nothing is renormalised, clipped or broadcast silently.
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+import lossbook as lb
+
+BAD = (ValueError, TypeError)
+
+
+def says(*parts):
+    """A regex for pytest.raises(match=...) that needs every part, in any order.
+
+    Plain strings are matched literally; re.Pattern objects are used as they are.
+    """
+    look = "".join(
+        f"(?=.*?{p.pattern if isinstance(p, re.Pattern) else re.escape(p)})" for p in parts
+    )
+    return re.compile(f"(?s)^{look}")
+
+
+def either(*options):
+    return re.compile("(?:" + "|".join(re.escape(o) for o in options) + ")")
+
+
+def rx(pattern):
+    return re.compile(pattern)
+
+
+LOGITS = np.array([[2.0, 0.5, -1.0], [0.1, 0.2, 3.0], [1.0, -1.0, 0.0], [0.0, 0.0, 1.0]])
+INDEX = np.array([0, 2, 1, 2])
+PROBS = np.array([[0.2, 0.3, 0.5]] * 4)
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [lb.mse_loss, lb.l1_loss, lb.huber_loss, lb.binary_cross_entropy,
+     lb.binary_cross_entropy_with_logits],
+)
+def test_column_against_flat_is_refused(fn):
+    # torch only warns and then broadcasts to (32, 32); we refuse.
+    x = np.full((32, 1), 0.5)
+    y = np.full(32, 0.5)
+    with pytest.raises(ValueError, match=says(fn.__name__, "input", "target", "(32, 1)", "(32,)")):
+        fn(x, y)
+    with pytest.raises(ValueError, match=says(fn.__name__, "(32, 1)", "(32,)")):
+        fn(y, x)
+
+
+@pytest.mark.parametrize("fn", [lb.mse_loss, lb.l1_loss, lb.huber_loss])
+def test_regression_shape_mismatch(fn):
+    with pytest.raises(ValueError, match=says(fn.__name__, "(3, 2)", "(2, 3)")):
+        fn(np.zeros((3, 2)), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=says("(4,)", "(3,)")):
+        fn(np.zeros(4), np.zeros(3))
+
+
+def test_cross_entropy_target_shape_mismatch():
+    with pytest.raises(ValueError, match=says("cross_entropy", "target", "(4, 1)")):
+        lb.cross_entropy(LOGITS, INDEX.reshape(-1, 1))
+    with pytest.raises(ValueError, match=says("cross_entropy", "target", "(3,)", "(4, 3)")):
+        lb.cross_entropy(LOGITS, INDEX[:3])
+    with pytest.raises(ValueError, match=says("cross_entropy", "target", "(4, 2)", "(4, 3)")):
+        lb.cross_entropy(LOGITS, PROBS[:, :2] / PROBS[:, :2].sum(1, keepdims=True))
+
+
+def test_cross_entropy_input_of_wrong_rank():
+    with pytest.raises(ValueError, match=says("cross_entropy", "input", "(2, 3, 4)")):
+        lb.cross_entropy(np.zeros((2, 3, 4)), np.zeros((2, 4), dtype=np.int64))
+
+
+def test_nll_loss_target_shape_mismatch():
+    with pytest.raises(ValueError, match=says("nll_loss", "target", "(3,)")):
+        lb.nll_loss(np.log(PROBS), INDEX[:3])
+
+
+def test_cross_entropy_from_probs_target_shape_mismatch():
+    with pytest.raises(ValueError, match=says("cross_entropy_from_probs", "target", "(4, 2)")):
+        lb.cross_entropy_from_probs(PROBS, np.eye(2)[[0, 1, 0, 1]])
+
+
+def test_pos_weight_of_wrong_length():
+    with pytest.raises(ValueError, match=says("pos_weight", "(2,)")):
+        lb.binary_cross_entropy_with_logits(
+            np.zeros((4, 3)), np.zeros((4, 3)), pos_weight=np.ones(2)
+        )
+
+
+def test_binary_weight_of_wrong_shape():
+    with pytest.raises(ValueError, match=says("weight", "(4, 2)")):
+        lb.binary_cross_entropy(np.full((4, 3), 0.5), np.zeros((4, 3)), weight=np.ones((4, 2)))
+
+
+# --------------------------------------------------------------------------- class-index targets
+
+
+@pytest.mark.parametrize("fn,x", [(lb.cross_entropy, LOGITS), (lb.nll_loss, np.log(PROBS))])
+def test_index_target_out_of_range(fn, x):
+    with pytest.raises(ValueError, match=says(fn.__name__, "target", "3")):
+        fn(x, np.array([0, 3, 1, 2]))
+    with pytest.raises(ValueError, match=says(fn.__name__, "target", "7")):
+        fn(x[0], 7)
+
+
+@pytest.mark.parametrize("fn,x", [(lb.cross_entropy, LOGITS), (lb.nll_loss, np.log(PROBS))])
+def test_index_target_negative(fn, x):
+    with pytest.raises(ValueError, match=says(fn.__name__, "target", "-2")):
+        fn(x, np.array([0, -2, 1, 2]))
+    # -1 is refused too, unless it is the ignore_index
+    with pytest.raises(ValueError, match=says(fn.__name__, "target", "-1")):
+        fn(x, np.array([0, -1, 1, 2]))
+    fn(x, np.array([0, -1, 1, 2]), ignore_index=-1)
+
+
+@pytest.mark.parametrize("fn,x", [(lb.cross_entropy, LOGITS), (lb.nll_loss, np.log(PROBS))])
+def test_index_target_not_integer(fn, x):
+    # the offending thing is the dtype: float labels (even whole numbers) are not indices
+    with pytest.raises(BAD, match=says(fn.__name__, "target", "float64")):
+        fn(x, np.array([0.0, 0.5, 1.0, 2.0]))
+    with pytest.raises(BAD, match=says(fn.__name__, "target", "float64", "astype")):
+        fn(x, np.array([0.0, 1.0, 1.0, 2.0]))
+    with pytest.raises(BAD, match=says(fn.__name__, "target")):
+        fn(x, np.array(["a", "b", "c", "d"]))
+
+
+def test_cross_entropy_from_probs_index_target_out_of_range():
+    with pytest.raises(ValueError, match=says("cross_entropy_from_probs", "target", "3")):
+        lb.cross_entropy_from_probs(PROBS, np.array([0, 3, 1, 2]))
+    with pytest.raises(ValueError, match=says("cross_entropy_from_probs", "target", "-1")):
+        lb.cross_entropy_from_probs(PROBS, np.array([0, -1, 1, 2]))
+
+
+# --------------------------------------------------------------------------- probability targets
+
+
+@pytest.mark.parametrize("fn,x", [(lb.cross_entropy, LOGITS), (lb.cross_entropy_from_probs, PROBS)])
+def test_probability_target_negative(fn, x):
+    target = PROBS.copy()
+    target[1] = [-0.5, 0.5, 1.0]
+    with pytest.raises(ValueError, match=says(fn.__name__, "target", "-0.5")):
+        fn(x, target)
+
+
+@pytest.mark.parametrize("fn,x", [(lb.cross_entropy, LOGITS), (lb.cross_entropy_from_probs, PROBS)])
+def test_probability_target_rows_must_sum_to_one(fn, x):
+    target = PROBS.copy()
+    target[2] = [0.5, 0.5, 0.5]
+    with pytest.raises(ValueError, match=says(fn.__name__, "target", rx(r"(?i:sum)"), "1.5")):
+        fn(x, target)
+    with pytest.raises(ValueError, match=says(fn.__name__, "target", rx(r"(?i:sum)"))):
+        fn(x[0], np.array([0.1, 0.1, 0.1]))
+
+
+# --------------------------------------------------------------------------- NaN, empty, ragged
+
+
+NAN_CASES = [
+    (lb.mse_loss, np.array([1.0, np.nan]), np.array([0.0, 1.0])),
+    (lb.l1_loss, np.array([1.0, 2.0]), np.array([0.0, np.nan])),
+    (lb.huber_loss, np.array([np.nan, 2.0]), np.array([0.0, 1.0])),
+    (lb.cross_entropy, np.array([[1.0, np.nan], [0.0, 1.0]]), np.array([0, 1])),
+    (lb.cross_entropy, np.array([[1.0, 2.0], [0.0, 1.0]]), np.array([[0.5, 0.5], [np.nan, 1.0]])),
+    (lb.nll_loss, np.array([[-0.1, np.nan]]), np.array([0])),
+    (lb.binary_cross_entropy, np.array([0.5, np.nan]), np.array([0.0, 1.0])),
+    (lb.binary_cross_entropy, np.array([0.5, 0.5]), np.array([0.0, np.nan])),
+    (lb.binary_cross_entropy_with_logits, np.array([np.nan, 1.0]), np.array([0.0, 1.0])),
+    (lb.cross_entropy_from_probs, np.array([[np.nan, 0.5]]), np.array([0])),
+]
+
+
+@pytest.mark.parametrize("fn,x,y", NAN_CASES, ids=lambda v: getattr(v, "__name__", ""))
+def test_nan_is_refused(fn, x, y):
+    which = "input" if np.isnan(x).any() else "target"
+    # the probability-input of cross_entropy_from_probs may be called "probs"
+    name = either("input", "probs") if fn is lb.cross_entropy_from_probs else which
+    with pytest.raises(ValueError, match=says(fn.__name__, name, rx(r"(?i:nan)"))):
+        fn(x, y)
+
+
+def test_nan_in_weights_is_refused():
+    with pytest.raises(ValueError, match=says("cross_entropy", "weight", rx(r"(?i:nan)"))):
+        lb.cross_entropy(LOGITS, INDEX, weight=np.array([1.0, np.nan, 1.0]))
+
+
+def test_infinite_logits_are_refused_or_handled():
+    # +inf logits have no defined loss; refusing with a clear message is the contract's spirit.
+    with pytest.raises(ValueError, match=says("cross_entropy", "input", rx(r"(?i:inf)"))):
+        lb.cross_entropy(np.array([[np.inf, 0.0]]), np.array([0]))
+
+
+@pytest.mark.parametrize(
+    "fn,x,y",
+    [
+        (lb.mse_loss, [], []),
+        (lb.l1_loss, np.zeros(0), np.zeros(0)),
+        (lb.huber_loss, np.zeros((0, 2)), np.zeros((0, 2))),
+        (lb.cross_entropy, np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
+        (lb.nll_loss, np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
+        (lb.binary_cross_entropy, np.zeros(0), np.zeros(0)),
+        (lb.binary_cross_entropy_with_logits, np.zeros(0), np.zeros(0)),
+        (lb.cross_entropy_from_probs, np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
+        (lb.accuracy, np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_empty_input_is_refused(fn, x, y):
+    with pytest.raises(ValueError, match=says(fn.__name__, rx(r"(?i:empty|\(0,|0 )"))):
+        fn(x, y)
+
+
+def test_cross_entropy_with_no_classes_is_refused():
+    with pytest.raises(ValueError, match=says("cross_entropy", "input", "(4, 0)")):
+        lb.cross_entropy(np.zeros((4, 0)), np.zeros(4, dtype=np.int64))
+
+
+@pytest.mark.parametrize(
+    "fn", [lb.mse_loss, lb.l1_loss, lb.huber_loss, lb.binary_cross_entropy_with_logits]
+)
+def test_ragged_input_is_refused(fn):
+    ragged = rx(r"(?i:ragged|nested|same length|sequence|rectangular|inhomogeneous)")
+    with pytest.raises(BAD, match=says(fn.__name__, "input", ragged)):
+        fn([[1.0, 2.0], [3.0]], [[1.0, 2.0], [3.0, 4.0]])
+
+
+@pytest.mark.parametrize(
+    "fn", [lb.mse_loss, lb.l1_loss, lb.huber_loss, lb.binary_cross_entropy_with_logits]
+)
+def test_non_numeric_input_is_refused(fn):
+    with pytest.raises(TypeError, match=says(fn.__name__, "input")):
+        fn(["a", "b"], [1.0, 2.0])
+    with pytest.raises(TypeError, match=says(fn.__name__, "target")):
+        fn([1.0, 2.0], [None, 2.0])
+    with pytest.raises(TypeError, match=says(fn.__name__, "input")):
+        fn(np.array([1 + 2j, 3j]), np.array([1.0, 2.0]))
+
+
+def test_non_numeric_logits_are_refused():
+    with pytest.raises(TypeError, match=says("cross_entropy", "input")):
+        lb.cross_entropy([["a", "b"]], [0])
+
+
+# --------------------------------------------------------------------------- options
+
+
+REDUCTION_CALLS = [
+    (lb.mse_loss, (np.zeros(2), np.zeros(2))),
+    (lb.l1_loss, (np.zeros(2), np.zeros(2))),
+    (lb.huber_loss, (np.zeros(2), np.zeros(2))),
+    (lb.cross_entropy, (LOGITS, INDEX)),
+    (lb.nll_loss, (np.log(PROBS), INDEX)),
+    (lb.binary_cross_entropy, (np.full(2, 0.5), np.zeros(2))),
+    (lb.binary_cross_entropy_with_logits, (np.zeros(2), np.zeros(2))),
+    (lb.cross_entropy_from_probs, (PROBS, INDEX)),
+]
+
+
+@pytest.mark.parametrize("fn,args", REDUCTION_CALLS, ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize("bad", ["avg", "MEAN", "elementwise_mean", None])
+def test_unknown_reduction(fn, args, bad):
+    with pytest.raises(BAD, match=says(fn.__name__, "reduction", repr(bad).strip("'"))):
+        fn(*args, reduction=bad)
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, float("nan")])
+def test_label_smoothing_outside_unit_interval(bad):
+    with pytest.raises(ValueError, match=says("cross_entropy", "label_smoothing", str(bad))):
+        lb.cross_entropy(LOGITS, INDEX, label_smoothing=bad)
+    with pytest.raises(ValueError, match=says("cross_entropy", "label_smoothing", str(bad))):
+        lb.cross_entropy(LOGITS, PROBS, label_smoothing=bad)
+
+
+@pytest.mark.parametrize("fn,x", [(lb.cross_entropy, LOGITS), (lb.nll_loss, np.log(PROBS))])
+@pytest.mark.parametrize("size", [2, 4])
+def test_class_weight_of_wrong_length(fn, x, size):
+    with pytest.raises(ValueError, match=says(fn.__name__, "weight", str(size), "3")):
+        fn(x, INDEX, weight=np.ones(size))
+
+
+def test_class_weight_of_wrong_rank():
+    with pytest.raises(ValueError, match=says("cross_entropy", "weight", "(1, 3)")):
+        lb.cross_entropy(LOGITS, INDEX, weight=np.ones((1, 3)))
+
+
+@pytest.mark.parametrize("bad", [1.5, -0.25])
+def test_bce_input_outside_unit_interval(bad):
+    with pytest.raises(ValueError, match=says("binary_cross_entropy", "input", str(bad))):
+        lb.binary_cross_entropy(np.array([0.5, bad]), np.array([0.0, 1.0]))
+
+
+@pytest.mark.parametrize("bad", [1.5, -0.25])
+def test_bce_target_outside_unit_interval(bad):
+    for fn, x in [(lb.binary_cross_entropy, [0.5, 0.5]),
+                  (lb.binary_cross_entropy_with_logits, [3.0, -3.0])]:
+        with pytest.raises(ValueError, match=says(fn.__name__, "target", str(bad))):
+            fn(np.array(x), np.array([0.0, bad]))
+
+
+@pytest.mark.parametrize("bad", [0, -2, 1, 1.0, float("nan")])
+def test_base_not_positive_or_one(bad):
+    with pytest.raises(ValueError, match=says("cross_entropy_from_probs", "base", str(bad))):
+        lb.cross_entropy_from_probs(PROBS, INDEX, base=bad)
+
+
+@pytest.mark.parametrize("bad", [0.0, -1.0, float("nan")])
+def test_huber_delta_not_positive(bad):
+    with pytest.raises(ValueError, match=says("huber_loss", "delta", str(bad))):
+        lb.huber_loss(np.zeros(2), np.ones(2), delta=bad)
+    # the gradients validate through their loss, so the message names huber_loss
+    with pytest.raises(ValueError, match=says("huber_loss", "delta", str(bad))):
+        lb.huber_loss_grad(np.zeros(2), np.ones(2), delta=bad)
+
+
+def test_options_are_keyword_only():
+    with pytest.raises(TypeError):
+        lb.mse_loss(np.zeros(2), np.zeros(2), "sum")
+    with pytest.raises(TypeError):
+        lb.cross_entropy(LOGITS, INDEX, None)
+
+
+# --------------------------------------------------------------------------- accuracy
+
+
+def test_accuracy_length_mismatch():
+    with pytest.raises(ValueError, match=says("accuracy", "target", rx(r"\(5, 3\)|\b5\b"),
+                                              rx(r"\(4,\)|\b4\b"))):
+        lb.accuracy(np.zeros((5, 3)), np.zeros(4, dtype=np.int64))
+    with pytest.raises(ValueError, match=says("accuracy", rx(r"\b5\b"), rx(r"\b4\b"))):
+        lb.accuracy(np.zeros(5), np.zeros(4, dtype=np.int64))
+
+
+def test_accuracy_bad_targets():
+    with pytest.raises(ValueError, match=says("accuracy", "target", "3")):
+        lb.accuracy(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match=says("accuracy", "target", "2")):
+        lb.accuracy(np.array([0.2, 0.9]), np.array([0, 2]))
+    with pytest.raises(ValueError, match=says("accuracy", "input", rx(r"(?i:nan)"))):
+        lb.accuracy(np.array([0.2, np.nan]), np.array([0, 1]))
+
+
+# --------------------------------------------------------------------------- gradients share checks
+
+
+@pytest.mark.parametrize(
+    "grad,args",
+    [
+        (lb.mse_loss_grad, (np.zeros((32, 1)), np.zeros(32))),
+        (lb.l1_loss_grad, (np.zeros((32, 1)), np.zeros(32))),
+        (lb.binary_cross_entropy_grad, (np.full((32, 1), 0.5), np.zeros(32))),
+        (lb.binary_cross_entropy_with_logits_grad, (np.zeros((32, 1)), np.zeros(32))),
+    ],
+    ids=lambda v: getattr(v, "__name__", ""),
+)
+def test_gradients_refuse_shape_mismatch(grad, args):
+    # a gradient validates through its loss: the message names the loss (mse_loss, ...)
+    loss_name = grad.__name__.removesuffix("_grad")
+    with pytest.raises(ValueError, match=says(loss_name, "(32, 1)", "(32,)")):
+        grad(*args)
+
+
+def test_gradients_refuse_bad_targets_and_options():
+    with pytest.raises(ValueError, match=says("cross_entropy", "target", "3")):
+        lb.cross_entropy_grad(LOGITS, np.array([0, 3, 1, 2]))
+    with pytest.raises(ValueError, match=says("cross_entropy", "label_smoothing", "2")):
+        lb.cross_entropy_grad(LOGITS, INDEX, label_smoothing=2)
+    with pytest.raises(ValueError, match=says("cross_entropy", "target", rx(r"(?i:sum)"))):
+        lb.cross_entropy_grad(LOGITS, PROBS * 2)
+    with pytest.raises(ValueError, match=says("binary_cross_entropy", "input", "1.5")):
+        lb.binary_cross_entropy_grad(np.array([0.5, 1.5]), np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match=says("cross_entropy_from_probs", "base", "1")):
+        lb.cross_entropy_from_probs_grad(PROBS, INDEX, base=1)
+    with pytest.raises(BAD, match=says("mse_loss", "reduction", "avg")):
+        lb.mse_loss_grad(np.zeros(2), np.zeros(2), reduction="avg")
+
+
+def test_numerical_gradient_refuses_a_non_scalar_function():
+    with pytest.raises(BAD, match=says("numerical_gradient", rx(r"(?i:scalar|float|number)"))):
+        lb.numerical_gradient(lambda v: v * 2, np.ones(3))

@@ -261,11 +261,12 @@ def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="m
     safe_t = np.where(valid, t, 0)
     rows = np.arange(n)
     if eps == 0:
-        # Fast path: one exp pass; loss_i = m_i + log(sum_j exp(z_ij - m_i)) - z_{i, y_i}.
+        # Fast path: one exp pass; loss_i = log(sum_j exp(z_ij - m_i)) - (z_{i, y_i} - m_i).
+        # Subtracting m_i from z_{i, y_i} first keeps the result exact when the logits are large
+        # (adding m_i to the log-sum and subtracting z_{i, y_i} after would lose the small part).
         shifted = np.subtract(z2, m)
         np.exp(shifted, out=shifted)
-        lse = m[:, 0] + np.log(shifted.sum(axis=1))
-        nll = lse - z2[rows, safe_t]
+        nll = np.log(shifted.sum(axis=1)) - (z2[rows, safe_t] - m[:, 0])
         smooth = None
     else:
         logp = _log_softmax_rows(z2, m)

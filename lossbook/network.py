@@ -115,13 +115,15 @@ class Dense:
         """Given d loss / d output, set grad_weight and grad_bias and return d loss / d input."""
         if self.weighted_sum is None:
             raise RuntimeError("Dense.backward: call forward first.")
+        grad_out = np.asarray(grad_out, dtype=np.float64)
         derivative = _ACTIVATIONS[self.activation][1]
         if derivative is None:
-            raise ValueError(
-                "Dense.backward: a softmax layer has no elementwise derivative; end the network "
-                "with an 'identity' layer and use cross_entropy_grad on its logits."
-            )
-        grad_z = np.asarray(grad_out, dtype=np.float64) * derivative(self.weighted_sum)
+            # softmax mixes a row's outputs, so its derivative is a Jacobian, not elementwise;
+            # the product with grad_out is s * (g - sum_k g_k s_k) for each row.
+            s = _act.softmax(self.weighted_sum)
+            grad_z = s * (grad_out - (grad_out * s).sum(axis=-1, keepdims=True))
+        else:
+            grad_z = grad_out * derivative(self.weighted_sum)
         x2, g2 = np.atleast_2d(self._input), np.atleast_2d(grad_z)
         self.grad_weight = g2.T @ x2
         self.grad_bias = g2.sum(axis=0) if self.bias is not None else None

@@ -232,10 +232,22 @@ def numerical_gradient(f, x, *, eps=1e-6):
     for i in range(flat.size):
         old = flat[i]
         flat[i] = old + eps
-        up = float(f(x))
+        up = _scalar_value(f(x))
         flat[i] = old - eps
-        down = float(f(x))
+        down = _scalar_value(f(x))
         flat[i] = old
         gflat[i] = (up - down) / (2 * eps)
     return grad
 
+
+
+def _scalar_value(value):
+    """f's value as a float, or a TypeError that says f must return one number."""
+    arr = np.asarray(value)
+    if arr.shape != () or not np.issubdtype(arr.dtype, np.number):
+        raise TypeError(
+            f"numerical_gradient: f must return a single number (a scalar loss), but it returned "
+            f"{type(value).__name__} with shape {arr.shape}. Reduce it first, e.g. with .sum() "
+            "or reduction='mean'."
+        )
+    return float(arr)

@@ -14,7 +14,6 @@ export OMP_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Kernels and tools started by the tests come from .venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -50,7 +49,7 @@ notebooks-test: venv
 	    --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:doctest -o addopts="" $(NOTEBOOKS)
 
 hygiene: venv
-	$(BIN)/nbstripout --keep-output --verify $(NOTEBOOKS)
+	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS)
 	$(BIN)/python tests/check_notebooks.py $(NOTEBOOKS)
 
 figures: venv

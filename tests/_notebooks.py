@@ -18,7 +18,8 @@ def single_thread_env() -> None:
     """One thread, like a Binder user, and the same numbers on every machine."""
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = "1"
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # The kernel must draw inline (PNG outputs), whatever backend the caller's shell sets.
+    os.environ.pop("MPLBACKEND", None)
     os.environ.setdefault("PYTHONHASHSEED", "0")
 
 
@@ -32,7 +33,26 @@ def execute(nb: nbformat.NotebookNode, path: Path) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    merge_streams(nb)
     return nb
+
+
+def merge_streams(nb: nbformat.NotebookNode) -> None:
+    """Join consecutive outputs of the same stream into one.
+
+    ipykernel flushes stdout on a timer, so a cell whose prints straddle a slow call can store its
+    text in two pieces, at different places from run to run; the site would show two boxes.
+    """
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            if (merged and out.output_type == "stream" and merged[-1].output_type == "stream"
+                    and merged[-1].name == out.name):
+                merged[-1].text += out.text
+            else:
+                merged.append(out)
+        if "outputs" in cell:
+            cell.outputs = merged
 
 
 def normalise_metadata(nb: nbformat.NotebookNode) -> None:
@@ -44,5 +64,7 @@ def normalise_metadata(nb: nbformat.NotebookNode) -> None:
 
 
 def strip(path: Path) -> None:
-    """Remove execution counts and metadata noise, keep the outputs."""
-    subprocess.run([sys.executable, "-m", "nbstripout", "--keep-output", str(path)], check=True)
+    """Remove metadata noise; keep the outputs and the execution counts (1, 2, 3, ... after a
+    clean run), which nbval needs to know a cell's stored outputs are real."""
+    subprocess.run([sys.executable, "-m", "nbstripout", "--keep-output", "--keep-count", str(path)],
+                   check=True)

@@ -38,17 +38,22 @@ def problems_in(path: Path) -> list[str]:
         found.append("no Colab install cell (tags remove-cell and nbval-skip) before the imports")
     elif code[0] is body[0]:
         found.append("the Colab install cell must be the first code cell")
+    counts = [c.get("execution_count") for c in code]
+    if counts != list(range(1, len(code) + 1)):
+        found.append(f"execution counts are {counts}, not 1..{len(code)} in order: "
+                     "re-run the whole notebook with `make notebooks NB=...`")
     for i, cell in enumerate(code):
         where = f"code cell {i + 1}"
-        if cell.get("execution_count") is not None:
-            found.append(f"{where}: execution_count is stored; strip it (nbstripout --keep-output)")
         for out in cell.get("outputs", []):
-            if out.get("execution_count") is not None:
-                found.append(f"{where}: an output stores an execution_count")
+            if out.get("execution_count") not in (None, cell.get("execution_count")):
+                found.append(f"{where}: an output's execution_count differs from its cell's")
             if out.output_type == "error":
                 found.append(f"{where}: stores an error ({out.ename}); catch it and print the message")
             if out.output_type == "stream" and "Traceback" in out.text:
                 found.append(f"{where}: stores a traceback")
+            if out.output_type == "stream" and out.name == "stderr":
+                found.append(f"{where}: writes to stderr (a warning?); catch it and print what "
+                             "the reader should see")
             if "image/png" in out.get("data", {}):
                 mystnb = cell.metadata.get("mystnb", {})
                 if not mystnb.get("image", {}).get("alt"):

@@ -16,6 +16,8 @@ __all__ = ["report", "is_close"]
 for _topic in _TOPICS:
     _module = import_module(f"{__name__}.{_topic}")
     for _name in _module.__all__:
+        if _name in globals():
+            raise ImportError(f"lossbook.checks: {_name} is defined in two topic modules")
         globals()[_name] = getattr(_module, _name)
         __all__.append(_name)
 del _topic

@@ -11,19 +11,19 @@ from lossbook.checks._feedback import is_close, report
 
 
 def test_report_correct(capsys):
-    assert report(True, "0.6931 nats.", hint="never shown") is True
+    assert bool(report(True, "0.6931 nats.", hint="never shown")) is True
     assert capsys.readouterr().out == "Correct: 0.6931 nats.\n"
 
 
 def test_report_not_yet_with_and_without_hint(capsys):
-    assert report(False, "you returned 0.30103.", hint="that is log base 10.") is False
+    assert bool(report(False, "you returned 0.30103.", hint="that is log base 10.")) is False
     assert capsys.readouterr().out == "Not yet: you returned 0.30103.\nHint: that is log base 10.\n"
-    assert report(False, "no answer.") is False
+    assert bool(report(False, "no answer.")) is False
     assert capsys.readouterr().out == "Not yet: no answer.\n"
 
 
 def test_report_returns_a_real_bool():
-    assert report(np.bool_(True), "ok") is True
+    assert bool(report(np.bool_(True), "ok")) is True
 
 
 def test_report_and_is_close_are_reexported():
@@ -69,3 +69,13 @@ def test_is_close_tolerances():
     assert not is_close(0.69, math.log(2), rtol=1e-5)
     assert is_close(1.05, 1.0, rtol=0.1)
     assert is_close(0.5, 0.0, atol=1.0)
+
+
+def test_verdict_is_silent_in_jupyter_but_a_bool_elsewhere():
+    from lossbook.checks import Verdict
+
+    v = report(False, "no answer.")
+    assert isinstance(v, Verdict) and not v and v == False  # noqa: E712
+    assert repr(v) == "False"
+    # IPython calls _ipython_display_ instead of echoing the value; ours displays nothing.
+    assert v._ipython_display_() is None

@@ -7,12 +7,12 @@ all re-exported here, so a notebook calls ``lb.checks.check_<something>(...)``.
 
 from importlib import import_module
 
-from ._feedback import is_close, report
+from ._feedback import Verdict, is_close, report
 
 # One module per topic. A module lists its checks in its own ``__all__``.
 _TOPICS = ("network", "mse", "cross_entropy", "accuracy", "practice")
 
-__all__ = ["report", "is_close"]
+__all__ = ["report", "is_close", "Verdict"]
 for _topic in _TOPICS:
     _module = import_module(f"{__name__}.{_topic}")
     for _name in _module.__all__:

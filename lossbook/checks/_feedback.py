@@ -6,10 +6,45 @@ import math
 
 import numpy as np
 
-__all__ = ["report", "is_close"]
+__all__ = ["report", "is_close", "Verdict"]
 
 
-def report(ok: bool, message: str, *, hint: str | None = None) -> bool:
+class Verdict:
+    """The result of a self-check: true or false, and silent in a notebook.
+
+    It behaves like a bool (``if``, ``assert``, ``==``) and prints as ``True`` or ``False`` in
+    plain Python, but Jupyter shows nothing for it, so a check cell's output is just the check's
+    message, not a stray ``True``.
+
+    Examples
+    --------
+    >>> v = Verdict(True)
+    >>> bool(v), v == True, v
+    (True, True, True)
+    """
+
+    __slots__ = ("ok",)
+
+    def __init__(self, ok):
+        self.ok = bool(ok)
+
+    def __bool__(self):
+        return self.ok
+
+    def __eq__(self, other):
+        return self.ok == bool(other) if isinstance(other, (bool, np.bool_, Verdict)) else NotImplemented
+
+    def __hash__(self):
+        return hash(self.ok)
+
+    def __repr__(self):
+        return repr(self.ok)
+
+    def _ipython_display_(self):
+        """Jupyter calls this instead of showing the repr: the check has printed its message."""
+
+
+def report(ok: bool, message: str, *, hint: str | None = None) -> Verdict:
     """Print the verdict of a self-check and return it.
 
     Parameters
@@ -23,8 +58,9 @@ def report(ok: bool, message: str, *, hint: str | None = None) -> bool:
 
     Returns
     -------
-    bool
-        ``ok``, so a solution cell can end with ``assert check(...)`` if it wants to.
+    Verdict
+        ``ok`` as a :class:`Verdict`: true or false like a bool (so ``assert check(...)``
+        works), but not echoed by Jupyter at the end of a cell.
 
     Examples
     --------
@@ -42,14 +78,14 @@ def report(ok: bool, message: str, *, hint: str | None = None) -> bool:
         print(f"Not yet: {message}")
         if hint:
             print(f"Hint: {hint}")
-    return bool(ok)
+    return Verdict(ok)
 
 
 def is_close(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """Whether ``answer`` is a number (or array) equal to ``expected`` within the tolerances.
 
     Never raises: a missing answer (``None``), a string, or an array of the wrong shape is
-    simply not close. Uses ``|answer - expected| <= atol + rtol * |expected|`` element-wise.
+    simply not close. Uses ``abs(answer - expected) <= atol + rtol * abs(expected)`` element-wise.
 
     Examples
     --------

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._feedback import is_close, report
+from ._feedback import Verdict, is_close, report
 
 __all__ = [
     "check_mse",
@@ -52,7 +52,7 @@ def _fmt(value) -> str:
     return f"{float(value):.6g}"
 
 
-def _scalar_or_report(answer, n: int, what: str) -> bool | None:
+def _scalar_or_report(answer, n: int, what: str) -> Verdict | None:
     """Report a missing or non-scalar answer; return None when ``answer`` is a usable scalar."""
     if answer is None:
         return report(False, _NOT_ANSWERED, hint=f"compute {what} and assign it to `answer`.")
@@ -87,7 +87,7 @@ def _as_scalar(answer) -> float:
     return float(np.asarray(answer, dtype=np.float64).reshape(()))
 
 
-def check_mse(answer, y_pred, y) -> bool:
+def check_mse(answer, y_pred, y) -> Verdict:
     """Check a mean squared error computed from ``y_pred`` and ``y``.
 
     Parameters
@@ -99,8 +99,8 @@ def check_mse(answer, y_pred, y) -> bool:
 
     Returns
     -------
-    bool
-        Whether ``answer`` equals ``mean((y_pred - y) ** 2)``.
+    Verdict
+        True (like a bool) when ``answer`` equals ``mean((y_pred - y) ** 2)``.
 
     Examples
     --------
@@ -160,7 +160,7 @@ def check_mse(answer, y_pred, y) -> bool:
     )
 
 
-def check_rmse(answer, y_pred, y) -> bool:
+def check_rmse(answer, y_pred, y) -> Verdict:
     """Check a root mean squared error computed from ``y_pred`` and ``y``.
 
     Examples
@@ -212,7 +212,7 @@ def check_rmse(answer, y_pred, y) -> bool:
     )
 
 
-def check_mse_gradient(answer, y_pred, y) -> bool:
+def check_mse_gradient(answer, y_pred, y) -> Verdict:
     """Check the gradient of the MSE with respect to the predictions.
 
     The expected answer is ``2 * (y_pred - y) / N``, one entry per prediction.
@@ -282,7 +282,7 @@ def check_mse_gradient(answer, y_pred, y) -> bool:
     )
 
 
-def check_line_gradient_step(answer, x, y, *, w: float, b: float, lr: float) -> bool:
+def check_line_gradient_step(answer, x, y, *, w: float, b: float, lr: float) -> Verdict:
     """Check one gradient-descent step on the MSE of the line ``y_pred = w * x + b``.
 
     Parameters
@@ -377,7 +377,7 @@ _FUNCTION_CASES = (
 )
 
 
-def check_mse_function(fn: Callable | None) -> bool:
+def check_mse_function(fn: Callable | None) -> Verdict:
     """Check a learner's ``mse(y_pred, y)``: right values, and a refusal of mismatched shapes.
 
     The function must return the mean squared error of two arrays (or lists) of one shape, and
@@ -408,8 +408,9 @@ def check_mse_function(fn: Callable | None) -> bool:
                 f"on {what}, your function raised {type(err).__name__}: {err}",
                 hint="convert the inputs with np.asarray first, so lists work too.",
             )
-        if _scalar_or_report(got, np.size(p), "the MSE") is not None:
-            return False
+        early = _scalar_or_report(got, np.size(p), "the MSE")
+        if early is not None:
+            return early
         if not _is_mse(got, p, t):
             print(f"(on {what}: y_pred = {np.asarray(p).tolist()}, y = {np.asarray(t).tolist()})")
             return check_mse(got, p, t)

@@ -3,7 +3,7 @@
 Each check recomputes the reference answer from the exercise's inputs, compares the learner's
 answer with it and, when they differ, tries the usual wrong turns one by one (forgot the bias,
 forgot the activation, transposed the weight matrix, counted the weights but not the biases,
-stepped uphill, ...) so the hint can name the mistake rather than just say "wrong".
+flipped the sign of the gradient, ...) so the hint can name the mistake rather than just say "wrong".
 
 Weights follow torch's ``nn.Linear`` layout: ``weight`` has shape (out_features, in_features),
 so a layer computes ``activation(x @ weight.T + bias)`` for a batch ``x`` of shape (N, in).
@@ -16,14 +16,14 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..activations import relu, sigmoid, step, tanh
-from ._feedback import is_close, report
+from ._feedback import Verdict, is_close, report
 
 __all__ = [
     "check_neuron_output",
     "check_parameter_count",
     "check_layer_output",
     "check_mlp_output",
-    "check_sgd_step",
+    "check_first_layer_grad",
 ]
 
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
@@ -83,7 +83,7 @@ def _verdict(
     right: str,
     start_hint: str,
     generic_hint: str,
-) -> bool:
+) -> Verdict:
     """Compare an array answer with ``expected`` and name the first wrong turn it matches.
 
     ``wrong_turns`` holds ``(value, message, hint)``: the value a typical mistake produces,
@@ -152,7 +152,7 @@ def _other_activations(z: np.ndarray, activation: str) -> list[tuple[np.ndarray,
 # ----------------------------------------------------------------------------- checks
 
 
-def check_neuron_output(answer, x, w, b, *, activation: str = "sigmoid") -> bool:
+def check_neuron_output(answer, x, w, b, *, activation: str = "sigmoid") -> Verdict:
     """Check the output of one neuron, ``activation(w · x + b)``.
 
     Parameters
@@ -168,8 +168,8 @@ def check_neuron_output(answer, x, w, b, *, activation: str = "sigmoid") -> bool
 
     Returns
     -------
-    bool
-        Whether the answer is right (a message is printed either way).
+    Verdict
+        Whether the answer is right, usable as a bool (a message is printed either way).
 
     Examples
     --------
@@ -208,7 +208,7 @@ def check_neuron_output(answer, x, w, b, *, activation: str = "sigmoid") -> bool
     )
 
 
-def check_parameter_count(answer, layer_sizes: Sequence[int]) -> bool:
+def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Verdict:
     """Check the number of parameters of a fully connected network with biases.
 
     Parameters
@@ -221,7 +221,8 @@ def check_parameter_count(answer, layer_sizes: Sequence[int]) -> bool:
 
     Returns
     -------
-    bool
+    Verdict
+        Usable as a bool.
 
     Examples
     --------
@@ -294,7 +295,7 @@ def _forward(x, weights, biases, activations, *, transpose=()):
     return h
 
 
-def check_layer_output(answer, x, weight, bias, *, activation: str = "relu") -> bool:
+def check_layer_output(answer, x, weight, bias, *, activation: str = "relu") -> Verdict:
     """Check a dense layer on a batch: ``activation(x @ weight.T + bias)``.
 
     Parameters
@@ -311,7 +312,8 @@ def check_layer_output(answer, x, weight, bias, *, activation: str = "relu") -> 
 
     Returns
     -------
-    bool
+    Verdict
+        Usable as a bool.
 
     Examples
     --------
@@ -360,7 +362,7 @@ def check_mlp_output(
     *,
     activation: str = "relu",
     output_activation: str = "identity",
-) -> bool:
+) -> Verdict:
     """Check the forward pass of a multilayer perceptron.
 
     Parameters
@@ -380,7 +382,8 @@ def check_mlp_output(
 
     Returns
     -------
-    bool
+    Verdict
+        Usable as a bool.
 
     Examples
     --------
@@ -429,7 +432,10 @@ def check_mlp_output(
     return _verdict(
         answer, expected, turns,
         what="your output",
-        right=f"the network outputs {_fmt(expected)}.",
+        right=(
+            f"the network outputs {_fmt(expected)}." if expected.size <= 4
+            else f"the network maps a {x.shape} input to a {expected.shape} output."
+        ),
         start_hint=(
             f"layer by layer: h = lb.{activation}(h @ W.T + b) for the hidden layers, "
             f"then the output layer with {output_activation!r}."
@@ -441,106 +447,74 @@ def check_mlp_output(
     )
 
 
-def check_sgd_step(answer, x, y, w, b, *, lr: float) -> bool:
-    """Check one gradient-descent step for a linear neuron trained with the mean squared error.
+def check_first_layer_grad(answer, x, y, weights, biases) -> Verdict:
+    """Check dL/dW1 for a one-hidden-layer ReLU network and the squared error of one example.
 
-    The model is ``y_hat = x @ w + b``; the loss is ``mean((y_hat - y) ** 2)``; the step is
-    ``w - lr * dL/dw`` and ``b - lr * dL/db``.
+    The network is ``y_hat = W2 @ relu(W1 @ x + b1) + b2`` and the loss is
+    ``L = sum((y_hat - y) ** 2)`` (the mean squared error when there is one output).
 
     Parameters
     ----------
-    answer : tuple (w_new, b_new) or None
-        The learner's updated weights (shape like ``w``) and bias (a number).
-    x : array-like of shape (N, d)
-        Inputs, one row per example.
-    y : array-like of shape (N,)
-        Targets.
-    w : array-like of shape (d,)
-        Weights before the step.
-    b : float
-        Bias before the step.
-    lr : float
-        Learning rate.
+    answer : array-like of shape (hidden, in_features) or None
+        The learner's gradient of the loss with respect to ``W1``; it has ``W1``'s shape.
+    x : array-like of shape (in_features,)
+        One input.
+    y : array-like of shape (out_features,)
+        Its target.
+    weights : (W1, W2)
+        The two weight matrices, in torch's layout (out_features, in_features).
+    biases : (b1, b2)
+        The two bias vectors.
 
     Returns
     -------
-    bool
+    Verdict
+        Usable as a bool.
 
     Examples
     --------
-    >>> check_sgd_step(([0.3], 0.2), [[1.0], [2.0]], [1.0, 1.0], [0.0], 0.0, lr=0.1)
-    Correct: the loss falls from 1.0000 to 0.1450.
+    >>> check_first_layer_grad([[2.0, 4.0]], [1.0, 2.0], [0.0], ([[1.0, 0.0]], [[1.0]]),
+    ...                        ([0.0], [0.0]))
+    Correct: dL/dW1 = outer(dL/dz1, x), with dL/dz1 = [2.].
     True
     """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    b = float(b)
-    n = y.shape[0]
-    residual = x @ w + b - y
-    grad_w = 2.0 * x.T @ residual / n
-    grad_b = 2.0 * float(residual.mean())
-
-    def loss(w_, b_):
-        return float(np.mean((x @ w_ + b_ - y) ** 2))
-
-    expected_w, expected_b = w - lr * grad_w, b - lr * grad_b
-    start = (
-        "compute y_hat = x @ w + b, the gradients dL/dw = 2 * x.T @ (y_hat - y) / N and "
-        "dL/db = 2 * mean(y_hat - y), then return (w - lr * dL/dw, b - lr * dL/db)."
-    )
-    if answer is None:
-        return report(False, _NOT_ANSWERED, hint=start)
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return report(
-            False,
-            "the answer should be a pair (w_new, b_new).",
-            hint="return both updated parameters, e.g. answer = (w_new, b_new).",
-        )
-    new_w, new_b = _to_array(answer[0]), _to_array(answer[1])
-    if new_w is None or new_b is None:
-        return report(False, "w_new and b_new should be numbers (arrays).", hint=start)
-    if new_b.size == 1:
-        new_b = new_b.reshape(())
-    if new_w.shape != w.shape:
-        return report(
-            False,
-            f"w_new has shape {new_w.shape}, but w has shape {w.shape}.",
-            hint="the step changes the values of w, not its shape.",
-        )
-    if new_b.shape != ():
-        return report(False, f"b_new has shape {new_b.shape}; the bias is one number.", hint=start)
-
-    def close(vw, vb):
-        return is_close(new_w, vw, rtol=_RTOL, atol=_ATOL) and is_close(
-            new_b, vb, rtol=_RTOL, atol=_ATOL
-        )
-
-    if close(expected_w, expected_b):
-        before, after = loss(w, b), loss(expected_w, expected_b)
-        return report(True, f"the loss falls from {before:.4f} to {after:.4f}.")
+    w1, w2 = (np.asarray(w, dtype=np.float64) for w in weights)
+    b1, b2 = (np.asarray(b, dtype=np.float64) for b in biases)
+    z1 = w1 @ x + b1
+    h = relu(z1)
+    y_hat = w2 @ h + b2
+    g_y_hat = 2.0 * (y_hat - y)
+    g_h = w2.T @ g_y_hat
+    g_z1 = np.where(z1 > 0, g_h, 0.0)
+    expected = np.outer(g_z1, x)
     turns = [
-        ((w + lr * grad_w, b + lr * grad_b), "you stepped uphill: the loss goes up.",
-         "the gradient points to where the loss grows: subtract lr times the gradient, and "
-         "use y_hat - y (prediction minus target) in it."),
-        ((w - lr * grad_w / 2, b - lr * grad_b / 2),
-         "your step is half the right size: the factor 2 is missing.",
-         "the derivative of (y_hat - y)**2 is 2 * (y_hat - y)."),
-        ((w - lr * n * grad_w, b - lr * n * grad_b),
-         f"your step is {n} times too large: that is the gradient of the sum, not the mean.",
-         "the loss is the mean over the N examples: divide the summed gradient by N."),
-        ((w - grad_w, b - grad_b), "you took a step of the full gradient.",
-         "multiply the gradient by the learning rate lr before subtracting it."),
-        ((grad_w, grad_b), "you returned the gradient, not the updated parameters.",
-         "the step is w - lr * dL/dw and b - lr * dL/db."),
-        ((expected_w, b), "w_new is right, but the bias was not updated.",
-         "the bias is a parameter too: b_new = b - lr * 2 * mean(y_hat - y)."),
+        (expected.T, "your gradient is transposed.",
+         "dL/dW1 has the shape of W1, (hidden, in_features): np.outer(dL/dz1, x)."),
+        (np.outer(g_h, x), "your gradient did not go through the ReLU.",
+         "multiply dL/dh by relu'(z1): 1 where z1 > 0, 0 where the neuron was silent."),
+        (expected / 2, "your gradient is half the right size: the factor 2 is missing.",
+         "the derivative of (y_hat - y)**2 with respect to y_hat is 2 * (y_hat - y)."),
+        (-expected, "your gradient has the wrong sign.",
+         "use y_hat - y (prediction minus target): dL/dy_hat = 2 * (y_hat - y)."),
+        (np.outer(g_h * h, x), "you multiplied by relu(z1) instead of its derivative.",
+         "ReLU's derivative is 1 where z1 > 0 and 0 elsewhere, not the value relu(z1)."),
+        (g_z1, "that is dL/dz1 (which is also dL/db1), not dL/dW1.",
+         "one more step: the weight W1[j, i] multiplies x[i], so dL/dW1 = np.outer(dL/dz1, x)."),
+        (np.outer(g_y_hat, h), "that is dL/dW2, the gradient of the output layer.",
+         "keep going back: through W2 (W2.T @ dL/dy_hat), through ReLU, then outer with x."),
+        (np.outer(g_z1, h) if h.shape == x.shape else None,
+         "you used the hidden values h where the input x belongs.",
+         "W1 multiplies the input x, so dL/dW1 = np.outer(dL/dz1, x)."),
     ]
-    for (vw, vb), message, hint in turns:
-        if close(vw, vb):
-            return report(False, message, hint=hint)
-    if is_close(new_w, expected_w, rtol=_RTOL, atol=_ATOL):
-        return report(False, "w_new is right but b_new is not.", hint=start)
-    if is_close(new_b, expected_b, rtol=_RTOL, atol=_ATOL):
-        return report(False, "b_new is right but w_new is not.", hint=start)
-    return report(False, "w_new and b_new are not the expected values.", hint=start)
+    start = ("forward: z1 = W1 @ x + b1, h = relu(z1), y_hat = W2 @ h + b2; backward: "
+             "dL/dy_hat = 2 * (y_hat - y), dL/dh = W2.T @ dL/dy_hat, "
+             "dL/dz1 = dL/dh * relu'(z1), dL/dW1 = np.outer(dL/dz1, x).")
+    return _verdict(
+        answer, expected, turns,
+        what="your gradient",
+        right=f"dL/dW1 = outer(dL/dz1, x), with dL/dz1 = {_fmt(g_z1 + 0.0)}.",
+        start_hint=start,
+        generic_hint=start,
+    )

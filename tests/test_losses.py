@@ -274,6 +274,48 @@ def test_nll_loss_extreme_log_probabilities():
         assert_like_torch(ours, ref, reduction)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(1000, 300), (257, 1000), (3, 70000)])
+def test_cross_entropy_large_batches_match_torch(dtype, shape):
+    # big enough that the fast path works through several blocks of rows, with a remainder
+    rng = np.random.default_rng(13)
+    logits = (rng.normal(size=shape) * 5).astype(dtype)
+    target = rng.integers(0, shape[1], size=shape[0])
+    ours = strict(lb.cross_entropy, logits, target, reduction="none")
+    ref = F.cross_entropy(tt(logits), tt(target), reduction="none")
+    rtol = RTOL if dtype == np.float64 else 1e-5
+    assert_like_torch(ours, ref, "none", rtol=rtol, dtype=dtype)
+    ours = strict(lb.cross_entropy, logits, target)
+    assert ours == pytest.approx(F.cross_entropy(tt(logits), tt(target)).item(), rel=rtol)
+
+
+def test_cross_entropy_bad_values_in_a_late_row_are_found():
+    logits = np.random.default_rng(14).normal(size=(1000, 300))
+    target = np.zeros(1000, dtype=np.int64)
+    bad = logits.copy()
+    bad[900, 7] = np.nan
+    with pytest.raises(ValueError, match=r"(?s)cross_entropy.*input.*NaN.*\(900, 7\)"):
+        strict(lb.cross_entropy, bad, target)
+    bad = logits.copy()
+    bad[700, 3] = np.inf
+    with pytest.raises(ValueError, match=r"(?s)cross_entropy.*700.*inf"):
+        strict(lb.cross_entropy, bad, target)
+    bad = logits.copy()
+    bad[999] = -np.inf  # a row with no possible class
+    with pytest.raises(ValueError, match=r"(?s)cross_entropy.*999.*-inf"):
+        strict(lb.cross_entropy, bad, target)
+
+
+def test_cross_entropy_allows_minus_inf_for_impossible_classes():
+    # -inf masks a class (as in attention masks); torch gives a finite loss, and so do we
+    logits = np.array([[2.0, -np.inf, 0.5], [-np.inf, 1.0, -np.inf]])
+    target = np.array([0, 1])
+    for reduction in REDUCTIONS:
+        ours = strict(lb.cross_entropy, logits, target, reduction=reduction)
+        ref = F.cross_entropy(tt(logits), tt(target), reduction=reduction)
+        assert_like_torch(ours, ref, reduction)
+
+
 def test_cross_entropy_warns_on_probability_looking_input():
     probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
     with pytest.warns(UserWarning, match="(?i)probabilit"):
@@ -298,6 +340,12 @@ def test_cross_entropy_does_not_warn_on_logits(logits):
     target = np.zeros(len(logits), dtype=np.int64)
     strict(lb.cross_entropy, logits, target)
     strict(lb.cross_entropy, logits.astype(np.float32), target)
+
+
+def test_nll_loss_warns_on_positive_input_but_not_on_log_probabilities():
+    with pytest.warns(UserWarning, match="(?s)nll_loss.*positive"):
+        lb.nll_loss(np.array([[2.0, 1.0, 0.1]]), np.array([0]))  # logits, not log-probs
+    strict(lb.nll_loss, lb.log_softmax(np.array([[2.0, 1.0, 0.1], [1e4, 0.0, -1e4]])), [0, 2])
 
 
 # --------------------------------------------------------------------------- binary cross-entropy

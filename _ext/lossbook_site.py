@@ -11,6 +11,10 @@ into ``_static/mathjax``) and trims the output directory:
 - MathJax bundles the site never loads (we load ``tex-chtml.js``; it pulls its TeX extensions,
   CHTML fonts, accessibility and menu modules from the folders we keep).
 
+It also drops inline scripts that a page would get twice: sphinx-thebe registers its config
+script once per read phase, and the second copy stops with "Identifier 'THEBE_JS_URL' has
+already been declared" in the reader's console.
+
 Numbers (a chapter page with its assets, empty cache): see tests/browser/sitekit.py ``weight``.
 """
 
@@ -70,6 +74,24 @@ def trim_site(outdir: Path) -> None:
             target.unlink()
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
+    """Keep only the first of identical script entries (same file or same inline body)."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen = set()
+    unique = []
+    for js in scripts:
+        attrs = getattr(js, "attributes", {}) or {}
+        # The copies differ only in the filename of an inline script: None in one, "" in the other.
+        filename = str(getattr(js, "filename", js) or "")
+        key = (filename, tuple(sorted((k, str(v)) for k, v in attrs.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique
+
+
 def _on_build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         trim_site(Path(app.outdir))
@@ -78,4 +100,5 @@ def _on_build_finished(app, exception) -> None:
 def setup(app):
     # priority 900: after sphinx-mathjax-offline (default priority 500) has copied MathJax.
     app.connect("build-finished", _on_build_finished, priority=900)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

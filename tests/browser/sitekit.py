@@ -12,7 +12,6 @@ import gzip
 import http.server
 import os
 import re
-import socket
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit

@@ -1,0 +1,249 @@
+"""The built site as a reader meets it, in headless Chromium (Debian's /usr/bin/chromium).
+
+Data-driven: the tests iterate over the html pages the build produced and the notebooks in
+chapters/, so they follow the book as chapters are added. Run after `make book-strict`:
+    bash tests/browser/setup.sh && .venv/bin/python -m pytest -q tests/browser -p no:nbval -o addopts=""
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from sitekit import ROOT, SITE, html_pages, measure_weight
+
+PAGES = html_pages(SITE) if SITE.exists() else []
+NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb"))
+CHAPTER_PAGES = [p for p in PAGES if p.startswith("chapters/")]
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+REPO_URL = CONFIG["repository"]["url"].rstrip("/")
+BRANCH = CONFIG["repository"].get("branch", "main")
+OWNER_REPO = urlsplit(REPO_URL).path.strip("/")
+
+# What a reader would type to find a chapter, by the chapter's label (brief: chapter labels).
+# Chapters without an entry are searched by their title.
+MAIN_TERMS = {
+    "ch-network-structure": "weight",
+    "ch-what-a-loss-measures": "loss function",
+    "ch-mse": "mean squared error",
+    "ch-cross-entropy": "cross-entropy",
+    "ch-loss-vs-accuracy": "accuracy",
+}
+
+# Serious/critical axe-core violations that the theme causes, not our content:
+# (rule id, substring of the offending element's selector or html) -> reason.
+THEME_AXE_EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("label-content-name-mismatch", "search-button"): (
+        "pydata-sphinx-theme's search button: aria-label 'Search' while its visible text also "
+        "shows the keyboard shortcut (Ctrl+K); theme template, not our content"
+    ),
+    ("aria-required-children", "citation-list"): (
+        "docutils' HTML5 writer gives the bibliography <div role='list'> whose entries have "
+        "role='doc-biblioentry' instead of 'listitem'; markup of the writer, not our content"
+    ),
+}
+
+# Console errors the theme or a plug-in causes, not our content: substring -> reason.
+THEME_CONSOLE_EXCEPTIONS: dict[str, str] = {}
+
+
+def test_site_is_built():
+    assert (SITE / "index.html").exists(), f"no site at {SITE}: run `make book-strict` first"
+    assert PAGES, "the build produced no html pages"
+    assert "search.html" in PAGES and "chapters/glossary.html" in PAGES
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_locally_and_cleanly(visit, page):
+    r = visit(page)
+    assert r.status == 200, f"{page}: HTTP {r.status}"
+    assert not r.failed, f"{page}: local requests failed: {r.failed}"
+    outside = [u for u in r.requests if not _local(u)]
+    assert not outside, f"{page}: requests leaving 127.0.0.1: {outside}"
+    errors = [e for e in r.console_errors if not any(k in e for k in THEME_CONSOLE_EXCEPTIONS)]
+    assert not errors, f"{page}: console errors: {errors}"
+
+
+def test_no_request_left_the_host(browser_context, visit):
+    for page in PAGES:
+        visit(page)
+    assert not browser_context.outside_requests, browser_context.outside_requests
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_math_is_typeset(visit, page):
+    r = visit(page)
+    assert r.math_typeset == r.math_total, (
+        f"{page}: MathJax typeset {r.math_typeset} of {r.math_total} math elements"
+    )
+    assert not r.math_errors, f"{page}: TeX errors: {r.math_errors}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_have_alt_text_and_load(visit, page):
+    r = visit(page)
+    no_alt = [i["src"] for i in r.images if not (i["alt"] or "").strip()]
+    assert not no_alt, f"{page}: images without alt text: {no_alt}"
+    broken = [i["src"] for i in r.images if not i["loaded"]]
+    assert not broken, f"{page}: images that did not load: {broken}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_axe_no_serious_violations(visit, page):
+    r = visit(page)
+    ours = []
+    for v in r.axe:
+        nodes = [
+            n for n in v["nodes"]
+            if not any(rule == v["id"] and (key in n["target"] or key in n["html"])
+                       for rule, key in THEME_AXE_EXCEPTIONS)
+        ]
+        if nodes:
+            ours.append(f"{v['id']} ({v['impact']}): {v['help']}: "
+                        + "; ".join(f"{n['target']} {n['html']}" for n in nodes[:5]))
+    assert not ours, f"{page}: axe-core:\n" + "\n".join(ours)
+
+
+def _chapter_label_and_title(page: str) -> tuple[str | None, str]:
+    text = (SITE / page).read_text(encoding="utf-8")
+    label = re.search(r'id="(ch-[a-z0-9-]+)"', text)
+    title = re.search(r"<title>(.*?)</title>", text, re.S)
+    title_text = html.unescape(title.group(1)).split(" \u2014 ")[0].strip() if title else page
+    return (label.group(1) if label else None), title_text
+
+
+def _search_cases():
+    cases = []
+    for page in CHAPTER_PAGES:
+        label, title = _chapter_label_and_title(page)
+        if label is None:  # glossary, references, API: not chapters
+            continue
+        cases.append((page, MAIN_TERMS.get(label, title)))
+    return cases
+
+
+@pytest.mark.parametrize(("page", "term"), _search_cases())
+def test_search_finds_chapter(browser_context, server, page, term):
+    tab = browser_context.new_page()
+    tab.goto(server.url("search.html?q=" + term.replace(" ", "+")), wait_until="load")
+    tab.wait_for_function(
+        "() => { const s = document.querySelector('.search-summary');"
+        " return s && /found|did not match/.test(s.innerText); }",
+        timeout=20_000,
+    )
+    hits = tab.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
+    tab.close()
+    found = [urlsplit(h).path.lstrip("/") for h in hits]
+    assert page in found, f"searching {term!r} did not find {page}; found {found}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_launch_buttons_point_at_notebook(visit, notebook):
+    page = notebook.removesuffix(".ipynb") + ".html"
+    assert page in PAGES, f"{notebook} has no page in the built site (is it in _toc.yml?)"
+    anchors = visit(page).anchors
+    binder = [a for a in anchors if a.startswith(CONFIG["launch_buttons"]["binderhub_url"])]
+    colab = [a for a in anchors if a.startswith(CONFIG["launch_buttons"]["colab_url"])]
+    assert binder == [
+        f"{CONFIG['launch_buttons']['binderhub_url']}/v2/gh/{OWNER_REPO}/{BRANCH}"
+        f"?urlpath=tree/{notebook}"
+    ], binder
+    assert colab == [
+        f"{CONFIG['launch_buttons']['colab_url']}/github/{OWNER_REPO}/blob/{BRANCH}/{notebook}"
+    ], colab
+    assert REPO_URL in anchors, "repository button missing"
+    assert any(a.startswith(f"{REPO_URL}/issues/new") for a in anchors), "issues button missing"
+    assert f"{REPO_URL}/edit/{BRANCH}/{notebook}" in anchors, "edit button missing"
+    assert any(a.endswith(f"/_sources/{notebook}") for a in anchors), "download button missing"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_readable_on_dark_theme(visit, page):
+    """With the theme switched to dark, every content image is opaque or on a light background."""
+    bad = [i["src"] for i in visit(page).dark_images if not (i["opaque"] or i["lightBg"])]
+    assert not bad, f"{page}: images unreadable on the dark theme: {bad}"
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("id", "name") if tag != "meta" else ():
+            if a.get(key):
+                self.ids.add(a[key])
+        if tag in ("a", "link") and a.get("href"):
+            self.links.append(a["href"])
+        if tag in ("img", "script", "source", "iframe") and a.get("src"):
+            self.links.append(a["src"])
+
+
+def test_internal_links_and_anchors_resolve(site):
+    parsed: dict[Path, _Links] = {}
+
+    def parse(path: Path) -> _Links:
+        if path not in parsed:
+            p = _Links()
+            p.feed(path.read_text(encoding="utf-8"))
+            parsed[path] = p
+        return parsed[path]
+
+    problems = []
+    for page in PAGES:
+        src = site / page
+        for link in parse(src).links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith(("mailto:", "javascript:")):
+                continue
+            target = (src.parent / unquote(parts.path)).resolve() if parts.path else src
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{page}: {link} -> missing file")
+                continue
+            frag = unquote(parts.fragment)
+            if frag and target.suffix == ".html" and frag not in parse(target).ids:
+                problems.append(f"{page}: {link} -> no anchor #{frag}")
+    assert not problems, "\n".join(problems[:50])
+
+
+def test_page_weight_of_a_chapter(browser_context, server):
+    """A chapter page with its assets stays light: the trimmed theme, MathJax and fonts."""
+    notebook_pages = [p for p in CHAPTER_PAGES if p.removesuffix(".html") + ".ipynb" in NOTEBOOKS]
+    assert notebook_pages, "no notebook chapter built yet"
+    page = max(notebook_pages, key=lambda p: (SITE / p).stat().st_size)
+    w = measure_weight(browser_context, server.url(page))
+    (Path(__file__).parent / ".page-weight.json").write_text(
+        json.dumps({k: w[k] for k in ("url", "requests", "raw", "gzip")} | {"page": page})
+    )
+    shell = [r for r in w["rows"] if "/_images/" not in r[0] and not r[0].endswith(page)]
+    raw = sum(r[1] for r in shell)
+    gz = sum(r[2] for r in shell)
+    # Measured 2026-11: about 2.2 MiB raw / 0.75 MiB gzip (MathJax is half of it).
+    assert raw < 2.6 * 2**20 and gz < 0.95 * 2**20, (
+        f"{page}: theme+MathJax+fonts weigh {raw / 1024:.0f} KiB raw, {gz / 1024:.0f} KiB gzip: "
+        + ", ".join(f"{p} {b // 1024} KiB" for p, b, _ in shell[:8])
+    )
+
+
+def test_build_hook_trimmed_the_site(site):
+    static = site / "_static"
+    assert not list(static.rglob("*.map")), "source maps shipped"
+    assert (static / "scripts" / "fontawesome.js").stat().st_size < 1024
+    assert (static / "mathjax" / "tex-chtml.js").exists()
+    assert not (static / "mathjax" / "tex-svg-full.js").exists()
+
+
+def _local(url: str) -> bool:
+    from sitekit import is_local
+
+    return is_local(url)

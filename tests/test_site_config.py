@@ -1,0 +1,192 @@
+"""Static checks of what readers get besides the pages: launch buttons, Colab, Binder, publishing.
+
+These read files only (no build, no browser); the browser tests in tests/browser check the built
+site itself.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+REPO_URL = CONFIG["repository"]["url"]
+BRANCH = CONFIG["repository"]["branch"]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+COLAB_CELL = f'''# Colab or a fresh environment: install lossbook if it is missing; does nothing otherwise.
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("lossbook") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                    "lossbook @ git+{REPO_URL}@{BRANCH}"], check=True)'''
+
+# The glossary terms every chapter may link with {term}`...` (the brief's list).
+GLOSSARY_TERMS = [
+    "input layer", "hidden layer", "output layer", "neuron", "weight", "bias", "weighted sum",
+    "activation function", "loss function", "mean squared error", "sum of squared errors",
+    "root mean squared error", "mean absolute error", "Huber loss", "residual", "cross-entropy",
+    "binary cross-entropy", "negative log-likelihood", "one-hot encoding", "label", "logit",
+    "softmax", "log-sum-exp", "label smoothing", "accuracy", "metric", "step function",
+    "sigmoid function", "tanh", "ReLU", "gradient", "derivative", "gradient descent",
+    "learning rate", "parameter", "forward pass", "backpropagation", "reduction", "batch",
+    "class weight", "surrogate loss", "epoch", "maximum likelihood", "probability distribution",
+]
+KOREAN = {
+    "input layer": "입력층", "hidden layer": "은닉층", "output layer": "출력층", "weight": "가중치",
+    "bias": "편향", "weighted sum": "가중합", "activation function": "활성화 함수",
+    "loss function": "손실 함수", "mean squared error": "평균 제곱 오차",
+    "cross-entropy": "교차 엔트로피", "one-hot encoding": "원-핫 인코딩", "accuracy": "정확도",
+    "step function": "계단 함수", "sigmoid function": "시그모이드 함수", "gradient": "기울기",
+    "derivative": "미분", "logit": "로짓", "softmax": "소프트맥스",
+}
+
+
+def _requirements(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line)
+        if m:
+            pins[m.group(1).lower()] = m.group(2)
+    return pins
+
+
+def test_config_keeps_the_lead_settings():
+    assert CONFIG["execute"]["execute_notebooks"] == "off"
+    assert CONFIG["sphinx"]["recursive_update"] is True
+    assert CONFIG["sphinx"]["config"]["nitpicky"] is True
+
+
+def test_launch_and_page_buttons_are_configured():
+    html = CONFIG["html"]
+    for key in ("use_repository_button", "use_issues_button", "use_edit_page_button",
+                "use_download_button"):
+        assert html[key] is True, key
+    launch = CONFIG["launch_buttons"]
+    assert launch["binderhub_url"] == "https://mybinder.org"
+    assert launch["colab_url"] == "https://colab.research.google.com"
+    assert REPO_URL.startswith("https://github.com/") and not REPO_URL.endswith("/")
+    assert CONFIG["repository"]["path_to_book"] == ""
+
+
+def test_repository_url_lives_only_in_config():
+    """Other config files name no repository url: it is read from _config.yml."""
+    others = [ROOT / "binder" / "requirements.txt", ROOT / ".github" / "workflows" / "pages.yml",
+              ROOT / "Makefile", ROOT / "requirements.txt"]
+    for path in others:
+        if path.exists():
+            assert REPO_URL.split("://", 1)[1] not in path.read_text(encoding="utf-8"), path
+
+
+def test_mathjax_is_served_from_the_site():
+    sphinx = CONFIG["sphinx"]
+    assert "sphinx-mathjax-offline" in sphinx["extra_extensions"]
+    assert not sphinx["config"]["mathjax_path"].startswith(("http:", "https:", "//"))
+    assert (ROOT / "_ext" / "lossbook_site.py").exists()
+    assert sphinx["local_extensions"] == {"lossbook_site": "_ext/"}
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_is_the_colab_cell(notebook):
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert code, f"{notebook.name} has no code cell"
+    first = code[0]
+    source = "".join(first["source"]) if isinstance(first["source"], list) else first["source"]
+    assert source.strip() == COLAB_CELL, (
+        f"{notebook.name}: the first code cell must be the Colab install cell, exactly:\n"
+        f"{COLAB_CELL}"
+    )
+    tags = first.get("metadata", {}).get("tags", [])
+    assert "remove-cell" in tags and "nbval-skip" in tags, f"{notebook.name}: tags are {tags}"
+
+
+def test_binder_requirements_are_runtime_only_and_cpu_torch():
+    binder = ROOT / "binder" / "requirements.txt"
+    text = binder.read_text(encoding="utf-8")
+    lines = [ln.split("#", 1)[0].strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln]
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
+    assert "-e ." in lines, "lossbook itself must be installed from the repository"
+    pins = _requirements(binder)
+    root = _requirements(ROOT / "requirements.txt")
+    assert pins["torch"] == root["torch"] + "+cpu", "torch: the CPU build of the root pin"
+    for name in ("numpy", "matplotlib", "scikit-learn"):
+        assert pins[name] == root[name], f"{name}: binder pins {pins[name]}, root {root[name]}"
+    tools = {"jupyter-book", "sphinx", "pytest", "hypothesis", "nbval", "nbclient", "nbstripout",
+             "ruff", "playwright", "linkchecker", "sphinx-exercise", "sphinx-mathjax-offline"}
+    assert not tools & set(pins), f"book or test tools in binder: {tools & set(pins)}"
+    assert set(pins) == {"torch", "numpy", "matplotlib", "scikit-learn"}
+
+
+def test_root_requirements_name_no_other_index():
+    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert "--extra-index-url" not in text and "--index-url" not in text
+
+
+def test_binder_runtime_matches_the_python_we_test_with():
+    runtime = (ROOT / "binder" / "runtime.txt").read_text(encoding="utf-8").strip()
+    assert runtime == f"python-{sys.version_info.major}.{sys.version_info.minor}"
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    assert f"python:{runtime.removeprefix('python-')}-" in workflow, "CI image Python differs"
+
+
+def test_pages_workflow_tests_then_publishes():
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
+    steps = wf["jobs"]["test"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    assert "make test" in runs
+    upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact")]
+    assert upload and upload[0]["with"]["path"] == "_build/html"
+    deploy = wf["jobs"]["deploy"]
+    assert deploy["needs"] == "test"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert any(s.get("uses", "").startswith("actions/deploy-pages") for s in deploy["steps"])
+
+
+def test_glossary_has_every_term_with_korean():
+    text = (ROOT / "chapters" / "glossary.md").read_text(encoding="utf-8")
+    assert text.startswith("(glossary)=")
+    block = text.split("```{glossary}", 1)[1].split("```", 1)[0]
+    assert ":sorted:" in block
+    entries = {}
+    current = None
+    for line in block.splitlines():
+        if line and not line.startswith((" ", ":")):
+            current = line.strip()
+            entries[current] = ""
+        elif current:
+            entries[current] += line.strip() + " "
+    missing = [t for t in GLOSSARY_TERMS if t not in entries]
+    assert not missing, f"glossary lacks {missing}"
+    for term, body in entries.items():
+        assert body.startswith("Korean: "), f"{term}: definition must start with its Korean term"
+        assert len(body.split(". ", 1)[-1]) > 20, f"{term}: definition too short"
+    for term, korean in KOREAN.items():
+        assert korean in entries[term], f"{term}: Korean term {korean} missing"
+
+
+def test_one_bibliography_in_the_book():
+    sources = list((ROOT / "chapters").glob("*.md")) + list((ROOT / "chapters").glob("*.ipynb"))
+    sources += list(ROOT.glob("*.md"))
+    with_bib = [p.name for p in sources if "{bibliography}" in p.read_text(encoding="utf-8")]
+    assert with_bib == ["references.md"]
+    refs = (ROOT / "chapters" / "references.md").read_text(encoding="utf-8")
+    assert refs.startswith("(references)=")
+
+
+def test_browser_tools_are_locked():
+    here = ROOT / "tests" / "browser"
+    pkg = json.loads((here / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((here / "package-lock.json").read_text(encoding="utf-8"))
+    assert "axe-core" in pkg["devDependencies"]
+    assert lock["packages"]["node_modules/axe-core"]["version"] == pkg["devDependencies"]["axe-core"]

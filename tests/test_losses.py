@@ -363,8 +363,9 @@ def binary_case(draw, *, logits):
     soft = draw(st.booleans())
     y = rng.uniform(0, 1, size=shape) if soft else rng.integers(0, 2, size=shape).astype(float)
     kwargs = {"reduction": draw(reductions)}
-    if draw(st.booleans()):
-        kwargs["weight"] = rng.uniform(0.0, 3.0, size=shape)
+    weight_shape = draw(st.sampled_from([None, shape, shape[-1:]]))  # per element or per column
+    if weight_shape is not None:
+        kwargs["weight"] = rng.uniform(0.0, 3.0, size=weight_shape)
     if logits and draw(st.booleans()):
         kwargs["pos_weight"] = rng.uniform(0.1, 5.0, size=shape[-1:])
     return x, y, kwargs

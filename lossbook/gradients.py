@@ -141,14 +141,24 @@ def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="m
 def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
     """d binary_cross_entropy / d p = (p - t) / (p (1 - p)), times weight, / n for "mean".
 
+    At p = 0 or 1 the loss takes 0 log 0 = 0, so its derivative -t/p + (1 - t)/(1 - p) drops the
+    term whose coefficient is 0: -1 at p = t = 1, 1 at p = t = 0, and -inf or inf where the loss
+    itself is infinite. This is exact; torch, which divides by max(p (1 - p), 1e-12), gives 0 at
+    p = t = 1 and -1e12 at p = 0, t = 1.
+
     Examples
     --------
     >>> binary_cross_entropy_grad([0.5], [1.0])
     array([-2.])
+    >>> binary_cross_entropy_grad([1.0, 0.0], [1.0, 0.0], reduction="sum")
+    array([-1.,  1.])
     """
     _losses.binary_cross_entropy(input, target, weight=weight, reduction=reduction)
     p, t = check_same_shape(input, target, "binary_cross_entropy_grad")
-    grad = (p - t) / (p * (1 - p))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inside = (p - t) / (p * (1 - p))
+        edge = np.where(t > 0, -t / p, 0) + np.where(t < 1, (1 - t) / (1 - p), 0)
+    grad = np.where((p > 0) & (p < 1), inside, edge).astype(p.dtype, copy=False)
     if weight is not None:
         grad = grad * np.asarray(weight, dtype=p.dtype)
     return _scale(grad, reduction, p.size)

@@ -144,6 +144,26 @@ def test_cross_entropy_grad_at_extreme_logits(options, reduction):
     assert_grad(ours, ref, EXTREME)
 
 
+def test_binary_cross_entropy_grad_at_zero_and_one_is_exact():
+    # The loss takes 0 log 0 = 0, so at p = 0 or 1 its derivative -t/p + (1 - t)/(1 - p) drops the
+    # term with coefficient 0. torch (dividing by max(p (1 - p), 1e-12)) says 0 at p = t = 1 and
+    # p = t = 0, and -1e12 at p = 0, t = 1; the exact one-sided derivatives are -1, 1 and -inf.
+    p = np.array([0.0, 1.0, 0.0, 1.0, 0.5])
+    t = np.array([0.0, 1.0, 1.0, 0.0, 0.5])
+    ours = strict(lb.binary_cross_entropy_grad, p, t, reduction="sum")
+    np.testing.assert_array_equal(ours, [1.0, -1.0, -np.inf, np.inf, 0.0])
+    # one-sided finite differences of the exact loss agree where it is finite
+    for i, sign in [(0, 1.0), (1, -1.0)]:
+        h = 1e-7
+        step = p.copy()
+        step[i] += sign * h
+        slope = sign * (lb.binary_cross_entropy(step[i:i + 1], t[i:i + 1], reduction="sum")
+                        - lb.binary_cross_entropy(p[i:i + 1], t[i:i + 1], reduction="sum")) / h
+        assert slope == pytest.approx(ours[i], rel=1e-6)
+    p32, t32 = p[:2].astype(np.float32), t[:2].astype(np.float32)
+    assert strict(lb.binary_cross_entropy_grad, p32, t32).dtype == np.float32
+
+
 def test_binary_cross_entropy_with_logits_grad_at_extreme_logits():
     z = np.array([1e4, -1e4, 1e4, -1e4, 745.0, -745.0, 40.0, -40.0])
     t = np.array([1.0, 0.0, 0.0, 1.0, 0.3, 0.7, 1.0, 0.0])

@@ -252,7 +252,8 @@ def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="m
             t2 = t2 * (1 - eps) + eps / c
         logp = _log_softmax_rows(z2, m)
         coef = t2 if w is None else t2 * w
-        loss = -np.where(coef > 0, coef * logp, 0).sum(axis=1)
+        # 0 * log p counts as 0 even where log p = -inf (a masked class): mask before multiplying
+        loss = -(coef * np.where(coef > 0, logp, 0)).sum(axis=1)
         loss = loss.astype(z.dtype, copy=False)
         if reduction == "none":
             return loss.reshape(z.shape[:-1])

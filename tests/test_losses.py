@@ -314,6 +314,13 @@ def test_cross_entropy_allows_minus_inf_for_impossible_classes():
         ours = strict(lb.cross_entropy, logits, target, reduction=reduction)
         ref = F.cross_entropy(tt(logits), tt(target), reduction=reduction)
         assert_like_torch(ours, ref, reduction)
+    # probability targets that give the masked class 0: 0 * log 0 counts as 0, so the loss is
+    # finite (torch returns nan here: it computes 0 * -inf). Reference: the unmasked classes only.
+    probs = np.array([[0.7, 0.0, 0.3], [0.0, 1.0, 0.0]])
+    ours = strict(lb.cross_entropy, logits, probs, reduction="none")
+    expected = [-(0.7 * math.log(math.exp(2.0) / (math.exp(2.0) + math.exp(0.5)))
+                  + 0.3 * math.log(math.exp(0.5) / (math.exp(2.0) + math.exp(0.5)))), 0.0]
+    np.testing.assert_allclose(ours, expected, rtol=RTOL)
 
 
 def test_cross_entropy_warns_on_probability_looking_input():

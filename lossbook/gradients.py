@@ -160,7 +160,8 @@ def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
         edge = np.where(t > 0, -t / p, 0) + np.where(t < 1, (1 - t) / (1 - p), 0)
     grad = np.where((p > 0) & (p < 1), inside, edge).astype(p.dtype, copy=False)
     if weight is not None:
-        grad = grad * np.asarray(weight, dtype=p.dtype)
+        w = np.asarray(weight, dtype=p.dtype)
+        grad = np.where(w > 0, grad, 0) * w  # weight 0 drops an element, even an infinite one
     return _scale(grad, reduction, p.size)
 
 

@@ -433,7 +433,8 @@ def binary_cross_entropy(input, target, *, weight=None, reduction="mean"):
         neg = np.where(t < 1, (1 - t) * np.log1p(-np.where(t < 1, p, 0)), 0)
     loss = -(pos + neg)
     if weight is not None:
-        loss = loss * _elementwise_weight(weight, p.shape, "weight", func, p.dtype)
+        w = _elementwise_weight(weight, p.shape, "weight", func, p.dtype)
+        loss = np.where(w > 0, loss, 0) * w  # weight 0 drops an element, even an infinite one
     return reduce(loss.astype(p.dtype, copy=False), reduction)
 
 

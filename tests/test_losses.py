@@ -463,6 +463,14 @@ def test_binary_cross_entropy_at_zero_and_one():
                   reduction="none")
     assert ours.tolist() == [math.inf, math.inf]
     assert math.isinf(strict(lb.binary_cross_entropy, p, t))
+    # weight 0 drops an element, even one whose loss is infinite (not 0 * inf = nan)
+    w = np.array([0.0, 1.0])
+    ours = strict(lb.binary_cross_entropy, np.array([0.0, 0.5]), np.array([1.0, 1.0]), weight=w,
+                  reduction="none")
+    assert ours.tolist() == [0.0, math.log(2)]
+    grad = strict(lb.binary_cross_entropy_grad, np.array([0.0, 0.5]), np.array([1.0, 1.0]),
+                  weight=w, reduction="none")
+    assert grad.tolist() == [0.0, -2.0]
 
 
 # --------------------------------------------------------------------------- textbook form

@@ -11,6 +11,7 @@ so a layer computes ``activation(x @ weight.T + bias)`` for a batch ``x`` of sha
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -39,6 +40,16 @@ _RTOL, _ATOL = 1e-5, 1e-8
 _ROUNDED_RTOL = 2e-3
 
 _NOT_ANSWERED = "you have not answered yet."
+
+
+def _say(ok: bool, message: str, *, hint: str | None = None) -> Verdict:
+    """``report``, with message and hint wrapped to fit a notebook's output box."""
+    message = textwrap.fill(message, width=72, initial_indent=" " * 9,
+                            subsequent_indent=" " * 9, break_on_hyphens=False)[9:]
+    if hint:
+        hint = textwrap.fill(hint, width=72, initial_indent=" " * 6,
+                             subsequent_indent=" " * 6, break_on_hyphens=False)[6:]
+    return report(ok, message, hint=hint)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -91,17 +102,17 @@ def _verdict(
     happen for these inputs) are skipped.
     """
     if answer is None:
-        return report(False, _NOT_ANSWERED, hint=start_hint)
+        return _say(False, _NOT_ANSWERED, hint=start_hint)
     arr = _to_array(answer)
     if arr is None:
-        return report(
+        return _say(
             False,
             f"{what} should be a number or an array of numbers, not {type(answer).__name__}.",
             hint=start_hint,
         )
     expected = np.asarray(expected, dtype=np.float64)
     if is_close(arr, expected, rtol=_RTOL, atol=_ATOL):
-        return report(True, right)
+        return _say(True, right)
     for value, message, hint in wrong_turns:
         if value is None:
             continue
@@ -109,7 +120,7 @@ def _verdict(
         if is_close(value, expected, rtol=_RTOL, atol=_ATOL):
             continue  # this mistake happens to give the right answer here
         if is_close(arr, value, rtol=_RTOL, atol=_ATOL):
-            return report(False, message, hint=hint)
+            return _say(False, message, hint=hint)
     if arr.shape != expected.shape:
         hint = generic_hint
         if arr.ndim == 2 and arr.shape == expected.shape[::-1]:
@@ -117,20 +128,20 @@ def _verdict(
                 "your answer looks transposed: one row per example, one column per output "
                 "neuron. Compute x @ weight.T, not weight @ x.T."
             )
-        return report(
+        return _say(
             False,
             f"{what} has shape {arr.shape}, but the exercise needs shape {expected.shape}.",
             hint=hint,
         )
     if not np.all(np.isfinite(arr)):
-        return report(False, f"{what} contains nan or inf.", hint=generic_hint)
+        return _say(False, f"{what} contains nan or inf.", hint=generic_hint)
     if is_close(arr, expected, rtol=_ROUNDED_RTOL, atol=1e-4):
-        return report(
+        return _say(
             False,
             f"{what} {_fmt(arr)} is close but not within a relative 1e-5.",
             hint="did you round or type the numbers by hand? Pass the value your code computed.",
         )
-    return report(False, f"{what} {_fmt(arr)} is not the expected value.", hint=generic_hint)
+    return _say(False, f"{what} {_fmt(arr)} is not the expected value.", hint=generic_hint)
 
 
 def _other_activations(z: np.ndarray, activation: str) -> list[tuple[np.ndarray, str, str]]:
@@ -231,7 +242,8 @@ def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Verdict:
     True
     >>> check_parameter_count(9, [2, 3, 1])
     Not yet: 9 is the number of weights alone.
-    Hint: every neuron after the input layer also has one bias: add out_features per layer.
+    Hint: every neuron after the input layer also has one bias: add
+          out_features per layer.
     False
     """
     sizes = [int(s) for s in layer_sizes]
@@ -249,16 +261,16 @@ def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Verdict:
         "add up the layers."
     )
     if answer is None:
-        return report(False, _NOT_ANSWERED, hint=start)
+        return _say(False, _NOT_ANSWERED, hint=start)
     arr = _to_array(answer)
     if arr is None or arr.ndim != 0:
-        return report(False, "a parameter count is one whole number.", hint=start)
+        return _say(False, "a parameter count is one whole number.", hint=start)
     value = float(arr)
     if not np.isfinite(value) or value != round(value):
-        return report(False, f"{_fmt(value)} is not a whole number.", hint=start)
+        return _say(False, f"{_fmt(value)} is not a whole number.", hint=start)
     count = int(round(value))
     if count == expected:
-        return report(True, f"{expected} parameters ({weights} weights and {biases} biases).")
+        return _say(True, f"{expected} parameters ({weights} weights and {biases} biases).")
     turns = [
         (weights, f"{count} is the number of weights alone.",
          "every neuron after the input layer also has one bias: add out_features per layer."),
@@ -276,9 +288,9 @@ def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Verdict:
     ]
     for value_, message, hint in turns:
         if value_ is not None and value_ != expected and count == value_:
-            return report(False, message, hint=hint)
+            return _say(False, message, hint=hint)
     direction = "too few" if count < expected else "too many"
-    return report(False, f"{count} is {direction}.", hint=start)
+    return _say(False, f"{count} is {direction}.", hint=start)
 
 
 def _forward(x, weights, biases, activations, *, transpose=()):

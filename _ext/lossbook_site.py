@@ -5,9 +5,12 @@ into ``_static/mathjax``) and trims the output directory:
 
 - source maps (``*.map``) and the ``sourceMappingURL`` comments that point at them;
 - the theme's Font Awesome *JavaScript* (1.4 MB: every icon as SVG, on every page), replaced by
-  a stub: the theme's CSS already carries the same icons as web fonts, which the browser
-  fetches only when a page shows an icon of that style;
-- TrueType copies of those web fonts (every browser we serve takes the woff2 files);
+  a stub: the theme's CSS already carries the same icons as web fonts;
+- those web fonts cut down to the icons the site uses (a few dozen of some 2,000 glyphs) and
+  written as WOFF (with fontTools, which matplotlib already needs; WOFF2 would need brotli).
+  The theme's @font-face rules are pointed at them and the original woff2/ttf files removed.
+  The kept code points are listed in ``_static/vendor/fontawesome/webfonts/subset.json``, which
+  the browser tests compare with every icon a page shows;
 - MathJax bundles the site never loads (we load ``tex-chtml.js``; it pulls its TeX extensions,
   CHTML fonts, accessibility and menu modules from the folders we keep).
 
@@ -15,11 +18,12 @@ It also drops inline scripts that a page would get twice: sphinx-thebe registers
 script once per read phase, and the second copy stops with "Identifier 'THEBE_JS_URL' has
 already been declared" in the reader's console.
 
-Numbers (a chapter page with its assets, empty cache): see tests/browser/sitekit.py ``weight``.
+Page weight (a chapter with its assets, empty cache): ``python tests/browser/sitekit.py weight``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -47,7 +51,91 @@ FONTAWESOME_STUB = (
     "/* lossbook: the theme's Font Awesome SVG script is not shipped; the icons come from the\n"
     "   Font Awesome web fonts in the theme's CSS (see _ext/lossbook_site.py). */\n"
 )
+FA_FONTS = ("fa-solid-900", "fa-regular-400", "fa-brands-400")
+FA_WEBFONTS = "vendor/fontawesome/webfonts"
+THEME_CSS = "styles/pydata-sphinx-theme.css"
+
 _SOURCEMAP = re.compile(rb"\n?(//[#@] sourceMappingURL=[^\n]*|/\*[#@] sourceMappingURL=[^*]*\*/)")
+_PUA = re.compile("[\ue000-\uf8ff]")  # Font Awesome glyphs live in the private use area
+_CSS_ESCAPE = re.compile(r"\\([ef][0-9a-fA-F]{3})(?![0-9a-fA-F])")
+_ICON_RULE = re.compile(r"([^{}]*)\{content:\"\\([0-9a-fA-F]{4})\"\}")
+_ICON_SELECTOR = re.compile(r"\.fa-([a-z0-9-]+)::?before")
+_ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
+
+
+def _used_codepoints(outdir: Path, static: Path) -> set[int]:
+    """Code points of every Font Awesome icon the built site can show."""
+    theme_css = (static / THEME_CSS).read_text(encoding="utf-8")
+    by_name: dict[str, int] = {}
+    icon_rules = []
+    for match in _ICON_RULE.finditer(theme_css):
+        selector, hexcode = match.groups()
+        names = _ICON_SELECTOR.findall(selector)
+        if names:
+            icon_rules.append(match.group(0))
+            for name in names:
+                by_name[name] = int(hexcode, 16)
+    used: set[int] = set()
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in outdir.rglob("*.html")]
+    texts += [
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in static.rglob("*.js")
+        if "mathjax" not in p.parts
+    ]
+    for text in texts:
+        used.update(by_name[n] for n in _ICON_CLASS.findall(text) if n in by_name)
+    # Icons that stylesheets use directly (admonitions, dropdowns, external links...).
+    for css in static.rglob("*.css"):
+        text = css.read_text(encoding="utf-8", errors="replace")
+        if css.name == Path(THEME_CSS).name:
+            for rule in icon_rules:
+                text = text.replace(rule, "")
+        used.update(ord(ch) for ch in _PUA.findall(text))
+        used.update(int(h, 16) for h in _CSS_ESCAPE.findall(text))
+    return used
+
+
+def subset_fontawesome(outdir: Path) -> bool:
+    """Replace the Font Awesome web fonts by WOFF subsets; False (and no change) if unexpected."""
+    from fontTools import subset
+
+    static = outdir / "_static"
+    fonts = static / FA_WEBFONTS
+    css_path = static / THEME_CSS
+    if not css_path.exists() or not all((fonts / f"{n}.ttf").exists() for n in FA_FONTS):
+        return False
+    css = css_path.read_text(encoding="utf-8")
+    new_css = css
+    for name in FA_FONTS:
+        old = (
+            f'url(../{FA_WEBFONTS}/{name}.woff2) format("woff2"),'
+            f'url(../{FA_WEBFONTS}/{name}.ttf) format("truetype")'
+        )
+        if new_css.count(old) != 1:
+            return False
+        new_css = new_css.replace(old, f'url(../{FA_WEBFONTS}/{name}.woff) format("woff")')
+    used = _used_codepoints(outdir, static)
+    kept: dict[str, list[int]] = {}
+    for name in FA_FONTS:
+        options = subset.Options()
+        options.flavor = "woff"
+        options.layout_features = ["*"]
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        font = subset.load_font(str(fonts / f"{name}.ttf"), options)
+        cmap = font.getBestCmap()
+        unicodes = sorted(cp for cp in used if cp in cmap)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=unicodes)
+        subsetter.subset(font)
+        subset.save_font(font, str(fonts / f"{name}.woff"), options)
+        kept[name] = unicodes
+    css_path.write_text(new_css, encoding="utf-8")
+    for name in FA_FONTS:
+        for suffix in (".woff2", ".ttf"):
+            (fonts / f"{name}{suffix}").unlink()
+    (fonts / "subset.json").write_text(json.dumps(kept, indent=1), encoding="utf-8")
+    return True
 
 
 def trim_site(outdir: Path) -> None:
@@ -63,8 +151,7 @@ def trim_site(outdir: Path) -> None:
     fontawesome = static / "scripts" / "fontawesome.js"
     if fontawesome.exists():
         fontawesome.write_text(FONTAWESOME_STUB, encoding="utf-8")
-    for ttf in (static / "vendor" / "fontawesome" / "webfonts").glob("*.ttf"):
-        ttf.unlink()
+    subset_fontawesome(outdir)
     mathjax = static / "mathjax"
     for rel in MATHJAX_UNUSED:
         target = mathjax / rel

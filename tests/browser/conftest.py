@@ -6,7 +6,6 @@ check one property each, so a failure names the page and the property.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from sitekit import (
     CHROMIUM,
     INSTALL_HINT,
     SITE,
+    WEIGHTS,
     SiteServer,
     is_local,
     launch,
@@ -37,6 +37,7 @@ class PageReport:
     anchors: list[str] = field(default_factory=list)  # every <a href>, resolved by the browser
     axe: list[dict] = field(default_factory=list)  # serious/critical violations
     dark_images: list[dict] = field(default_factory=list)  # content images, seen in dark mode
+    icons: list[dict] = field(default_factory=list)  # Font Awesome glyphs drawn by CSS
 
 
 @pytest.fixture(scope="session")
@@ -131,6 +132,12 @@ _COLLECT = """() => {
       src: i.currentSrc || i.src, alt: i.getAttribute('alt'), loaded: i.complete && i.naturalWidth > 0,
       content: !!i.closest('.bd-content')})),
     anchors: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    icons: [...document.querySelectorAll('body *')].flatMap(el => ['::before', '::after'].map(p => {
+      const cs = getComputedStyle(el, p);
+      const m = /Font Awesome/.test(cs.fontFamily) && /^"(.)"$/u.exec(cs.content);
+      return m ? {cp: m[1].codePointAt(0), brands: /Brands/.test(cs.fontFamily),
+                  weight: cs.fontWeight, where: String(el.className).slice(0, 60)} : null;
+    })).filter(Boolean),
   };
 }"""
 
@@ -178,6 +185,7 @@ def visit(browser_context, server):
         report.math_errors = data["math_errors"]
         report.images = data["images"]
         report.anchors = data["anchors"]
+        report.icons = data["icons"]
         page.add_script_tag(content=axe_source)
         report.axe = page.evaluate(_AXE_RUN)
         report.dark_images = page.evaluate(_DARK_IMAGES)
@@ -190,11 +198,8 @@ def visit(browser_context, server):
 
 def pytest_terminal_summary(terminalreporter):
     """Show the page-weight numbers the weight test recorded."""
-    path = Path(__file__).parent / ".page-weight.json"
-    if path.exists():
-        w = json.loads(path.read_text())
+    for w in WEIGHTS:
         terminalreporter.write_line(
-            f"page weight of {w['page']}: {w['requests']} requests, "
+            f"page weight of {w['page']} with its assets (empty cache): {w['requests']} requests, "
             f"{w['raw'] / 1024:.0f} KiB raw, {w['gzip'] / 1024:.0f} KiB gzip"
         )
-        path.unlink()

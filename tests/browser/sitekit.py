@@ -33,6 +33,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+WEIGHTS: list[dict] = []  # page weights measured in this session (shown in pytest's summary)
 INSTALL_HINT = (
     "Run `bash tests/browser/setup.sh` (as root it installs Debian's chromium; otherwise run "
     "`sudo apt-get update && sudo apt-get install -y chromium`)."

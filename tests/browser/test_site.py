@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-from sitekit import ROOT, SITE, html_pages, measure_weight
+from sitekit import ROOT, SITE, WEIGHTS, html_pages, is_local, measure_weight
 
 PAGES = html_pages(SITE) if SITE.exists() else []
 NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb"))
@@ -64,7 +64,7 @@ def test_page_loads_locally_and_cleanly(visit, page):
     r = visit(page)
     assert r.status == 200, f"{page}: HTTP {r.status}"
     assert not r.failed, f"{page}: local requests failed: {r.failed}"
-    outside = [u for u in r.requests if not _local(u)]
+    outside = [u for u in r.requests if not is_local(u)]
     assert not outside, f"{page}: requests leaving 127.0.0.1: {outside}"
     errors = [e for e in r.console_errors if not any(k in e for k in THEME_CONSOLE_EXCEPTIONS)]
     assert not errors, f"{page}: console errors: {errors}"
@@ -222,9 +222,7 @@ def test_page_weight_of_a_chapter(browser_context, server):
     assert notebook_pages, "no notebook chapter built yet"
     page = max(notebook_pages, key=lambda p: (SITE / p).stat().st_size)
     w = measure_weight(browser_context, server.url(page))
-    (Path(__file__).parent / ".page-weight.json").write_text(
-        json.dumps({k: w[k] for k in ("url", "requests", "raw", "gzip")} | {"page": page})
-    )
+    WEIGHTS.append(w | {"page": page})
     shell = [r for r in w["rows"] if "/_images/" not in r[0] and not r[0].endswith(page)]
     raw = sum(r[1] for r in shell)
     gz = sum(r[2] for r in shell)
@@ -235,15 +233,29 @@ def test_page_weight_of_a_chapter(browser_context, server):
     )
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_icons_are_in_the_subset_fonts(visit, page):
+    """Every Font Awesome icon a page draws is in the cut-down font the build hook wrote."""
+    kept = json.loads(
+        (SITE / "_static/vendor/fontawesome/webfonts/subset.json").read_text(encoding="utf-8")
+    )
+    missing = []
+    for icon in visit(page).icons:
+        font = ("fa-brands-400" if icon["brands"]
+                else "fa-solid-900" if int(icon["weight"]) >= 600 else "fa-regular-400")
+        if icon["cp"] not in kept[font]:
+            missing.append(f"U+{icon['cp']:04X} ({font}) on {icon['where']!r}")
+    assert not missing, f"{page}: icons cut from the fonts: {sorted(set(missing))}"
+
+
 def test_build_hook_trimmed_the_site(site):
     static = site / "_static"
     assert not list(static.rglob("*.map")), "source maps shipped"
     assert (static / "scripts" / "fontawesome.js").stat().st_size < 1024
     assert (static / "mathjax" / "tex-chtml.js").exists()
     assert not (static / "mathjax" / "tex-svg-full.js").exists()
+    webfonts = static / "vendor" / "fontawesome" / "webfonts"
+    assert sorted(p.name for p in webfonts.iterdir()) == [
+        "fa-brands-400.woff", "fa-regular-400.woff", "fa-solid-900.woff", "subset.json"
+    ]
 
-
-def _local(url: str) -> bool:
-    from sitekit import is_local
-
-    return is_local(url)

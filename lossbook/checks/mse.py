@@ -52,26 +52,44 @@ def _fmt(value) -> str:
     return f"{float(value):.6g}"
 
 
+def _to_array(answer) -> np.ndarray | None:
+    """``answer`` as a float64 array, or None if it is not numbers (a string, a tensor that
+    still requires grad, ...)."""
+    try:
+        return np.asarray(answer, dtype=np.float64)
+    except (TypeError, ValueError, RuntimeError):
+        return None
+
+
+def _not_numbers(answer, what: str) -> Verdict:
+    if type(answer).__name__ == "Tensor":
+        return report(
+            False,
+            "got a torch tensor that still requires grad, so numpy cannot read it.",
+            hint=".item() gives one number, .detach().numpy() an array.",
+        )
+    shown = repr(answer) if isinstance(answer, str) else f"a {type(answer).__name__}"
+    return report(False, f"got {shown}; {what} is made of numbers.", hint="answer with numbers.")
+
+
 def _scalar_or_report(answer, n: int, what: str) -> Verdict | None:
     """Report a missing or non-scalar answer; return None when ``answer`` is a usable scalar."""
     if answer is None:
         return report(False, _NOT_ANSWERED, hint=f"compute {what} and assign it to `answer`.")
-    size = np.size(answer) if isinstance(answer, np.ndarray | list | tuple) else 1
-    if size != 1:
+    arr = _to_array(answer)
+    if arr is None:
+        return _not_numbers(answer, what)
+    if arr.size != 1:
         return report(
             False,
-            f"your answer has {size} numbers; {what} is one number.",
+            f"your answer has {arr.size} numbers; {what} is one number.",
             hint=(
                 f"you kept one term per example ({n} examples), as reduction='none' does; "
                 "reduce them with .mean() (or np.mean)."
-                if size == n
+                if arr.size == n
                 else "reduce the squared errors to a single number with np.mean."
             ),
         )
-    try:
-        float(np.asarray(answer, dtype=np.float64).reshape(()))
-    except (TypeError, ValueError):
-        return report(False, f"{answer!r} is not a number.", hint=f"{what} is a number.")
     return None
 
 
@@ -84,7 +102,7 @@ def _describe(value) -> str:
 
 
 def _as_scalar(answer) -> float:
-    return float(np.asarray(answer, dtype=np.float64).reshape(()))
+    return float(np.asarray(answer, dtype=np.float64).reshape(-1)[0])
 
 
 def check_mse(answer, y_pred, y) -> Verdict:
@@ -229,10 +247,9 @@ def check_mse_gradient(answer, y_pred, y) -> Verdict:
         return report(
             False, _NOT_ANSWERED, hint="compute one derivative per prediction and assign it."
         )
-    try:
-        a = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        return report(False, "your answer is not an array of numbers.", hint="use numpy.")
+    a = _to_array(answer)
+    if a is None:
+        return _not_numbers(answer, "the gradient")
     e = p - t
     grad = 2 * e / n
     if a.size == 1 and n > 1:
@@ -308,10 +325,10 @@ def check_line_gradient_step(answer, x, y, *, w: float, b: float, lr: float) -> 
     ys = np.asarray(y, dtype=np.float64).reshape(-1)
     if answer is None:
         return report(False, _NOT_ANSWERED, hint="return the pair (w_new, b_new).")
-    try:
-        a = np.asarray(answer, dtype=np.float64).reshape(-1)
-    except (TypeError, ValueError):
-        return report(False, "your answer is not a pair of numbers.", hint="(w_new, b_new).")
+    a = _to_array(answer)
+    if a is None:
+        return _not_numbers(answer, "the pair (w_new, b_new)")
+    a = a.reshape(-1)
     if a.size != 2:
         return report(
             False,

@@ -22,4 +22,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
 )
+# A deeper, randomized search for local bug hunting:
+#   pytest tests -p no:nbval --ignore=tests/browser --hypothesis-profile thorough
+settings.register_profile(
+    "thorough", parent=settings.get_profile("lossbook"), derandomize=False, max_examples=600
+)
 settings.load_profile("lossbook")

@@ -325,8 +325,13 @@ def test_cross_entropy_allows_minus_inf_for_impossible_classes():
 
 def test_cross_entropy_warns_on_probability_looking_input():
     probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
-    with pytest.warns(UserWarning, match="(?i)probabilit"):
+    with pytest.warns(UserWarning, match="(?i)probabilit") as record:
         lb.cross_entropy(probs, np.array([0, 2]))
+    assert record[0].filename == __file__  # the warning points at the learner's line
+    with pytest.warns(UserWarning, match="(?i)probabilit"):
+        lb.cross_entropy(probs, probs)  # with probability targets too
+    with pytest.warns(UserWarning, match="(?i)probabilit"):
+        lb.cross_entropy(probs, np.array([0, 2]), label_smoothing=0.1)
     with pytest.warns(UserWarning, match="(?i)logit"):
         lb.cross_entropy(probs[0], 0)
     with pytest.warns(UserWarning, match="(?i)probabilit"):

@@ -43,6 +43,11 @@ THEME_AXE_EXCEPTIONS: dict[tuple[str, str], str] = {
         "pydata-sphinx-theme's search button: aria-label 'Search' while its visible text also "
         "shows the keyboard shortcut (Ctrl+K); theme template, not our content"
     ),
+    ("label-content-name-mismatch", "theme-switch-button"): (
+        "pydata-sphinx-theme's colour-mode button: aria-label 'Color mode' while its icons carry "
+        "titles ('Light', 'Dark', 'System Settings'); axe flags it with the theme's own Font "
+        "Awesome script too; theme template, not our content"
+    ),
     ("aria-required-children", "citation-list"): (
         "docutils' HTML5 writer gives the bibliography <div role='list'> whose entries have "
         "role='doc-biblioentry' instead of 'listitem'; markup of the writer, not our content"

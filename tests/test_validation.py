@@ -50,8 +50,9 @@ def test_column_against_flat_is_refused(fn):
     # torch only warns and then broadcasts to (32, 32); we refuse.
     x = np.full((32, 1), 0.5)
     y = np.full(32, 0.5)
-    with pytest.raises(ValueError, match=says(fn.__name__, "input", "target", "(32, 1)", "(32,)")):
-        fn(x, y)
+    with pytest.raises(ValueError, match=says(fn.__name__, "input", "target", "(32, 1)", "(32,)",
+                                              either("squeeze(1)", "reshape(-1, 1)"))):
+        fn(x, y)  # ... and says how to fix it
     with pytest.raises(ValueError, match=says(fn.__name__, "(32, 1)", "(32,)")):
         fn(y, x)
 
@@ -154,7 +155,9 @@ def test_probability_target_negative(fn, x):
 def test_probability_target_rows_must_sum_to_one(fn, x):
     target = PROBS.copy()
     target[2] = [0.5, 0.5, 0.5]
-    with pytest.raises(ValueError, match=says(fn.__name__, "target", rx(r"(?i:sum)"), "1.5")):
+    # quotes the row and its sum, and does not renormalise silently
+    with pytest.raises(ValueError, match=says(fn.__name__, "target", rx(r"(?i:sum)"), "1.5",
+                                              "row 2")):
         fn(x, target)
     with pytest.raises(ValueError, match=says(fn.__name__, "target", rx(r"(?i:sum)"))):
         fn(x[0], np.array([0.1, 0.1, 0.1]))

@@ -49,10 +49,15 @@ def _first_match(answer, candidates, *, rtol: float = _RTOL) -> str | None:
 
 
 def _fmt(x) -> str:
-    """A short, stable text for a number or a small array."""
-    arr = np.asarray(x, dtype=np.float64)
+    """A short, stable text for the learner's answer, whatever it is (never raises)."""
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        return repr(x)[:60]
     if arr.ndim == 0:
         return f"{float(arr):.4f}"
+    if arr.size > 10:
+        return f"an array of shape {arr.shape}"
     return np.array2string(arr, separator=", ", formatter={"float_kind": lambda v: f"{v:.4g}"})
 
 
@@ -90,6 +95,10 @@ def check_pos_weight(answer, target) -> bool:
     t = np.asarray(target, dtype=np.float64)
     n_pos = t.sum(axis=0)
     n_neg = t.shape[0] - n_pos
+    if np.any(n_pos == 0) or np.any(n_neg == 0):
+        return report(False, "a label has no positive or no negative example, so "
+                      "n_negative / n_positive is undefined for it.",
+                      hint="pos_weight needs both kinds of example in every column.")
     expected = n_neg / n_pos
     if is_close(answer, expected, rtol=_RTOL):
         return report(True, f"pos_weight = {_fmt(expected)} = negatives / positives.")
@@ -115,16 +124,8 @@ def check_pos_weight(answer, target) -> bool:
         shape = np.shape(expected)
         hint = ("count the negatives and the positives (per column for multi-label targets, "
                 f"giving shape {shape}) and divide the first by the second.")
-    return report(False, f"you gave {_fmt(answer) if _is_number(answer) else repr(answer)}.",
+    return report(False, f"you gave {_fmt(answer)}.",
                   hint=hint)
-
-
-def _is_number(x) -> bool:
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return arr.ndim <= 1 and arr.size <= 10
 
 
 def check_weighted_cross_entropy(answer, logits, target, weight) -> bool:
@@ -180,7 +181,7 @@ def check_weighted_cross_entropy(answer, logits, target, weight) -> bool:
          "you divided by the sum of the class weights; divide by the sum of the weights of "
          "each example's true class, weight[target].sum()."),
     ])
-    return report(False, f"you gave {_fmt(answer)}, expected a different value.",
+    return report(False, f"you gave {_fmt(answer)}, which is not the expected value.",
                   hint=hint or "compute -log softmax at the true class for each example, "
                   "weight it by weight[target[i]], sum, and divide by weight[target].sum().")
 
@@ -203,7 +204,7 @@ def check_ignore_index_loss(answer, logits, target, *, ignore_index: int = -100)
     Examples
     --------
     >>> check_ignore_index_loss(2 * math.log(2), [[0.0, 0.0], [0.0, 0.0], [5.0, 1.0]], [1, 0, -100])
-    Not yet: you gave 1.3863, expected a different value.
+    Not yet: you gave 1.3863, which is not the expected value.
     Hint: that is the sum over the kept positions; the 'mean' divides it by their number (2).
     False
     """
@@ -234,7 +235,7 @@ def check_ignore_index_loss(answer, logits, target, *, ignore_index: int = -100)
          f"their number ({keep.sum()})."),
         (expected / math.log(10), "that is the base-10 logarithm; use the natural log."),
     ])
-    return report(False, f"you gave {_fmt(answer)}, expected a different value.",
+    return report(False, f"you gave {_fmt(answer)}, which is not the expected value.",
                   hint=hint or "select target != ignore_index, compute -log softmax at the "
                   "true class for those rows only, and average.")
 
@@ -285,7 +286,7 @@ def check_sum_learning_rate(answer, lr: float, target_shape) -> bool:
         (lr, "with the same learning rate the steps are "
          f"{n_elements} times larger with 'sum' (and training may diverge)."),
     ])
-    return report(False, f"you gave {_fmt(answer) if _is_number(answer) else repr(answer)}.",
+    return report(False, f"you gave {_fmt(answer)}.",
                   hint=hint or "the gradient of the sum is (number of averaged elements) times "
                   "the gradient of the mean.")
 
@@ -308,7 +309,7 @@ def check_gaussian_variance(answer, residuals) -> bool:
     Examples
     --------
     >>> check_gaussian_variance(2.0, [1.0, -1.0, 2.0, 0.0])
-    Not yet: you gave 2.0000, expected a different value.
+    Not yet: you gave 2.0000, which is not the expected value.
     Hint: you divided by N - 1; the maximum-likelihood variance divides by N.
     False
     """
@@ -329,7 +330,7 @@ def check_gaussian_variance(answer, residuals) -> bool:
         (expected / 2, "you halved it; the 1/2 in the NLL multiplies both terms and cancels."),
         (np.sum(r**2), "that is the sum of squared residuals; divide by N."),
     ])
-    return report(False, f"you gave {_fmt(answer)}, expected a different value.",
+    return report(False, f"you gave {_fmt(answer)}, which is not the expected value.",
                   hint=hint or "differentiate 0.5 * (log v + r**2 / v) with respect to v, "
                   "average over the examples, and solve for v.")
 
@@ -382,6 +383,6 @@ def check_label_smoothing_loss(answer, logits, target, *, epsilon: float) -> boo
         (-(q * logp).sum(), "that is the sum over examples; the 'mean' divides by N."),
         (expected / math.log(10), "that is the base-10 logarithm; use the natural log."),
     ])
-    return report(False, f"you gave {_fmt(answer)}, expected a different value.",
+    return report(False, f"you gave {_fmt(answer)}, which is not the expected value.",
                   hint=hint or "q = (1 - eps) * one_hot + eps / C; loss_i = -sum_c q_ic "
                   "log softmax(z_i)_c; then average.")

@@ -53,7 +53,7 @@ def check_finite(arr: np.ndarray, name: str, func: str) -> None:
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
-            f"{func}: {name} contains {arr[where]} at index {where}; every value must be finite."
+            f"{func}: {name} contains {float(arr[where]):.6g} at index {where}; every value must be finite."
         )
 
 
@@ -132,7 +132,7 @@ def check_probabilities(p: np.ndarray, name: str, func: str) -> None:
         bad = lo if lo < 0 else hi
         where = tuple(int(i) for i in np.argwhere(p == bad)[0])
         raise ValueError(
-            f"{func}: {name} must hold probabilities in [0, 1], got {bad} at index {where}. "
+            f"{func}: {name} must hold probabilities in [0, 1], got {float(bad):.6g} at index {where}. "
             "If these are logits (raw scores), use the *_with_logits form or apply a sigmoid "
             "or softmax first."
         )
@@ -204,7 +204,7 @@ def check_weight(weight, n: int, func: str, dtype, name: str = "weight") -> np.n
         )
     check_no_nan(w, name, func)
     if (w < 0).any():
-        raise ValueError(f"{func}: {name} has a negative entry ({float(w.min())}); weights must be >= 0.")
+        raise ValueError(f"{func}: {name} has a negative entry ({float(w.min()):.6g}); weights must be >= 0.")
     return w
 
 

@@ -185,7 +185,7 @@ def _finite_row_max(z, func):
         check_no_nan(z, "input", func)
         row = int(np.argwhere(~np.isfinite(m))[0, 0])
         raise ValueError(
-            f"{func}: row {row} of input has maximum {m[row, 0]}: logits must be finite "
+            f"{func}: row {row} of input has maximum {float(m[row, 0]):.6g}: logits must be finite "
             "(-inf is allowed for a class that can never occur, but not a whole row of it)."
         )
     return m
@@ -393,7 +393,7 @@ def _elementwise_weight(weight, shape, name, func, dtype):
         )
     check_no_nan(w, name, func)
     if (w < 0).any():
-        raise ValueError(f"{func}: {name} has a negative entry ({float(w.min())}); use weights >= 0.")
+        raise ValueError(f"{func}: {name} has a negative entry ({float(w.min()):.6g}); use weights >= 0.")
     return w
 
 

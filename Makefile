@@ -46,7 +46,7 @@ unit: venv
 
 notebooks-test: venv
 	$(BIN)/python -m pytest -q --nbval --nbval-current-env \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:doctest -o addopts="" $(NOTEBOOKS)
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts="" $(NOTEBOOKS)
 
 hygiene: venv
 	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS)

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from ..activations import log_softmax
 from ._feedback import is_close, report
 
 __all__ = [
@@ -26,11 +27,9 @@ _NOT_ANSWERED = "you have not answered yet (answer is None)."
 _RTOL = 1e-5  # answers computed in float32 (torch's default) still count
 
 
-def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    """Stable log-softmax over the last axis, in float64."""
-    z = np.asarray(logits, dtype=np.float64)
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+def _log_softmax(logits) -> np.ndarray:
+    """Stable log-softmax over the last axis, in float64 (lossbook's own, on a float64 copy)."""
+    return log_softmax(np.asarray(logits, dtype=np.float64))
 
 
 def _per_sample_nll(logits, target) -> np.ndarray:

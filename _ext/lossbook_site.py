@@ -18,6 +18,9 @@ It also drops inline scripts that a page would get twice: sphinx-thebe registers
 script once per read phase, and the second copy stops with "Identifier 'THEBE_JS_URL' has
 already been declared" in the reader's console.
 
+It also adds ``_ext/static/lossbook.css``: code cells in a slightly smaller monospace, so that
+a line of about 90 characters fits the text column.
+
 Page weight (a chapter with its assets, empty cache): ``python tests/browser/sitekit.py weight``.
 """
 
@@ -184,7 +187,14 @@ def _on_build_finished(app, exception) -> None:
         trim_site(Path(app.outdir))
 
 
+def _add_static(app) -> None:
+    """Serve _ext/static (the book's own small stylesheet) beside the theme's static files."""
+    app.config.html_static_path.append(str(Path(__file__).parent / "static"))
+
+
 def setup(app):
+    app.connect("builder-inited", _add_static)
+    app.add_css_file("lossbook.css")
     # priority 900: after sphinx-mathjax-offline (default priority 500) has copied MathJax.
     app.connect("build-finished", _on_build_finished, priority=900)
     app.connect("html-page-context", _dedupe_scripts, priority=900)

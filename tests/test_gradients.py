@@ -5,12 +5,12 @@ loss.sum().backward().
 """
 
 import math
-import warnings
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from _reference import strict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_losses import (
@@ -29,12 +29,6 @@ import lossbook as lb
 # Gradient entries are differences of O(1) numbers (softmax - target, sigmoid - target), so
 # entries that should be ~0 carry ~1e-16 absolute rounding: atol 1e-13 for those.
 RTOL, ATOL = 1e-10, 1e-13
-
-
-def strict(fn, *args, **kwargs):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return fn(*args, **kwargs)
 
 
 def autograd(torch_loss, x, *args, **kwargs):

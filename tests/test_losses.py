@@ -8,13 +8,13 @@ is exact arithmetic with mpmath, and the test says so.
 """
 
 import math
-import warnings
 
 import mpmath
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from _reference import strict, tt
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,18 +26,6 @@ REDUCTIONS = ["mean", "sum", "none"]
 reductions = st.sampled_from(REDUCTIONS)
 seeds = st.integers(0, 2**32 - 1)
 shapes = st.lists(st.integers(1, 6), min_size=1, max_size=3).map(tuple)
-
-
-def tt(a):
-    """numpy -> torch, keeping the dtype."""
-    return torch.from_numpy(np.array(a))
-
-
-def strict(fn, *args, **kwargs):
-    """Call fn with every warning turned into an error."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        return fn(*args, **kwargs)
 
 
 def assert_like_torch(ours, ref, reduction, *, rtol=RTOL, atol=0.0, dtype=np.float64):

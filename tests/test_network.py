@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 import torch
+from _reference import tt
 from torch import nn
 
 import lossbook as lb
@@ -16,10 +17,6 @@ TORCH_ACTIVATIONS = {
     "relu": nn.ReLU(),
     "softmax": nn.Softmax(dim=-1),
 }
-
-
-def tt(a):
-    return torch.from_numpy(np.array(a))
 
 
 def torch_linear(weight, bias):

@@ -18,6 +18,7 @@ from ._validation import (
     check_class_target,
     check_distribution,
     check_positive_number,
+    check_reduction,
     check_same_shape,
 )
 from .activations import sigmoid, softmax
@@ -47,8 +48,9 @@ def mse_loss_grad(input, target, *, reduction="mean"):
     >>> mse_loss_grad([1.0, 2.0], [0.0, 0.0])
     array([1., 2.])
     """
-    _losses.mse_loss(input, target, reduction=reduction)  # validates
-    x, t = check_same_shape(input, target, "mse_loss_grad")
+    # validated exactly as the loss does, so messages name the loss
+    check_reduction(reduction, "mse_loss")
+    x, t = check_same_shape(input, target, "mse_loss")
     return _scale(2 * (x - t), reduction, x.size)
 
 
@@ -60,8 +62,8 @@ def l1_loss_grad(input, target, *, reduction="mean"):
     >>> l1_loss_grad([1.0, -2.0], [0.0, 0.0])
     array([ 0.5, -0.5])
     """
-    _losses.l1_loss(input, target, reduction=reduction)
-    x, t = check_same_shape(input, target, "l1_loss_grad")
+    check_reduction(reduction, "l1_loss")
+    x, t = check_same_shape(input, target, "l1_loss")
     return _scale(np.sign(x - t), reduction, x.size)
 
 
@@ -73,8 +75,9 @@ def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
     >>> huber_loss_grad([0.5, 3.0], [0.0, 0.0], reduction="sum")
     array([0.5, 1. ])
     """
-    _losses.huber_loss(input, target, reduction=reduction, delta=delta)
-    x, t = check_same_shape(input, target, "huber_loss_grad")
+    check_reduction(reduction, "huber_loss")
+    delta = check_positive_number(delta, "delta", "huber_loss")
+    x, t = check_same_shape(input, target, "huber_loss")
     d = x - t
     return _scale(np.where(np.abs(d) < delta, d, delta * np.sign(d)), reduction, x.size)
 

@@ -47,16 +47,6 @@ def check_no_nan(arr: np.ndarray, name: str, func: str) -> None:
         )
 
 
-def check_finite(arr: np.ndarray, name: str, func: str) -> None:
-    """Refuse NaN and infinities in ``arr``."""
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{func}: {name} contains {float(arr[where]):.6g} at index {where}; every value must be finite."
-        )
-
-
 def _as_array(x, name: str, func: str) -> np.ndarray:
     if isinstance(x, np.ndarray):
         return x

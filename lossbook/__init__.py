@@ -39,6 +39,7 @@ from .losses import (
     cross_entropy,
     cross_entropy_from_probs,
     huber_loss,
+    kl_div,
     l1_loss,
     mse_loss,
     nll_loss,
@@ -59,6 +60,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy_from_probs",
+    "kl_div",
     # activations
     "step",
     "sigmoid",

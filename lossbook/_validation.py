@@ -72,13 +72,36 @@ def _as_array(x, name: str, func: str) -> np.ndarray:
     return arr
 
 
-def check_reduction(reduction, func: str) -> str:
-    if reduction not in REDUCTIONS:
+def check_reduction(reduction, func: str, *, extra: tuple[str, ...] = ()) -> str:
+    """One of "mean", "sum", "none" (and the names in ``extra``, e.g. kl_div's "batchmean")."""
+    allowed = REDUCTIONS + extra
+    if not isinstance(reduction, str) or reduction not in allowed:
+        more = "".join(f", {name!r}" for name in extra)
         raise ValueError(
             f"{func}: unknown reduction {reduction!r}. Use 'mean' (average over elements), "
-            "'sum' (add them up) or 'none' (one value per element)."
+            f"'sum' (add them up) or 'none' (one value per element){more}."
         )
     return reduction
+
+
+def check_flag(value, name: str, func: str) -> bool:
+    """A plain True or False (numpy booleans too), nothing that merely looks truthy."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{func}: {name} must be True or False, got {value!r}.")
+    return bool(value)
+
+
+def check_log_probabilities(x: np.ndarray, name: str, func: str) -> None:
+    """Every entry <= 0 (a log-probability); -inf (probability 0) is allowed, NaN is not."""
+    check_no_nan(x, name, func)
+    hi = x.max()
+    if hi > 0:
+        where = tuple(int(i) for i in np.argwhere(x == hi)[0])
+        raise ValueError(
+            f"{func}: {name} must hold log-probabilities (<= 0), got {float(hi):.6g} at index "
+            f"{where}. If these are probabilities, pass np.log({name}); if they are logits, pass "
+            f"log_softmax({name})."
+        )
 
 
 def check_same_shape(input, target, func: str, names=("input", "target")):
@@ -114,8 +137,13 @@ def shape_mismatch_message(func: str, shape_a, shape_b, names=("input", "target"
     return msg
 
 
-def check_probabilities(p: np.ndarray, name: str, func: str) -> None:
-    """Every entry in [0, 1] (no NaN)."""
+_LOGITS_HINT = (
+    "If these are logits (raw scores), use the *_with_logits form or apply a sigmoid or softmax first."
+)
+
+
+def check_probabilities(p: np.ndarray, name: str, func: str, hint: str = _LOGITS_HINT) -> None:
+    """Every entry in [0, 1] (no NaN); ``hint`` says what to do about an entry outside."""
     check_no_nan(p, name, func)
     lo, hi = p.min(), p.max()
     if lo < 0 or hi > 1:
@@ -123,8 +151,7 @@ def check_probabilities(p: np.ndarray, name: str, func: str) -> None:
         where = tuple(int(i) for i in np.argwhere(p == bad)[0])
         raise ValueError(
             f"{func}: {name} must hold probabilities in [0, 1], got {float(bad):.6g} at index {where}. "
-            "If these are logits (raw scores), use the *_with_logits form or apply a sigmoid "
-            "or softmax first."
+            + hint
         )
 
 

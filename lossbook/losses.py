@@ -17,7 +17,9 @@ from ._validation import (
     as_float_array,
     check_class_target,
     check_distribution,
+    check_flag,
     check_label_smoothing,
+    check_log_probabilities,
     check_no_nan,
     check_positive_number,
     check_probabilities,
@@ -36,6 +38,7 @@ __all__ = [
     "nll_loss",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "kl_div",
     "cross_entropy_from_probs",
 ]
 
@@ -487,6 +490,92 @@ def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=N
     if weight is not None:
         loss = loss * _elementwise_weight(weight, z.shape, "weight", func, z.dtype)
     return reduce(loss.astype(z.dtype, copy=False), reduction)
+
+
+# --------------------------------------------------------------------------- divergence
+
+
+def kl_div(input, target, *, reduction="mean", log_target=False):
+    """Kullback-Leibler divergence D_KL(target || exp(input)), like ``torch.nn.functional.kl_div``.
+
+    Note the order: ``input`` is the model's *log*-probabilities log q, ``target`` the reference
+    distribution t, and the result is sum t * (log t - log q).
+
+    Parameters
+    ----------
+    input : array-like
+        Log-probabilities, e.g. ``log_softmax(logits)``: every entry <= 0 (-inf for probability 0).
+        Positive entries are refused (probabilities or logits passed by mistake); torch accepts them.
+    target : array-like, same shape as ``input``
+        Probabilities in [0, 1], or log-probabilities (<= 0) with ``log_target=True``.
+    reduction : {"mean", "batchmean", "sum", "none"}
+        "batchmean" divides the sum by the batch size ``input.shape[0]``: that is the KL divergence
+        averaged over the batch. "mean" divides by the number of *elements*, N * C, which is the KL
+        divergence divided by C as well; it is torch's default, and both torch and lossbook warn
+        when it is used. "batchmean" needs a batch axis: for a single distribution of shape (C,)
+        torch would divide by C, so lossbook refuses it and asks for "sum" or shape (1, C).
+    log_target : bool
+        Whether ``target`` holds log-probabilities.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        A float for "mean", "batchmean" and "sum"; the pointwise terms t * (log t - input) for
+        "none".
+
+    Notes
+    -----
+    Terms with target 0 are exactly 0 (0 * log 0 = 0), whatever the input, even -inf; torch
+    returns nan for such a term when input is -inf, or when ``log_target=True`` and the target is
+    -inf. A target above 0 where input is -inf gives inf: nothing is clipped.
+
+    Examples
+    --------
+    >>> t = [[0.5, 0.5]]
+    >>> kl_div(np.log([[0.5, 0.5]]), t, reduction="batchmean")
+    0.0
+    >>> round(kl_div(np.log([[0.25, 0.75]]), t, reduction="batchmean"), 4)
+    0.1438
+    >>> round(kl_div(np.log([[0.25, 0.75]]), np.log(t), reduction="batchmean", log_target=True), 4)
+    0.1438
+    """
+    func = "kl_div"
+    check_reduction(reduction, func, extra=("batchmean",))
+    log_target = check_flag(log_target, "log_target", func)
+    x, t = check_same_shape(input, target, func)
+    check_log_probabilities(x, "input", func)
+    if log_target:
+        check_log_probabilities(t, "target", func)
+    else:
+        check_probabilities(t, "target", func, hint="If these are log-probabilities, pass "
+                            "log_target=True; if they are logits, pass softmax(target).")
+    if reduction == "batchmean" and x.ndim < 2:
+        raise ValueError(
+            f"{func}: reduction='batchmean' divides by the batch size input.shape[0], but input has "
+            f"shape {x.shape} and no batch axis (torch would divide by {x.shape[0] if x.ndim else 1}). "
+            "For one distribution use reduction='sum', or pass input and target of shape (1, C)."
+        )
+    if reduction == "mean":
+        warnings.warn(
+            f"{func}: reduction='mean' divides the sum by the number of elements (N * C), not by "
+            "the batch size N, so it is not the KL divergence. Use reduction='batchmean' for the "
+            "KL divergence averaged over the batch (torch warns about this too).",
+            UserWarning,
+            stacklevel=2,
+        )
+    # Terms with target 0 are masked before any arithmetic, so 0 * (-inf) never happens.
+    present = t > -np.inf if log_target else t > 0
+    safe_x = np.where(present, x, 0)
+    if log_target:
+        safe_t = np.where(present, t, 0)
+        loss = np.exp(safe_t) * (safe_t - safe_x)
+    else:
+        safe_t = np.where(present, t, 1)
+        loss = t * np.log(safe_t) - t * safe_x
+    loss = np.where(present, loss, 0).astype(x.dtype, copy=False)
+    if reduction == "batchmean":
+        return float(loss.sum() / x.shape[0])
+    return reduce(loss, reduction)
 
 
 # --------------------------------------------------------------------------- textbook form

@@ -1,23 +1,83 @@
 """Exercise self-checks: each says whether an answer is right and, if not, what is likely wrong.
 
-Every check is a function ``check_<something>(answer, ...)`` that prints ``Correct: ...`` or
-``Not yet: ...`` with a hint, and returns a bool. The checks live in one module per topic and are
-all re-exported here, so a notebook calls ``lb.checks.check_<something>(...)``.
+Every check is a function ``check_<something>(answer, ...)`` that prints one ``Correct: ...`` or
+``Not yet: ...`` line (with a ``Hint: ...`` line when it can name the likely mistake) and returns
+a :class:`Verdict`, true or false like a bool. The checks live in one module per topic, all on the
+engine in ``_feedback.py``, and are re-exported here, so a notebook calls
+``lb.checks.check_<something>(...)``.
 """
 
-from importlib import import_module
-
 from ._feedback import Verdict, is_close, report
+from .accuracy import (
+    check_accuracy,
+    check_accuracy_slope,
+    check_loss_share,
+    check_smallest_nudge,
+    check_soft_accuracy_grad,
+)
+from .cross_entropy import (
+    check_cross_entropy,
+    check_cross_entropy_grad,
+    check_label_smoothing,
+    check_softmax_floor,
+    check_stable_cross_entropy,
+)
+from .mse import (
+    check_line_gradient_step,
+    check_mse,
+    check_mse_function,
+    check_mse_gradient,
+    check_rmse,
+)
+from .network import (
+    check_first_layer_grad,
+    check_layer_output,
+    check_mlp_output,
+    check_neuron_output,
+    check_parameter_count,
+)
+from .practice import (
+    check_gaussian_variance,
+    check_ignore_index_loss,
+    check_label_smoothing_loss,
+    check_pos_weight,
+    check_sum_learning_rate,
+    check_weighted_cross_entropy,
+)
 
-# One module per topic. A module lists its checks in its own ``__all__``.
-_TOPICS = ("network", "mse", "cross_entropy", "accuracy", "practice")
-
-__all__ = ["report", "is_close", "Verdict"]
-for _topic in _TOPICS:
-    _module = import_module(f"{__name__}.{_topic}")
-    for _name in _module.__all__:
-        if _name in globals():
-            raise ImportError(f"lossbook.checks: {_name} is defined in two topic modules")
-        globals()[_name] = getattr(_module, _name)
-        __all__.append(_name)
-del _topic
+__all__ = [
+    "Verdict",
+    "is_close",
+    "report",
+    # network structure
+    "check_neuron_output",
+    "check_parameter_count",
+    "check_layer_output",
+    "check_mlp_output",
+    "check_first_layer_grad",
+    # mean squared error
+    "check_mse",
+    "check_rmse",
+    "check_mse_gradient",
+    "check_line_gradient_step",
+    "check_mse_function",
+    # cross-entropy
+    "check_cross_entropy",
+    "check_cross_entropy_grad",
+    "check_label_smoothing",
+    "check_stable_cross_entropy",
+    "check_softmax_floor",
+    # loss versus accuracy
+    "check_accuracy",
+    "check_loss_share",
+    "check_accuracy_slope",
+    "check_smallest_nudge",
+    "check_soft_accuracy_grad",
+    # losses in practice
+    "check_pos_weight",
+    "check_weighted_cross_entropy",
+    "check_ignore_index_loss",
+    "check_sum_learning_rate",
+    "check_gaussian_variance",
+    "check_label_smoothing_loss",
+]

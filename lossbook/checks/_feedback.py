@@ -1,110 +1,379 @@
-"""The voice of every exercise self-check: one line that says correct or not yet, and a hint."""
+"""The engine of every exercise self-check: read an answer, judge it, say one verdict.
+
+A self-check is data plus one shared judge. A check builds a :class:`Problem` from the
+exercise's inputs: the right value, what it is, and the mistakes we expect (each a
+:class:`Mistake`: the value the mistake produces, what it means, what to try). The
+:func:`check` decorator turns that builder into the function a notebook calls with the
+learner's answer first; the engine reads the answer (number, list, numpy array, torch tensor
+with or without grad), never raises, prints one ``Correct: ...`` or ``Not yet: ...`` line
+(and a ``Hint: ...`` line) and returns a :class:`Verdict`. A new check in a topic module::
+
+    @check
+    def check_cross_entropy_nats(probs, target) -> Problem:
+        '''Check a cross-entropy in nats; called as ``check_cross_entropy_nats(answer, probs, target)``.'''
+        p, t = as_array(probs, "probs"), as_array(target, "target")
+        nats = -np.sum(t * np.log(p))
+        return Problem(right=nats, what="the cross-entropy in nats", mistakes=[
+            Mistake(nats / np.log(10), "that is the base-10 logarithm.", "use np.log, the natural log."),
+            Mistake(-nats, "the sign is flipped.", "cross-entropy is minus the sum."),
+        ])
+
+    EXAMPLES = {check_cross_entropy_nats: [example([0.25, 0.75], [0.0, 1.0])]}
+
+``check_cross_entropy_nats.problem(probs, target)`` gives the table without printing, and the
+module's ``EXAMPLES`` (inputs for every check it defines) let the tests feed every mistake of
+every check and expect its message. A check whose answer is a function (the learner's own
+``mse``) uses :func:`check_function` instead, runs it with :func:`call` and returns a
+:class:`Feedback`; it still prints one verdict and never raises.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
+import textwrap
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
 import numpy as np
 
-__all__ = ["report", "is_close", "Verdict"]
+from ._verdict import Verdict, is_close, report
+
+__all__ = [
+    "Verdict", "report", "is_close", "Mistake", "Feedback", "Problem", "judge", "check",
+    "check_function", "example", "Example", "read_answer", "as_array", "fmt", "call", "CHECKS",
+    "NOT_ANSWERED",
+]
+
+NOT_ANSWERED = "you have not answered yet."
+_NUMBERS_HINT = "answer with a number or an array of numbers (a numpy array or a tensor is fine)."
 
 
-class Verdict:
-    """The result of a self-check: true or false, and silent in a notebook.
+class Mistake(NamedTuple):
+    """A typical wrong answer: the value it gives, what it means, and what to try."""
 
-    It behaves like a bool (``if``, ``assert``, ``==``) and prints as ``True`` or ``False`` in
-    plain Python, but Jupyter shows nothing for it, so a check cell's output is just the check's
-    message, not a stray ``True``.
+    value: Any
+    message: str
+    hint: str | None = None
 
-    Examples
-    --------
-    >>> v = Verdict(True)
-    >>> bool(v), v == True, v
-    (True, True, True)
+
+class Feedback(NamedTuple):
+    """What a check says, before it is printed: right or not, a message, a hint."""
+
+    ok: bool
+    message: str
+    hint: str | None = None
+
+
+class Example(NamedTuple):
+    """Inputs of a check for the tests: ``check(answer, *args, **kwargs)``."""
+
+    args: tuple
+    kwargs: dict
+
+
+def example(*args, **kwargs) -> Example:
+    """The inputs a check is called with after the answer, for a module's ``EXAMPLES``."""
+    return Example(args, kwargs)
+
+
+def fmt(value) -> str:
+    """A short, stable rendering of a number or array for a message (never raises).
+
+    >>> fmt(0.30102999566), fmt([0.5, 2.0]), fmt(np.zeros((4, 4)))
+    ('0.30103', '[0.5, 2. ]', 'an array of shape (4, 4)')
     """
-
-    __slots__ = ("ok",)
-
-    def __init__(self, ok):
-        self.ok = bool(ok)
-
-    def __bool__(self):
-        return self.ok
-
-    def __eq__(self, other):
-        return self.ok == bool(other) if isinstance(other, (bool, np.bool_, Verdict)) else NotImplemented
-
-    def __hash__(self):
-        return hash(self.ok)
-
-    def __repr__(self):
-        return repr(self.ok)
-
-    def _ipython_display_(self):
-        """Jupyter calls this instead of showing the repr: the check has printed its message."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except Exception:  # noqa: BLE001 - anything a learner typed
+        text = repr(value)
+        return text if len(text) <= 40 else text[:37] + "..."
+    if arr.ndim == 0:
+        return f"{float(arr):.6g}"
+    if arr.size > 12:
+        return f"an array of shape {arr.shape}"
+    return np.array2string(arr, precision=4, suppress_small=True, separator=", ")
 
 
-def report(ok: bool, message: str, *, hint: str | None = None) -> Verdict:
-    """Print the verdict of a self-check and return it.
+def _plain(value, depth: int = 0):
+    """``value`` with every tensor detached and moved to numpy (lists of tensors included)."""
+    if depth > 20:
+        raise ValueError("nested too deep")
+    if callable(getattr(value, "detach", None)):  # a torch tensor; torch is never imported
+        value = value.detach().cpu()
+        try:
+            return value.numpy()
+        except (TypeError, RuntimeError):  # bfloat16 and friends: numpy has no such dtype
+            return value.double().numpy()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, depth + 1) for v in value]
+    return value
 
-    Parameters
-    ----------
-    ok : bool
-        Whether the learner's answer is right.
-    message : str
-        What was checked (when ``ok``) or what is wrong (when not).
-    hint : str, optional
-        Why it may be wrong and what to try; printed only when ``ok`` is false.
+
+def _describe(value) -> str:
+    """What a learner passed, in a few words: 'a string 'abc'', 'a dict', ..."""
+    if isinstance(value, (str, bytes)):
+        shown = repr(value) if len(repr(value)) <= 30 else repr(value)[:27] + "..."
+        return f"the text {shown}"
+    if callable(value) and not hasattr(value, "__array__"):
+        return f"a function ({getattr(value, '__name__', type(value).__name__)})"
+    return f"a {type(value).__name__}"
+
+
+def read_answer(answer) -> tuple[np.ndarray | None, str | None]:
+    """Read a learner's answer as a float64 array, or say why it cannot be read.
+
+    Numbers, lists, numpy arrays and torch tensors (with or without grad, on any device) are
+    read; text, dicts, complex numbers, ragged lists and everything else give a reason. Never
+    raises and never warns.
 
     Returns
     -------
-    Verdict
-        ``ok`` as a :class:`Verdict`: true or false like a bool (so ``assert check(...)``
-        works), but not echoed by Jupyter at the end of a cell.
+    (array, None) or (None, reason)
 
     Examples
     --------
-    >>> report(True, "0.6931 nats, the natural-log cross-entropy.")
-    Correct: 0.6931 nats, the natural-log cross-entropy.
-    True
-    >>> report(False, "you returned 0.30103.", hint="that is log base 10; use np.log.")
-    Not yet: you returned 0.30103.
-    Hint: that is log base 10; use np.log.
-    False
-    """
-    if ok:
-        print(f"Correct: {message}")
-    else:
-        print(f"Not yet: {message}")
-        if hint:
-            print(f"Hint: {hint}")
-    return Verdict(ok)
-
-
-def is_close(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
-    """Whether ``answer`` is a number (or array) equal to ``expected`` within the tolerances.
-
-    Never raises: a missing answer (``None``), a string, or an array of the wrong shape is
-    simply not close. Uses ``abs(answer - expected) <= atol + rtol * abs(expected)`` element-wise.
-
-    Examples
-    --------
-    >>> is_close(0.693147, np.log(2), rtol=1e-5)
-    True
-    >>> is_close(None, 1.0)
-    False
+    >>> read_answer([1, 2.5])
+    (array([1. , 2.5]), None)
+    >>> read_answer("0.5")
+    (None, "got the text '0.5'")
     """
     if answer is None:
-        return False
+        return None, "got None"
+    if isinstance(answer, (str, bytes, dict, set, frozenset)) or callable(answer) and not (
+        hasattr(answer, "__array__") or hasattr(answer, "detach")
+    ):
+        return None, f"got {_describe(answer)}"
     try:
-        a = np.asarray(answer, dtype=np.float64)
-        e = np.asarray(expected, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    if a.shape != e.shape:
-        return False
-    # Non-finite entries must match exactly (inf == inf; NaN is never close); only the finite
-    # entries are compared with the tolerances, so inf - inf is never computed.
-    finite = np.isfinite(a) & np.isfinite(e)
-    if not np.array_equal(a[~finite], e[~finite]):
-        return False
-    return bool(np.all(np.abs(a[finite] - e[finite]) <= atol + rtol * np.abs(e[finite])))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            arr = np.asarray(_plain(answer))
+    except Exception:  # noqa: BLE001 - a ragged list, an object whose __array__ fails, ...
+        return None, f"got {_describe(answer)} that is not one array of numbers"
+    if arr.dtype.kind == "c":
+        return None, "got complex numbers"
+    if arr.dtype.kind not in "biuf":
+        return None, f"got {_describe(answer)} that is not made of numbers"
+    return arr.astype(np.float64), None
 
+
+def as_array(value, name: str = "input") -> np.ndarray:
+    """An exercise input as a float64 array (tensors detached); ``ValueError`` naming it if not.
+
+    >>> as_array([1, 2])
+    array([1., 2.])
+    """
+    arr, reason = read_answer(value)
+    if arr is None:
+        raise ValueError(f"{name} must be numbers; {reason}")
+    return arr
+
+
+def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+    """Same shape, the same non-finite entries (nan counts as equal to nan), finite ones close."""
+    if a.shape != b.shape:
+        return False
+    finite = np.isfinite(a) & np.isfinite(b)
+    same = (a == b) | (np.isnan(a) & np.isnan(b))
+    if not np.all(same[~finite]):
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.all(np.abs(a[finite] - b[finite]) <= atol + rtol * np.abs(b[finite])))
+
+
+def _matches(a: np.ndarray, value: np.ndarray, rtol: float, atol: float) -> bool:
+    """Whether answer ``a`` is ``value``; a one-element answer counts as a plain number."""
+    if value.shape == () and a.size == 1:
+        a = a.reshape(())
+    return _close(a, value, rtol, atol)
+
+
+def _shape_hint(a: np.ndarray, right: np.ndarray, what: str) -> str:
+    if right.ndim == 0:
+        return f"{what} is a single number: reduce your values to one (a mean or a sum?)."
+    if a.ndim == 2 and a.shape == right.shape[::-1]:
+        return "your answer looks transposed: swap the axes (or check the order of a matrix product)."
+    if a.size == right.size and 1 in a.shape:
+        return (f"drop the extra axis of size 1 (.reshape{right.shape} or .squeeze()); a (N, 1) "
+                "column meeting an (N,) row broadcasts, so check the shapes where you computed it.")
+    return f"{what} has shape {right.shape}: one entry per element of the exercise's input."
+
+
+@dataclass
+class Problem:
+    """One exercise's right answer and the mistakes a check recognises.
+
+    ``right`` is what the learner should give and ``what`` names it ("the MSE"); ``correct`` is
+    the message for a right answer, ``start`` the hint when nothing was answered, ``hint`` the
+    hint for an unrecognised wrong answer, ``diagnose(answer_array)`` an optional last look
+    that returns a ``(message, hint)`` or None. Answers within ``rtol``/``atol`` are right;
+    within ``near`` (relative) they are called rounded.
+    """
+
+    right: Any
+    what: str
+    mistakes: Sequence[Mistake] = ()
+    correct: str | None = None
+    start: str | None = None
+    hint: str | None = None
+    rtol: float = 1e-5
+    atol: float = 1e-8
+    near: float | None = 1e-3
+    diagnose: Callable[[np.ndarray], tuple[str, str | None] | None] | None = None
+    shape_hint: str | None = None
+    right_array: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.right_array = np.asarray(self.right, dtype=np.float64)
+
+    def live_mistakes(self) -> list[tuple[np.ndarray, Mistake]]:
+        """The mistakes that can happen here: not None, no nan, different from the right value."""
+        live = []
+        for m in self.mistakes:
+            if m.value is None:
+                continue
+            value = np.asarray(m.value, dtype=np.float64)
+            if np.isnan(value).any() or _matches(value, self.right_array, self.rtol, self.atol):
+                continue
+            live.append((value, m))
+        return live
+
+    def assess(self, answer) -> Feedback:
+        """Judge ``answer`` without printing; never raises."""
+        if answer is None:
+            return Feedback(False, NOT_ANSWERED, self.start or self.hint)
+        a, reason = read_answer(answer)
+        if a is None:
+            return Feedback(False, f"{reason}; {self.what} is made of numbers.", _NUMBERS_HINT)
+        right, rtol, atol = self.right_array, self.rtol, self.atol
+        if _matches(a, right, rtol, atol):
+            return Feedback(True, self.correct or f"{fmt(right)} is {self.what}.")
+        if a.shape != right.shape and a.size == right.size and _close(
+                a.reshape(right.shape), right, rtol, atol):
+            return Feedback(False, f"your answer has the right numbers but shape {a.shape}; "
+                            f"{self.what} has shape {right.shape}.", _shape_hint(a, right, self.what))
+        for value, m in self.live_mistakes():
+            if _matches(a, value, rtol, atol):
+                return Feedback(False, m.message, m.hint)
+        if not (right.shape == () and a.size == 1) and a.shape != right.shape:
+            wanted = "is one number" if right.shape == () else f"has shape {right.shape}"
+            return Feedback(False, f"your answer has shape {a.shape}, but {self.what} {wanted}.",
+                            self.shape_hint or _shape_hint(a, right, self.what))
+        a = a.reshape(right.shape)
+        if not np.all(np.isfinite(a)):
+            return Feedback(False, "your answer contains nan or inf.", self.hint)
+        if self.diagnose is not None:
+            found = self.diagnose(a)
+            if found:
+                return Feedback(False, *found)
+        if self.near and _close(a, right, self.near, atol):
+            return Feedback(False, f"{fmt(a)} is close to {self.what}, but not within a relative "
+                            f"{rtol:g}.", "pass the value your code computed instead of typing a "
+                            "rounded number.")
+        shown = fmt(a) if a.size <= 12 else "your answer"
+        return Feedback(False, f"{shown} is not {self.what}.", self.hint)
+
+
+def judge(answer, problem: Problem | None = None, /, **fields) -> Verdict:
+    """Judge ``answer`` against a :class:`Problem` (or its fields), print the verdict, return it.
+
+    >>> judge(0.30103, right=np.log(2), what="the cross-entropy in nats", mistakes=[
+    ...     Mistake(np.log10(2), "that is the base-10 logarithm.", "use np.log.")])
+    Not yet: that is the base-10 logarithm.
+    Hint: use np.log.
+    False
+    """
+    problem = problem if problem is not None else Problem(**fields)
+    return report(*problem.assess(answer))
+
+
+CHECKS: list[Callable[..., Verdict]] = []
+"""Every check made with :func:`check` or :func:`check_function`, in definition order."""
+
+
+def _unusable(name: str, err: Exception) -> Feedback:
+    return Feedback(False, f"{name} could not use the exercise's inputs ({type(err).__name__}: "
+                    f"{err}).", "call it as in the exercise; if you changed the exercise's "
+                    "variables, re-run the cells that define them.")
+
+
+def check(build: Callable[..., Problem]) -> Callable[..., Verdict]:
+    """Turn ``build(*inputs) -> Problem`` into the check ``name(answer, *inputs) -> Verdict``.
+
+    The check prints one verdict and never raises, whatever the answer or the inputs are;
+    ``name.problem(*inputs)`` is ``build`` itself, for tests that read the table.
+    """
+    @functools.wraps(build)
+    def run(*args, **kwargs) -> Verdict:
+        answer, args = _split_answer(args, kwargs)
+        try:
+            problem = build(*args, **kwargs)
+        except Exception as err:  # noqa: BLE001 - inputs a learner may have changed
+            return report(*_unusable(build.__name__, err))
+        return report(*problem.assess(answer))
+
+    return _register(run, build, "problem")
+
+
+def check_function(test: Callable[..., Feedback]) -> Callable[..., Verdict]:
+    """Turn ``test(fn, *inputs) -> Feedback`` into a check whose answer is the learner's function.
+
+    A missing answer, something that is not a function, and any error while testing it (the
+    learner's code may fail in any way) become "Not yet", never an exception.
+    """
+    @functools.wraps(test)
+    def run(*args, **kwargs) -> Verdict:
+        fn, args = _split_answer(args, kwargs)
+        if fn is None:
+            return report(False, NOT_ANSWERED, "define the function, then pass it (without ()).")
+        if not callable(fn):
+            return report(False, f"got {_describe(fn)}, not a function.",
+                          "pass the function itself: check(my_function), without ().")
+        try:
+            return report(*test(fn, *args, **kwargs))
+        except Exception as err:  # noqa: BLE001 - e.g. a returned object whose == raises
+            return report(False, f"testing your function failed with {type(err).__name__}: {err}",
+                          "return a plain number (a float) from your function.")
+
+    return _register(run, test, "test")
+
+
+def _split_answer(args, kwargs):
+    if "answer" in kwargs:
+        return kwargs.pop("answer"), args
+    return (args[0], args[1:]) if args else (None, args)
+
+
+def _register(run, inner, attr):
+    params = list(inspect.signature(inner).parameters.values())
+    if attr == "problem":
+        params.insert(0, inspect.Parameter("answer", inspect.Parameter.POSITIONAL_OR_KEYWORD))
+    run.__signature__ = inspect.Signature(params, return_annotation=Verdict)
+    setattr(run, attr, inner)
+    CHECKS.append(run)
+    return run
+
+
+class Outcome(NamedTuple):
+    """What a learner's function did: returned ``value``, or raised (``error`` says what)."""
+
+    value: Any
+    error: str | None
+
+
+def call(fn: Callable, *args) -> Outcome:
+    """Run a learner's function on copies of ``args``, quietly; never raises.
+
+    >>> call(lambda x: 1 / x, 0)
+    Outcome(value=None, error='raised ZeroDivisionError: division by zero')
+    """
+    args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            return Outcome(fn(*args), None)
+    except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
+        text = " ".join(str(err).split())
+        return Outcome(None, f"raised {type(err).__name__}: {textwrap.shorten(text, 120)}")

@@ -44,7 +44,14 @@ from .losses import (
     mse_loss,
     nll_loss,
 )
-from .metrics import accuracy
+from .metrics import (
+    CalibrationBins,
+    accuracy,
+    calibration_bins,
+    confusion_matrix,
+    expected_calibration_error,
+    precision_recall,
+)
 from .network import MLP, Dense
 
 __version__ = "0.1.0"
@@ -86,6 +93,11 @@ __all__ = [
     "numerical_gradient",
     # metrics, network, submodules
     "accuracy",
+    "confusion_matrix",
+    "precision_recall",
+    "calibration_bins",
+    "CalibrationBins",
+    "expected_calibration_error",
     "Dense",
     "MLP",
     "checks",

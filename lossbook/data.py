@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["noisy_line", "blobs", "load_iris", "load_diabetes"]
+from ._validation import _as_array
+
+__all__ = ["noisy_line", "blobs", "load_iris", "load_diabetes", "load_digits", "stratified_split",
+           "minibatches"]
 
 
 def _check_rng(rng, func):
@@ -125,3 +128,163 @@ def load_diabetes():
     """
     bunch = _sklearn_datasets("load_diabetes").load_diabetes()
     return bunch.data.astype(np.float64), bunch.target.astype(np.float64), list(bunch.feature_names)
+
+
+def load_digits():
+    """The 8x8 handwritten digits (shipped with scikit-learn): 1,797 images of the digits 0 to 9.
+
+    Each image is 8 by 8 pixels of ink intensity 0 (blank) to 16 (full), flattened row by row
+    into 64 features. Divide by 16 to get values in [0, 1]; ``X.reshape(-1, 8, 8)`` gives the
+    images back.
+
+    Returns
+    -------
+    X : numpy.ndarray of shape (1797, 64), float64, values 0 to 16
+    y : numpy.ndarray of shape (1797,), int64, the digit 0 to 9
+
+    Examples
+    --------
+    >>> X, y = load_digits()
+    >>> X.shape, y.shape, float(X.max()), np.bincount(y).tolist()[:3]
+    ((1797, 64), (1797,), 16.0, [178, 182, 177])
+    """
+    bunch = _sklearn_datasets("load_digits").load_digits()
+    return bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+
+
+def _check_labels(y, func):
+    """``y`` as a 1-D int64 array of non-negative class labels, or a clear error."""
+    arr = _as_array(y, "y", func)
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(
+            f"{func}: y holds {arr.dtype} values; expected integer class labels. "
+            "Use y.astype(np.int64) if they are whole numbers."
+        )
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{func}: y must be a non-empty 1-D array of labels, got shape {arr.shape}.")
+    if arr.min() < 0:
+        raise ValueError(f"{func}: y contains the negative label {int(arr.min())}; labels are 0, 1, 2, ...")
+    return arr.astype(np.int64, copy=False)
+
+
+def _check_fraction(value, name, func):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise TypeError(f"{func}: {name} must be a number in (0, 1), got {type(value).__name__}.")
+    value = float(value)
+    if not 0.0 < value < 1.0:
+        raise ValueError(
+            f"{func}: {name} must be a fraction strictly between 0 and 1, got {value:.6g}; "
+            "e.g. 0.2 puts a fifth of each class in that set."
+        )
+    return value
+
+
+def stratified_split(y, *, val_size=0.2, test_size=0.2, rng):
+    """Split example indices into training, validation and test sets, class by class.
+
+    Stratified: each class is shuffled with ``rng`` and contributes
+    ``round(val_size * n_c)`` examples to the validation set and ``round(test_size * n_c)`` to
+    the test set (``n_c`` is the number of examples of that class); the rest go to training.
+    So every set has (up to rounding) the class proportions of ``y``, and the same ``rng`` seed
+    gives the same split.
+
+    Parameters
+    ----------
+    y : array-like of int, shape (N,)
+        Class labels 0, 1, 2, ...
+    val_size, test_size : float
+        Fractions of each class for the validation and test sets, each in (0, 1), summing to
+        less than 1.
+    rng : numpy.random.Generator
+        The only source of randomness, e.g. ``np.random.default_rng(0)``.
+
+    Returns
+    -------
+    train, val, test : numpy.ndarray of int64
+        Indices into ``y`` (and into the rows of ``X``), each sorted in increasing order; together
+        they hold every index exactly once. Use ``X[train]``, ``y[train]``.
+
+    Examples
+    --------
+    >>> y = np.array([0] * 10 + [1] * 5)
+    >>> train, val, test = stratified_split(y, val_size=0.2, test_size=0.2,
+    ...                                     rng=np.random.default_rng(0))
+    >>> len(train), len(val), len(test), np.bincount(y[test]).tolist()
+    (9, 3, 3, [2, 1])
+    """
+    func = "stratified_split"
+    _check_rng(rng, func)
+    labels = _check_labels(y, func)
+    val_size = _check_fraction(val_size, "val_size", func)
+    test_size = _check_fraction(test_size, "test_size", func)
+    if val_size + test_size >= 1.0:
+        raise ValueError(
+            f"{func}: val_size + test_size = {val_size + test_size:.6g} leaves nothing for "
+            "training; make their sum less than 1 (e.g. 0.2 and 0.2)."
+        )
+    parts = ([], [], [])
+    for c in np.unique(labels):
+        idx = rng.permutation(np.flatnonzero(labels == c))
+        n_test = int(round(test_size * idx.size))
+        n_val = int(round(val_size * idx.size))
+        parts[2].append(idx[:n_test])
+        parts[1].append(idx[n_test:n_test + n_val])
+        parts[0].append(idx[n_test + n_val:])
+    return tuple(np.sort(np.concatenate(p)).astype(np.int64) for p in parts)
+
+
+def minibatches(n, *, batch_size, shuffle=True, drop_last=False, rng=None):
+    """Yield the indices of one epoch's mini-batches, like a PyTorch ``DataLoader``'s sampler.
+
+    An epoch visits every one of the ``n`` examples once. With ``shuffle=True`` the order is a
+    fresh permutation drawn from ``rng`` at every call (so call it once per epoch); with
+    ``shuffle=False`` it is 0, 1, ..., n - 1. Consecutive runs of ``batch_size`` indices form the
+    batches; the last one is smaller when ``batch_size`` does not divide ``n``, unless
+    ``drop_last=True`` leaves it out.
+
+    Parameters
+    ----------
+    n : int
+        Number of examples.
+    batch_size : int
+        Examples per batch, at least 1.
+    shuffle : bool
+        Draw a new random order (needs ``rng``) or keep the data's order.
+    drop_last : bool
+        Leave out a last, incomplete batch.
+    rng : numpy.random.Generator, optional
+        Required when ``shuffle=True``.
+
+    Yields
+    ------
+    numpy.ndarray of int64
+        The indices of one batch: use ``X[idx]``, ``y[idx]``.
+
+    Examples
+    --------
+    >>> [b.tolist() for b in minibatches(5, batch_size=2, shuffle=False)]
+    [[0, 1], [2, 3], [4]]
+    >>> [b.tolist() for b in minibatches(5, batch_size=2, shuffle=False, drop_last=True)]
+    [[0, 1], [2, 3]]
+    >>> np.sort(np.concatenate(list(minibatches(5, batch_size=2, rng=np.random.default_rng(0))))).tolist()
+    [0, 1, 2, 3, 4]
+    """
+    func = "minibatches"
+    for name, value in (("n", n), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{func}: {name} must be an int, got {type(value).__name__} {value!r}.")
+        if value < 1:
+            raise ValueError(f"{func}: {name} must be at least 1, got {value}.")
+    if shuffle:
+        if rng is None:
+            raise TypeError(
+                f"{func}: shuffle=True needs a generator: pass rng=np.random.default_rng(seed), "
+                "or shuffle=False to keep the data's order."
+            )
+        _check_rng(rng, func)
+        order = rng.permutation(int(n)).astype(np.int64)
+    else:
+        order = np.arange(int(n), dtype=np.int64)
+    stop = (n // batch_size) * batch_size if drop_last else n
+    for start in range(0, stop, batch_size):
+        yield order[start:start + batch_size]

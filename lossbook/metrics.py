@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import math
+import numbers
+from typing import NamedTuple
+
 import numpy as np
 
-from ._validation import _as_array, as_float_array, check_no_nan
+from ._validation import _as_array, as_float_array, check_distribution, check_no_nan
 
-__all__ = ["accuracy"]
+__all__ = [
+    "accuracy",
+    "confusion_matrix",
+    "precision_recall",
+    "CalibrationBins",
+    "calibration_bins",
+    "expected_calibration_error",
+]
 
 
 def accuracy(input, target, *, threshold=0.5):
@@ -71,3 +82,242 @@ def accuracy(input, target, *, threshold=0.5):
             )
         predicted = (scores >= threshold).astype(np.int64)
     return float(np.mean(predicted == t))
+
+
+def _labels(values, name, func):
+    """``values`` as a 1-D int64 array of labels >= 0, or an error that says what to do."""
+    arr = _as_array(values, name, func)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(
+            f"{func}: {name} must be a non-empty 1-D array of class labels, got shape {arr.shape}."
+            + (f" For scores of shape (N, C), pass {name}.argmax(axis=1)." if arr.ndim == 2 else "")
+        )
+    if arr.dtype == np.bool_:
+        arr = arr.astype(np.int64)
+    if not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(
+            f"{func}: {name} holds {arr.dtype} values; expected integer class labels. "
+            f"If these are scores, take {name}.argmax(axis=1) first; if they are whole numbers, "
+            f"use {name}.astype(np.int64)."
+        )
+    if arr.min() < 0:
+        raise ValueError(f"{func}: {name} contains the negative label {int(arr.min())}; "
+                         "class labels are 0, 1, 2, ...")
+    return arr.astype(np.int64, copy=False)
+
+
+def _label_pair(y_true, y_pred, num_classes, func):
+    """Both label arrays checked, of equal length, and the number of classes."""
+    t = _labels(y_true, "y_true", func)
+    p = _labels(y_pred, "y_pred", func)
+    if t.shape != p.shape:
+        raise ValueError(f"{func}: y_true has shape {t.shape} but y_pred has shape {p.shape}; "
+                         "give one predicted label per true label.")
+    largest = int(max(t.max(), p.max()))
+    if num_classes is None:
+        return t, p, largest + 1
+    if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral):
+        raise TypeError(f"{func}: num_classes must be an int, got {type(num_classes).__name__}.")
+    if num_classes < 1 or largest >= num_classes:
+        raise ValueError(
+            f"{func}: num_classes={num_classes}, but the labels go up to {largest}; labels must "
+            f"be in 0..num_classes - 1, so pass num_classes={largest + 1} or more (or leave it out)."
+        )
+    return t, p, int(num_classes)
+
+
+def confusion_matrix(y_true, y_pred, *, num_classes=None):
+    """Count how often each true class was predicted as each class.
+
+    Parameters
+    ----------
+    y_true : array-like of int, shape (N,)
+        True class labels 0, 1, 2, ...
+    y_pred : array-like of int, shape (N,)
+        Predicted class labels (for scores, ``scores.argmax(axis=1)``).
+    num_classes : int, optional
+        Number of classes C; by default one more than the largest label seen. Pass it when a
+        class may be missing from both arrays.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (C, C)
+        Entry ``[i, j]`` counts the examples of true class ``i`` predicted as class ``j``: rows are
+        true classes, columns predictions (scikit-learn's convention). The diagonal holds the
+        correct predictions; row ``i`` sums to the number of examples of class ``i``.
+
+    Examples
+    --------
+    >>> confusion_matrix([0, 0, 1, 2, 2], [0, 1, 1, 2, 0])
+    array([[1, 1, 0],
+           [0, 1, 0],
+           [1, 0, 1]])
+    """
+    t, p, c = _label_pair(y_true, y_pred, num_classes, "confusion_matrix")
+    return np.bincount(c * t + p, minlength=c * c).reshape(c, c).astype(np.int64)
+
+
+def _zero_division_value(zero_division, func):
+    if isinstance(zero_division, bool) or not isinstance(zero_division, numbers.Real):
+        raise TypeError(f"{func}: zero_division must be 0.0, 1.0 or nan, "
+                        f"got {type(zero_division).__name__}.")
+    value = float(zero_division)
+    if not (value in (0.0, 1.0) or math.isnan(value)):
+        raise ValueError(f"{func}: zero_division must be 0.0, 1.0 or nan, got {value:.6g}.")
+    return value
+
+
+def precision_recall(y_true, y_pred, *, num_classes=None, zero_division=0.0):
+    """Per-class precision and recall.
+
+    For class ``k``: precision = TP / (TP + FP), the share of the examples *predicted* as ``k``
+    that really are ``k``; recall = TP / (TP + FN), the share of the examples that *are* ``k``
+    that were found.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of int, shape (N,)
+        True and predicted class labels.
+    num_classes : int, optional
+        Number of classes C; by default one more than the largest label seen.
+    zero_division : {0.0, 1.0, nan}
+        The value given when a ratio is 0 / 0: the precision of a class that is never predicted,
+        or the recall of a class with no examples. The default 0.0 is scikit-learn's default
+        (``precision_recall_fscore_support`` with ``zero_division="warn"`` gives 0.0 too, with a
+        warning); any of the three values gives what scikit-learn gives for the same setting.
+        Choose nan only if you will handle it: it then propagates into any average.
+
+    Returns
+    -------
+    precision, recall : numpy.ndarray of float64, shape (C,)
+
+    Examples
+    --------
+    >>> precision, recall = precision_recall([0, 0, 1, 1], [0, 1, 1, 1])
+    >>> precision.tolist(), recall.tolist()
+    ([1.0, 0.6666666666666666], [0.5, 1.0])
+    >>> precision_recall([0, 0], [0, 0], num_classes=2)[0].tolist()   # class 1: never predicted
+    [1.0, 0.0]
+    """
+    func = "precision_recall"
+    value = _zero_division_value(zero_division, func)
+    cm = confusion_matrix(y_true, y_pred, num_classes=num_classes).astype(np.float64)
+    tp = np.diag(cm)
+    predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
+    precision = np.full(tp.shape, value)
+    recall = np.full(tp.shape, value)
+    np.divide(tp, predicted, out=precision, where=predicted > 0)
+    np.divide(tp, actual, out=recall, where=actual > 0)
+    return precision, recall
+
+
+class CalibrationBins(NamedTuple):
+    """The binned confidences behind a reliability diagram (see :func:`calibration_bins`)."""
+
+    #: shape (n_bins + 1,): the bin edges ``np.linspace(0, 1, n_bins + 1)``
+    edges: np.ndarray
+    #: shape (n_bins,), int64: how many examples have their confidence in each bin
+    counts: np.ndarray
+    #: shape (n_bins,): the share of those examples classified correctly; 0.0 for an empty bin
+    accuracy: np.ndarray
+    #: shape (n_bins,): the mean top-class probability of those examples; 0.0 for an empty bin
+    confidence: np.ndarray
+
+
+def calibration_bins(probs, y_true, *, n_bins=10):
+    """Group predictions by confidence, and compare each group's confidence with its accuracy.
+
+    The confidence of a prediction is its top-class probability, ``probs.max(axis=1)``; the
+    prediction is ``probs.argmax(axis=1)``. The interval [0, 1] is cut into ``n_bins`` bins of
+    equal width; bin ``m`` holds the confidences in ``(edges[m], edges[m + 1]]`` (the same bins
+    as scikit-learn's ``calibration_curve(..., strategy="uniform")``). A model is calibrated
+    when, in every bin, accuracy equals confidence.
+
+    Parameters
+    ----------
+    probs : array-like of shape (N, C)
+        Predicted probabilities, each row summing to 1 (apply a softmax to logits first).
+    y_true : array-like of int, shape (N,)
+        True class labels.
+    n_bins : int
+        Number of equal-width bins, at least 1.
+
+    Returns
+    -------
+    CalibrationBins
+        ``edges``, ``counts``, ``accuracy`` and ``confidence``, one entry per bin. Empty bins
+        have count 0 and accuracy and confidence 0.0 (they carry no weight anywhere).
+
+    Examples
+    --------
+    >>> bins = calibration_bins([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7]], [0, 1, 1], n_bins=2)
+    >>> bins.counts.tolist(), bins.accuracy.tolist(), bins.confidence.round(2).tolist()
+    ([0, 3], [0.0, 0.6666666666666666], [0.0, 0.8])
+    """
+    func = "calibration_bins"
+    p = as_float_array(probs, "probs", func)
+    if p.ndim != 2 or p.shape[1] < 2:
+        raise ValueError(
+            f"{func}: probs must have shape (N, C) with C >= 2 classes, got {p.shape}. For a "
+            "binary model with probabilities p of class 1, pass np.stack([1 - p, p], axis=1)."
+        )
+    check_distribution(p, "probs", func)     # at the precision it was computed in
+    p = p.astype(np.float64, copy=False)
+    t = _labels(y_true, "y_true", func)
+    if t.shape != (p.shape[0],):
+        raise ValueError(f"{func}: probs has {p.shape[0]} rows (shape {p.shape}) but y_true has "
+                         f"shape {t.shape}; give one label per row, shape ({p.shape[0]},).")
+    if t.max() >= p.shape[1]:
+        raise ValueError(f"{func}: y_true contains class {int(t.max())}, but probs has "
+                         f"{p.shape[1]} columns (valid labels 0..{p.shape[1] - 1}).")
+    if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral):
+        raise TypeError(f"{func}: n_bins must be an int, got {type(n_bins).__name__}.")
+    if n_bins < 1:
+        raise ValueError(f"{func}: n_bins must be at least 1, got {n_bins}; 10 is usual.")
+    confidence = p.max(axis=1)
+    correct = (p.argmax(axis=1) == t).astype(np.float64)
+    edges = np.linspace(0.0, 1.0, int(n_bins) + 1)
+    which = np.searchsorted(edges[1:-1], confidence, side="left")   # (edges[m], edges[m+1]]
+    counts = np.bincount(which, minlength=n_bins).astype(np.int64)
+    sums_correct = np.bincount(which, weights=correct, minlength=n_bins)
+    sums_conf = np.bincount(which, weights=confidence, minlength=n_bins)
+    acc = np.zeros(n_bins)
+    conf = np.zeros(n_bins)
+    np.divide(sums_correct, counts, out=acc, where=counts > 0)
+    np.divide(sums_conf, counts, out=conf, where=counts > 0)
+    return CalibrationBins(edges, counts, acc, conf)
+
+
+def expected_calibration_error(probs, y_true, *, n_bins=10):
+    """Expected calibration error: how far confidence is from accuracy, on average.
+
+    With the equal-width bins of :func:`calibration_bins` (``B_m`` the examples whose top-class
+    probability falls in bin ``m``, ``N`` examples in all)::
+
+        ECE = sum_m (|B_m| / N) * |accuracy(B_m) - confidence(B_m)|
+
+    It is 0 for a perfectly calibrated model and at most 1. An overconfident model (confidence
+    above accuracy) and an underconfident one both raise it; the reliability diagram shows which.
+
+    Parameters
+    ----------
+    probs : array-like of shape (N, C)
+        Predicted probabilities, each row summing to 1.
+    y_true : array-like of int, shape (N,)
+        True class labels.
+    n_bins : int
+        Number of equal-width bins (10 is usual; the value depends on it).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> ece = expected_calibration_error([[0.9, 0.1], [0.8, 0.2], [0.3, 0.7]], [0, 1, 1], n_bins=2)
+    >>> round(ece, 4)          # one bin: confidence 0.8, accuracy 2/3
+    0.1333
+    """
+    bins = calibration_bins(probs, y_true, n_bins=n_bins)
+    weights = bins.counts / bins.counts.sum()
+    return float(np.sum(weights * np.abs(bins.accuracy - bins.confidence)))

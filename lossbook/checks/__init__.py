@@ -22,6 +22,7 @@ from .cross_entropy import (
     check_softmax_floor,
     check_stable_cross_entropy,
 )
+from .entropy import check_kl_divergence
 from .mse import (
     check_line_gradient_step,
     check_mse,
@@ -67,6 +68,7 @@ __all__ = [
     "check_label_smoothing",
     "check_stable_cross_entropy",
     "check_softmax_floor",
+    "check_kl_divergence",
     # loss versus accuracy
     "check_accuracy",
     "check_loss_share",

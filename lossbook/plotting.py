@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
 
 __all__ = ["use_book_style", "BOOK_COLORS"]
 
@@ -168,3 +169,232 @@ def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, 
 
 
 __all__.append("draw_network")
+
+
+def _new_ax(ax, figsize):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def draw_digits(images, labels=None, *, ncols=10, ax=None):
+    """Draw small grey-scale images in a grid, dark ink on white, with an optional label above each.
+
+    Parameters
+    ----------
+    images : array-like of shape (n, side, side) or (n, side * side)
+        Pixel intensities (any range; 0 is blank paper). Flattened rows such as those of
+        ``lossbook.data.load_digits`` are reshaped to squares.
+    labels : sequence, optional
+        One label per image, written above it.
+    ncols : int
+        Images per row.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = draw_digits(np.zeros((12, 64)), labels=range(12), ncols=6)
+    >>> ax.images[0].get_array().shape, len(ax.texts)
+    ((17, 53), 12)
+    """
+    imgs = np.asarray(images, dtype=np.float64)
+    if imgs.ndim == 2:
+        side = int(round(np.sqrt(imgs.shape[1])))
+        if side * side != imgs.shape[1]:
+            raise ValueError(f"draw_digits: rows of {imgs.shape[1]} pixels are not square images; "
+                             "pass images of shape (n, side, side).")
+        imgs = imgs.reshape(-1, side, side)
+    if imgs.ndim != 3 or imgs.shape[0] == 0 or imgs.shape[1] != imgs.shape[2]:
+        raise ValueError(f"draw_digits: images must have shape (n, side, side) or (n, side * side) "
+                         f"with n >= 1, got {np.shape(images)}.")
+    n, side = imgs.shape[0], imgs.shape[1]
+    if labels is not None and len(labels) != n:
+        raise ValueError(f"draw_digits: {n} images but {len(labels)} labels; give one per image.")
+    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
+        raise ValueError(f"draw_digits: ncols must be a positive int, got {ncols!r}.")
+    ncols = min(int(ncols), n)
+    nrows = -(-n // ncols)
+    step = side + 1                                    # one blank pixel between images
+    sheet = np.zeros((nrows * step - 1, ncols * step - 1))
+    for k, img in enumerate(imgs):
+        r, c = divmod(k, ncols)
+        sheet[r * step:r * step + side, c * step:c * step + side] = img
+    ax = _new_ax(ax, (0.62 * ncols + 0.3, 0.72 * nrows + 0.2))
+    ax.imshow(sheet, cmap="gray_r", vmin=0.0, vmax=max(float(imgs.max()), 1e-12),
+              interpolation="nearest")
+    if labels is not None:
+        for k, lab in enumerate(labels):
+            r, c = divmod(k, ncols)
+            ax.text(c * step + (side - 1) / 2, r * step - 0.6, str(lab), ha="center",
+                    va="bottom", fontsize=9, color=BOOK_COLORS[0])
+    ax.set_xlim(-0.5, ncols * step - 1.5)
+    ax.set_ylim(nrows * step - 1.5, -0.5 - (2.2 if labels is not None else 0.0))
+    ax.axis("off")
+    return ax
+
+
+def draw_curves(curves, *, ylabel, ax=None, start=1, mark=None, mark_label=None):
+    """Draw one quantity per epoch for several data sets, e.g. training and validation loss.
+
+    Parameters
+    ----------
+    curves : mapping of str to sequence of float
+        Label to values, one value per epoch, e.g. ``{"training": [...], "validation": [...]}``.
+        Drawn in the book's colours, in the mapping's order.
+    ylabel : str
+        What the values are ("loss", "accuracy").
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+    start : int
+        The epoch number of the first value (0 when the first value is before any training).
+    mark : int, optional
+        An epoch to mark with a dotted vertical line (e.g. the epoch early stopping keeps).
+    mark_label : str, optional
+        Legend text for the mark.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = draw_curves({"training": [1.0, 0.5, 0.3], "validation": [1.1, 0.7, 0.8]},
+    ...                  ylabel="loss", mark=2)
+    >>> len(ax.lines), ax.get_xlabel()
+    (3, 'epoch')
+    """
+    if not curves:
+        raise ValueError("draw_curves: curves is empty; pass e.g. {'training': losses}.")
+    ax = _new_ax(ax, (6.0, 3.6))
+    for label, values in curves.items():
+        values = np.asarray(values, dtype=np.float64)
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"draw_curves: curve {label!r} must be a non-empty 1-D sequence, "
+                             f"got shape {values.shape}.")
+        ax.plot(np.arange(start, start + values.size), values, label=label)
+    if mark is not None:
+        ax.axvline(mark, color="0.35", linestyle=":", linewidth=1.5, label=mark_label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return ax
+
+
+def draw_confusion_matrix(cm, *, ax=None, class_names=None):
+    """Draw a confusion matrix as a grid of counts: true class down, predicted class across.
+
+    Parameters
+    ----------
+    cm : array-like of int, shape (C, C)
+        Counts, rows true classes and columns predictions, as returned by
+        :func:`lossbook.metrics.confusion_matrix`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+    class_names : sequence of str, optional
+        Tick labels; 0, 1, ..., C - 1 by default.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    The colour scale is logarithmic (``log(1 + count)``) so that a few confusions stay visible
+    next to a diagonal of large counts; every non-zero count is also written in its cell.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> ax = draw_confusion_matrix([[5, 1], [0, 4]])
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['1', '4', '5']
+    """
+    counts = np.asarray(cm)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.size == 0:
+        raise ValueError(f"draw_confusion_matrix: cm must be a square (C, C) array, "
+                         f"got shape {counts.shape}.")
+    c = counts.shape[0]
+    names = [str(k) for k in range(c)] if class_names is None else [str(n) for n in class_names]
+    if len(names) != c:
+        raise ValueError(f"draw_confusion_matrix: {c} classes but {len(names)} class_names.")
+    ax = _new_ax(ax, (0.45 * c + 1.6, 0.45 * c + 1.2))
+    shade = np.log1p(counts.astype(np.float64))
+    top = max(float(shade.max()), 1e-12)
+    ax.imshow(shade, cmap="Blues", vmin=0.0, vmax=top)
+    for i in range(c):
+        for j in range(c):
+            if counts[i, j]:
+                dark = shade[i, j] > 0.6 * top
+                ax.text(j, i, str(int(counts[i, j])), ha="center", va="center", fontsize=9,
+                        color="white" if dark else "#222222")
+    ax.set_xticks(range(c), names)
+    ax.set_yticks(range(c), names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.grid(False)
+    return ax
+
+
+def draw_reliability_diagram(bins, *, ax=None):
+    """Draw a reliability diagram: accuracy against confidence, bin by bin.
+
+    Each non-empty bin is a bar from 0 to its accuracy, centred on the bin; a dot marks the bin's
+    mean confidence and a shaded band the gap between the two. A calibrated model has its bars
+    on the diagonal; bars below it mean overconfidence, above it underconfidence.
+
+    Parameters
+    ----------
+    bins : lossbook.metrics.CalibrationBins
+        The result of :func:`lossbook.metrics.calibration_bins`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lossbook.metrics import calibration_bins
+    >>> ax = draw_reliability_diagram(calibration_bins([[0.9, 0.1], [0.3, 0.7]], [0, 0]))
+    >>> len(ax.patches) >= 2
+    True
+    """
+    try:
+        edges, counts, acc, conf = (np.asarray(a) for a in bins)
+    except (TypeError, ValueError):
+        raise TypeError("draw_reliability_diagram: bins must be the result of "
+                        "lb.calibration_bins(probs, y_true).") from None
+    full = counts > 0
+    left, width = edges[:-1], np.diff(edges)
+    ax = _new_ax(ax, (4.2, 4.0))
+    ax.plot([0, 1], [0, 1], color="0.45", linestyle="--", linewidth=1.2, label="calibrated")
+    ax.bar(left[full], acc[full], width=width[full], align="edge", color=BOOK_COLORS[0],
+           edgecolor="white", linewidth=1.0, label="accuracy")
+    ax.bar(left[full], conf[full] - acc[full], bottom=acc[full], width=width[full],
+           align="edge", color=BOOK_COLORS[1], alpha=0.35, edgecolor=BOOK_COLORS[1],
+           linewidth=0.8, label="gap to confidence")
+    ax.plot(left[full] + width[full] / 2, conf[full], "o", color=BOOK_COLORS[1], markersize=4,
+            label="mean confidence")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("confidence (top-class probability)")
+    ax.set_ylabel("accuracy")
+    ax.set_aspect("equal")
+    ax.legend(loc="upper left", fontsize=9)
+    return ax
+
+
+__all__ += ["draw_digits", "draw_curves", "draw_confusion_matrix", "draw_reliability_diagram"]

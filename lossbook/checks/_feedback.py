@@ -29,6 +29,7 @@ every check and expect its message. A check whose answer is a function (the lear
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import textwrap
@@ -43,8 +44,8 @@ from ._verdict import Verdict, is_close, report
 
 __all__ = [
     "Verdict", "report", "is_close", "Mistake", "Feedback", "Problem", "judge", "check",
-    "check_function", "example", "Example", "read_answer", "as_array", "fmt", "call", "CHECKS",
-    "NOT_ANSWERED",
+    "check_function", "example", "Example", "read_answer", "as_array", "as_number", "fmt", "call",
+    "Outcome", "CHECKS", "NOT_ANSWERED",
 ]
 
 NOT_ANSWERED = "you have not answered yet."
@@ -169,6 +170,18 @@ def as_array(value, name: str = "input") -> np.ndarray:
     if arr is None:
         raise ValueError(f"{name} must be numbers; {reason}")
     return arr
+
+
+def as_number(value, name: str = "input") -> float:
+    """An exercise input that is one number, as a float (a 0-d tensor or a 1-element array too).
+
+    >>> as_number([0.5])
+    0.5
+    """
+    arr = as_array(value, name)
+    if arr.size != 1:
+        raise ValueError(f"{name} must be one number; got shape {arr.shape}")
+    return float(arr.reshape(()))
 
 
 def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
@@ -308,11 +321,13 @@ def check(build: Callable[..., Problem]) -> Callable[..., Verdict]:
     @functools.wraps(build)
     def run(*args, **kwargs) -> Verdict:
         answer, args = _split_answer(args, kwargs)
-        try:
-            problem = build(*args, **kwargs)
-        except Exception as err:  # noqa: BLE001 - inputs a learner may have changed
-            return report(*_unusable(build.__name__, err))
-        return report(*problem.assess(answer))
+        with _quiet():
+            try:
+                problem = build(*args, **kwargs)
+            except Exception as err:  # noqa: BLE001 - inputs a learner may have changed
+                return report(*_unusable(build.__name__, err))
+            said = problem.assess(answer)
+        return report(*said)
 
     return _register(run, build, "problem")
 
@@ -332,12 +347,22 @@ def check_function(test: Callable[..., Feedback]) -> Callable[..., Verdict]:
             return report(False, f"got {_describe(fn)}, not a function.",
                           "pass the function itself: check(my_function), without ().")
         try:
-            return report(*test(fn, *args, **kwargs))
+            with _quiet():
+                said = test(fn, *args, **kwargs)
         except Exception as err:  # noqa: BLE001 - e.g. a returned object whose == raises
-            return report(False, f"testing your function failed with {type(err).__name__}: {err}",
-                          "return a plain number (a float) from your function.")
+            said = Feedback(False, f"testing your function failed with {type(err).__name__}: "
+                            f"{err}", "return a plain number (a float) from your function.")
+        return report(*said)
 
     return _register(run, test, "test")
+
+
+@contextlib.contextmanager
+def _quiet():
+    """No numpy or Python warnings while a check computes: its verdict is all it says."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _split_answer(args, kwargs):
@@ -357,17 +382,22 @@ def _register(run, inner, attr):
 
 
 class Outcome(NamedTuple):
-    """What a learner's function did: returned ``value``, or raised (``error`` says what)."""
+    """What a learner's function did: returned ``value``, or raised ``error``."""
 
     value: Any
-    error: str | None
+    error: Exception | None
+
+    def says(self) -> str:
+        """The error in a few words: 'raised ZeroDivisionError: division by zero'."""
+        text = textwrap.shorten(" ".join(str(self.error).split()), 120)
+        return f"raised {type(self.error).__name__}" + (f": {text}" if text else "")
 
 
 def call(fn: Callable, *args) -> Outcome:
     """Run a learner's function on copies of ``args``, quietly; never raises.
 
-    >>> call(lambda x: 1 / x, 0)
-    Outcome(value=None, error='raised ZeroDivisionError: division by zero')
+    >>> call(lambda x: 1 / x, 0).says()
+    'raised ZeroDivisionError: division by zero'
     """
     args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
     try:
@@ -375,5 +405,4 @@ def call(fn: Callable, *args) -> Outcome:
             warnings.simplefilter("ignore")
             return Outcome(fn(*args), None)
     except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
-        text = " ".join(str(err).split())
-        return Outcome(None, f"raised {type(err).__name__}: {textwrap.shorten(text, 120)}")
+        return Outcome(None, err)

@@ -1,13 +1,16 @@
 # The two commands that do everything on a fresh machine:
-#   make book   build the site into _build/html
-#   make test   run every test (lint, unit tests, doctests, notebooks, figures, book, browser)
-# Both create .venv and install what they need.
+#   make book   build the site into _build/html (installs only the book's toolchain)
+#   make test   run every test (lint, unit tests, doctests of the package and of the Markdown
+#               pages, notebooks with their figures and Binder budget, hygiene, book, browser)
+# Both create .venv and install what they need. `make -j2 test` runs independent steps side by side.
 
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Installed once per change of the lists: the book's toolchain, then everything else.
+BOOK_STAMP := $(VENV)/.book-installed
+TEST_STAMP := $(VENV)/.test-installed
 NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
 # One thread: what a Binder user gets, and the same numbers on every machine.
 export OMP_NUM_THREADS := 1
@@ -17,57 +20,76 @@ export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Kernels and tools started by the tests come from .venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# nbval's kernel and the notebook checks (booktools.py) run the notebooks in this run only.
+NBVAL := $(BIN)/python -m pytest -q -p booktools -p no:cacheprovider --nbval --nbval-current-env \
+         --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=""
 
-.PHONY: book test venv lint unit notebooks-test hygiene figures book-strict site-test \
-        notebooks serve clean
+.PHONY: help book test venv book-venv lint unit notebooks-test hygiene book-strict site-test \
+        browser-tools notebooks serve clean
 
-book: venv
+book: $(BOOK_STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo
 	@echo "The site is built. Open $(CURDIR)/_build/html/index.html in a browser,"
 	@echo "or run 'make serve' and visit http://127.0.0.1:8000/"
 
-test: venv lint unit notebooks-test hygiene figures book-strict site-test
+help:
+	@echo "make book            build the site into _build/html"
+	@echo "make test            run every test (make -j2 test: two at a time)"
+	@echo "make notebooks [NB=chapters/XX.ipynb]   re-execute notebooks and store their outputs"
+	@echo "make serve           build and serve the site on http://127.0.0.1:8000/"
+	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test"
+
+test: lint unit notebooks-test hygiene book-strict site-test
 	@echo "make test: every check passed"
 
-venv: $(STAMP)
+venv: $(TEST_STAMP)
+book-venv: $(BOOK_STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --upgrade pip
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BOOK_STAMP): requirements-book.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -r requirements-book.txt
+	@touch $@
+
+$(TEST_STAMP): requirements.txt $(BOOK_STAMP)
 	$(BIN)/python -m pip install -r requirements.txt
-	@touch $(STAMP)
+	@touch $@
 
-lint: venv
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
-unit: venv
-	$(BIN)/python -m pytest -q tests lossbook -p no:nbval
+# The package's unit tests and doctests, and the examples on the Markdown pages (README.md,
+# intro.md, chapters/*.md): pyproject.toml's testpaths and --doctest-glob.
+unit: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -p no:nbval -p no:cacheprovider
 
-notebooks-test: venv
-	$(BIN)/python -m pytest -q --nbval --nbval-current-env \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts="" $(NOTEBOOKS)
+# nbval re-executes every notebook and compares its text outputs; booktools (a pytest plugin)
+# compares its figures and measures its CPU time and memory in the same run.
+notebooks-test: $(TEST_STAMP)
+	$(NBVAL) $(NOTEBOOKS)
 
-hygiene: venv
+hygiene: $(TEST_STAMP)
 	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS)
-	$(BIN)/python tests/check_notebooks.py $(NOTEBOOKS)
+	$(BIN)/python -m booktools hygiene $(NOTEBOOKS)
 
-figures: venv
-	$(BIN)/python tests/check_figures.py $(NOTEBOOKS)
+# --all: a fresh Sphinx environment, so every page is read again and every warning shown.
+book-strict: $(TEST_STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going --all
 
-book-strict: venv
-	rm -rf _build/html
-	$(BIN)/jupyter-book build . -W -n --keep-going
-
-site-test: venv
+# Chromium and axe-core for the browser tests (tests/browser/setup.sh says what it installs).
+browser-tools:
 	bash tests/browser/setup.sh
-	$(BIN)/python -m pytest -q tests/browser -p no:nbval -o addopts=""
+
+site-test: book-strict browser-tools
+	$(BIN)/python -m pytest -q tests/browser -p no:nbval -p no:cacheprovider -o addopts=""
 
 # Re-execute notebooks in place and strip their noise: `make notebooks` or
 # `make notebooks NB=chapters/03-mean-squared-error.ipynb`.
 NB ?= $(NOTEBOOKS)
-notebooks: venv
-	$(BIN)/python tests/execute_notebooks.py $(NB)
+notebooks: $(TEST_STAMP)
+	$(BIN)/python -m booktools execute $(NB)
 
 serve: book
 	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl-C to stop)"

@@ -29,7 +29,7 @@ if importlib.util.find_spec("lossbook") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
                     "lossbook @ git+{REPO_URL}@{BRANCH}"], check=True)'''
 
-# The glossary terms every chapter may link with {term}`...` (the brief's list).
+# The glossary terms every chapter may link with {term}`...`: the terms the course teaches.
 GLOSSARY_TERMS = [
     "input layer", "hidden layer", "output layer", "neuron", "weight", "bias", "weighted sum",
     "activation function", "loss function", "mean squared error", "sum of squared errors",
@@ -51,12 +51,15 @@ KOREAN = {
 
 
 def _requirements(path: Path) -> dict[str, str]:
+    """Name -> pinned version of a requirements file, following its ``-r`` includes."""
     pins = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         m = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line)
         if m:
             pins[m.group(1).lower()] = m.group(2)
+        elif line.startswith("-r "):
+            pins |= _requirements(path.parent / line.removeprefix("-r ").strip())
     return pins
 
 
@@ -81,7 +84,7 @@ def test_launch_and_page_buttons_are_configured():
 def test_repository_url_lives_only_in_config():
     """Other config files name no repository url: it is read from _config.yml."""
     others = [ROOT / "binder" / "requirements.txt", ROOT / ".github" / "workflows" / "pages.yml",
-              ROOT / "Makefile", ROOT / "requirements.txt"]
+              ROOT / "Makefile", ROOT / "requirements.txt", ROOT / "requirements-book.txt"]
     for path in others:
         if path.exists():
             assert REPO_URL.split("://", 1)[1] not in path.read_text(encoding="utf-8"), path
@@ -92,7 +95,7 @@ def test_mathjax_is_served_from_the_site():
     assert "sphinx-mathjax-offline" in sphinx["extra_extensions"]
     assert not sphinx["config"]["mathjax_path"].startswith(("http:", "https:", "//"))
     assert (ROOT / "_ext" / "lossbook_site.py").exists()
-    assert sphinx["local_extensions"] == {"lossbook_site": "_ext/"}
+    assert sphinx["local_extensions"]["lossbook_site"] == "_ext/"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
@@ -129,8 +132,26 @@ def test_binder_requirements_are_runtime_only_and_cpu_torch():
 
 
 def test_root_requirements_name_no_other_index():
-    text = (ROOT / "requirements.txt").read_text(encoding="utf-8")
-    assert "--extra-index-url" not in text and "--index-url" not in text
+    for name in ("requirements.txt", "requirements-book.txt"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        assert "--extra-index-url" not in text and "--index-url" not in text, name
+
+
+def test_book_requirements_are_the_build_only():
+    """`make book` installs requirements-book.txt: no torch, no test tools; requirements.txt is
+    the complete list and includes it."""
+    book = _requirements(ROOT / "requirements-book.txt")
+    assert set(book) == {"numpy", "matplotlib", "jupyter-book", "sphinx-exercise",
+                         "sphinx-mathjax-offline"}, set(book)
+    root_lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "-r requirements-book.txt" in root_lines
+    assert "-e ." in (ROOT / "requirements-book.txt").read_text(encoding="utf-8").splitlines()
+    full = _requirements(ROOT / "requirements.txt")
+    for name in ("torch", "scikit-learn", "pytest", "nbval", "playwright", "linkchecker"):
+        assert name in full and name not in book, name
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "pip install -r requirements-book.txt" in makefile
+    assert re.search(r"^book: \$\(BOOK_STAMP\)$", makefile, re.M), "make book installs the book list"
 
 
 def test_binder_runtime_matches_the_python_we_test_with():

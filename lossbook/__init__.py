@@ -28,6 +28,7 @@ from .gradients import (
     cross_entropy_from_probs_grad,
     cross_entropy_grad,
     huber_loss_grad,
+    kl_div_grad,
     l1_loss_grad,
     mse_loss_grad,
     nll_loss_grad,
@@ -90,6 +91,7 @@ __all__ = [
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits_grad",
     "cross_entropy_from_probs_grad",
+    "kl_div_grad",
     "numerical_gradient",
     # metrics, network, submodules
     "accuracy",

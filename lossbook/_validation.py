@@ -1,13 +1,29 @@
 """Shared input checks. Each returns cleaned numpy arrays or raises an error a learner can act on.
 
-Every message names the function and the argument, quotes the offending shape or value, and says
-how to fix it. Nothing is renormalised, clipped, reshaped or broadcast silently.
+Every message names the function the learner called and the argument, quotes the offending shape
+or value, and says how to fix it. Nothing is renormalised, clipped, reshaped or broadcast silently.
+Each loss family has one validator here (``validate_regression``, ``validate_classification``,
+``validate_binary``, ``validate_probs_target``, ``validate_kl``) that the loss and its gradient
+both call, so the two accept exactly the same input and validate it once.
+
+The NaN and infinity rule, for every loss and gradient:
+
+    NaN in any argument is refused with a ValueError that names the argument and the first
+    position. An infinity is refused too, except where it means "probability 0": a -inf logit in
+    ``cross_entropy``, a -inf log-probability in ``nll_loss`` and ``kl_div`` (input, and target with
+    ``log_target=True``). Those give exactly the limit torch's formula has there (0 for a term whose
+    target or weight is 0, inf where the target has weight on the impossible class).
+
+Activations take any real input, including +-inf where they have a limit (``sigmoid(inf)`` is 1);
+NaN is refused there as well.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -47,6 +63,18 @@ def check_no_nan(arr: np.ndarray, name: str, func: str) -> None:
         )
 
 
+def check_finite(arr: np.ndarray, name: str, func: str) -> None:
+    """Refuse NaN (named as such) and +-inf anywhere in ``arr``."""
+    check_no_nan(arr, name, func)
+    if not np.isfinite(arr).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise ValueError(
+            f"{func}: {name} contains {float(arr[where])} at index {where}; every value must be "
+            "finite. An inf usually means an earlier step overflowed (training diverged, or exp "
+            "of a large number); fix it there."
+        )
+
+
 def _as_array(x, name: str, func: str) -> np.ndarray:
     if isinstance(x, np.ndarray):
         return x
@@ -59,10 +87,10 @@ def _as_array(x, name: str, func: str) -> np.ndarray:
         )
     try:
         arr = np.asarray(x)
-    except ValueError as err:  # ragged nested sequences
+    except (ValueError, TypeError):  # ragged nested sequences, or objects numpy cannot read
         raise ValueError(
-            f"{func}: {name} is ragged (its rows have different lengths): {err}. "
-            "Every row must have the same length."
+            f"{func}: {name} is ragged (its rows have different lengths) or not a nested list of "
+            "numbers. Every row must have the same length, e.g. [[1.0, 2.0], [3.0, 4.0]]."
         ) from None
     if arr.dtype == object:
         raise TypeError(
@@ -104,14 +132,15 @@ def check_log_probabilities(x: np.ndarray, name: str, func: str) -> None:
         )
 
 
-def check_same_shape(input, target, func: str, names=("input", "target")):
-    """Both as float arrays, NaN-free, with exactly the same shape."""
+def check_same_shape(input, target, func: str, names=("input", "target"), *, finite=True):
+    """Both as float arrays with exactly the same shape, NaN-free (and finite unless told not)."""
     a = as_float_array(input, names[0], func)
     b = as_float_array(target, names[1], func)
     if a.shape != b.shape:
         raise ValueError(shape_mismatch_message(func, a.shape, b.shape, names))
-    check_no_nan(a, names[0], func)
-    check_no_nan(b, names[1], func)
+    check = check_finite if finite else check_no_nan
+    check(a, names[0], func)
+    check(b, names[1], func)
     dtype = np.result_type(a.dtype, b.dtype)
     return a.astype(dtype, copy=False), b.astype(dtype, copy=False)
 
@@ -219,7 +248,7 @@ def check_weight(weight, n: int, func: str, dtype, name: str = "weight") -> np.n
             f"{func}: {name} has shape {w.shape}, but input has {n} classes, so it needs shape "
             f"({n},): one weight per class."
         )
-    check_no_nan(w, name, func)
+    check_finite(w, name, func)
     if (w < 0).any():
         raise ValueError(f"{func}: {name} has a negative entry ({float(w.min()):.6g}); weights must be >= 0.")
     return w
@@ -256,3 +285,269 @@ def reduce(loss: np.ndarray, reduction: str):
     if reduction == "sum":
         return float(loss.sum())
     return float(loss.mean())
+
+
+# --------------------------------------------------------------------------- loss families
+# One validator per family, called by the loss and by its gradient with the name of the function
+# the learner called, so both refuse the same input with the same message.
+
+
+def validate_regression(input, target, reduction, func, *, delta=None):
+    """mse_loss, l1_loss, huber_loss: finite arrays of one shape (and huber's delta > 0)."""
+    check_reduction(reduction, func)
+    if delta is not None:
+        delta = check_positive_number(delta, "delta", func)
+    x, t = check_same_shape(input, target, func)
+    return x, t, delta
+
+
+def class_scores(input, name, func):
+    """Scores of shape (N, C) or (C,) as a float array and its 2-D view (N, C)."""
+    z = as_float_array(input, name, func)
+    if z.ndim not in (1, 2) or z.shape[-1] == 0:
+        raise ValueError(
+            f"{func}: {name} must have shape (N, C) or (C,) with at least one class, got {z.shape}. "
+            f"Flatten extra dimensions into the batch, e.g. {name}.reshape(-1, C)."
+        )
+    return z, (z[None, :] if z.ndim == 1 else z)
+
+
+def is_probability_target(target, z, func):
+    """Whether ``target`` holds class probabilities (floats of the scores' shape)."""
+    t = _as_array(target, "target", func)
+    return t.shape == z.shape and np.issubdtype(t.dtype, np.floating)
+
+
+def index_target(target, z, func, ignore_index=None):
+    """Class indices matching scores ``z``: shape (N,) for (N, C) input, a scalar for (C,)."""
+    n, c = (1, z.shape[0]) if z.ndim == 1 else z.shape
+    t = _as_array(target, "target", func)
+    expected = () if z.ndim == 1 else (n,)
+    if t.shape != expected:
+        if t.shape == z.shape:
+            hint = (
+                " It has the input's shape but holds integers: for one-hot or soft labels pass "
+                "floats (target.astype(float)), or pass class indices (target.argmax(-1))."
+            )
+        elif z.ndim == 2 and t.shape == (n, 1):
+            hint = " Use target.squeeze(1) or target.reshape(-1)."
+        else:
+            hint = " Pass one class index per row of input."
+        raise ValueError(
+            f"{func}: input has shape {z.shape}, so class-index target needs shape {expected}, "
+            f"got {t.shape}.{hint}"
+        )
+    t = check_class_target(t, c, func, ignore_index=ignore_index)
+    return t.reshape(-1)
+
+
+def check_ignore_index(value, func: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{func}: ignore_index must be an integer class index (torch's default is -100), "
+            f"got {value!r}."
+        )
+    return int(value)
+
+
+def finite_row_max(z2, func):
+    """Row maxima (N, 1) of 2-D logits. NaN or +inf anywhere, or a row of only -inf, makes a
+    row's maximum non-finite, so this is also the check of the logits' values."""
+    m = z2.max(axis=1, keepdims=True)
+    if not np.isfinite(m).all():
+        check_no_nan(z2, "input", func)
+        row = int(np.argwhere(~np.isfinite(m))[0, 0])
+        raise ValueError(
+            f"{func}: row {row} of input has maximum {float(m[row, 0]):.6g}: logits must be finite "
+            "(-inf is allowed for a class that can never occur, but not a whole row of it)."
+        )
+    return m
+
+
+def warn_if_probabilities(z2, m, func, stacklevel):
+    """Warn when every row of ``z2`` lies in [0, 1] and sums to 1: logits were expected."""
+    if m.max() > 1 or z2.min() < 0:
+        return
+    if np.all(np.abs(z2.sum(axis=1) - 1) <= row_sum_tolerance(z2)):
+        warnings.warn(
+            f"{func}: every row of input lies in [0, 1] and sums to 1, so it looks like "
+            "probabilities. cross_entropy expects logits (raw scores) and applies softmax itself; "
+            "passing probabilities applies softmax twice. Pass the logits, or use nll_loss on "
+            "np.log(probs).",
+            UserWarning,
+            stacklevel=stacklevel + 1,
+        )
+
+
+@dataclass(frozen=True)
+class ClassProblem:
+    """A validated classification input: loss_i = -sum_c a_ic * s_ic for log-probabilities s.
+
+    ``z`` is the scores as given, ``z2`` their (N, C) view, ``weight`` the class weights or None.
+    With index targets, ``target`` holds (N,) indices (0 for ignored rows) and ``row_weight`` the
+    weight each row counts with (0 for ignored rows and zero-weight classes); with probability
+    targets, ``target`` is (N, C) and ``row_weight`` is None. ``row_max`` is the logits' row
+    maxima when they were checked, else None.
+    """
+
+    z: np.ndarray
+    z2: np.ndarray
+    weight: np.ndarray | None
+    target: np.ndarray
+    row_weight: np.ndarray | None
+    label_smoothing: float
+    row_max: np.ndarray | None
+
+    @property
+    def probability_target(self):
+        return self.row_weight is None
+
+    def coefficients(self):
+        """The (N, C) array a: target (smoothed) times class weight; rows that count 0 are 0."""
+        n, c = self.z2.shape
+        eps, w = self.label_smoothing, self.weight
+        if self.probability_target:
+            a = self.target * (1 - eps) + eps / c if eps > 0 else self.target
+            return a if w is None else a * w
+        a = np.zeros((n, c), dtype=self.z2.dtype)
+        a[np.arange(n), self.target] = (1 - eps) * (1 if w is None else w[self.target])
+        if eps > 0:
+            a += (eps / c) * (1 if w is None else w)
+        a[self.row_weight == 0] = 0
+        return a
+
+    def mean_denominator(self):
+        """What "mean" divides by: N for probability targets, else the rows' total weight."""
+        return self.z2.shape[0] if self.probability_target else self.row_weight.sum()
+
+
+def validate_classification(input, target, *, weight, ignore_index, reduction, label_smoothing,
+                            func, log_probs=False, check_logits=True):
+    """cross_entropy, nll_loss and their gradients.
+
+    Logits (``log_probs=False``) must have finite row maxima; ``check_logits=False`` leaves that
+    check to a caller that does it while it computes (cross_entropy's fast path). Log-probabilities
+    (``log_probs=True``, nll_loss) must be NaN-free and below +inf, and a positive entry warns.
+    """
+    check_reduction(reduction, func)
+    eps = check_label_smoothing(label_smoothing, func)
+    ignore_index = check_ignore_index(ignore_index, func)
+    z, z2 = class_scores(input, "input", func)
+    n, c = z2.shape
+    w = None if weight is None else check_weight(weight, c, func, z.dtype)
+    probability = not log_probs and is_probability_target(target, z, func)
+    if probability:
+        t = as_float_array(target, "target", func).astype(z.dtype, copy=False)
+        check_distribution(t, "target", func)
+        t, row_weight = t.reshape(n, c), None
+    else:
+        t = index_target(target, z, func, ignore_index)
+        valid = t != ignore_index
+        t = np.where(valid, t, 0)
+        row_weight = valid.astype(z.dtype) if w is None else np.where(valid, w[t], 0).astype(z.dtype)
+    m = None
+    if log_probs:
+        check_no_nan(z2, "input", func)
+        top = z2.max()
+        if top == np.inf:
+            raise ValueError(f"{func}: input contains +inf; log-probabilities are <= 0.")
+        if top > 0:
+            warnings.warn(
+                f"{func}: input has positive entries (largest {float(top):.4g}), but "
+                "log-probabilities are <= 0. Did you pass logits or probabilities? Use "
+                "cross_entropy on logits, or nll_loss on log_softmax(logits).",
+                UserWarning,
+                stacklevel=3,
+            )
+    elif check_logits:
+        m = finite_row_max(z2, func)
+        warn_if_probabilities(z2, m, func, stacklevel=3)
+    return ClassProblem(z, z2, w, t, row_weight, eps, m)
+
+
+def validate_probs_target(probs, target, base, reduction, func):
+    """cross_entropy_from_probs: probability rows, and the target as an (N, C) array of weights
+    (one-hot for class indices, soft labels as given). Returns p, its (N, C) view, t2, base."""
+    check_reduction(reduction, func)
+    base = check_positive_number(base, "base", func, forbid=1.0)
+    p, p2 = class_scores(probs, "probs", func)
+    check_distribution(p, "probs", func)
+    n, c = p2.shape
+    t = _as_array(target, "target", func)
+    if t.shape == p.shape and t.dtype != np.bool_:
+        t2 = as_float_array(t, "target", func).astype(p.dtype, copy=False)
+        check_distribution(t2, "target", func)
+        t2 = t2.reshape(n, c)
+    else:
+        idx = index_target(t, p, func)
+        t2 = np.zeros((n, c), dtype=p.dtype)
+        t2[np.arange(n), idx] = 1
+    return p, p2, t2, base
+
+
+def elementwise_weight(weight, shape, name, func, dtype):
+    """A finite, non-negative weight that broadcasts to ``shape`` without changing it."""
+    w = as_float_array(weight, name, func).astype(dtype, copy=False)
+    try:
+        ok = np.broadcast_shapes(w.shape, shape) == tuple(shape)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ValueError(
+            f"{func}: {name} has shape {w.shape}, which does not broadcast to the input's shape "
+            f"{tuple(shape)} without changing it. Give it shape {tuple(shape)} or (C,) for the "
+            "last axis."
+        )
+    check_finite(w, name, func)
+    if (w < 0).any():
+        raise ValueError(f"{func}: {name} has a negative entry ({float(w.min()):.6g}); use weights >= 0.")
+    return w
+
+
+def validate_binary(input, target, weight, reduction, func):
+    """binary_cross_entropy: probabilities and targets in [0, 1] of one shape, an optional weight."""
+    check_reduction(reduction, func)
+    p, t = check_same_shape(input, target, func)
+    check_probabilities(p, "input", func)
+    check_probabilities(t, "target", func)
+    w = None if weight is None else elementwise_weight(weight, p.shape, "weight", func, p.dtype)
+    return p, t, w
+
+
+def validate_binary_logits(input, target, weight, pos_weight, reduction, func):
+    """binary_cross_entropy_with_logits: finite logits, targets in [0, 1], optional weights."""
+    check_reduction(reduction, func)
+    z, t = check_same_shape(input, target, func)
+    check_probabilities(t, "target", func)
+    w = None if weight is None else elementwise_weight(weight, z.shape, "weight", func, z.dtype)
+    pw = None if pos_weight is None else elementwise_weight(pos_weight, z.shape, "pos_weight",
+                                                            func, z.dtype)
+    return z, t, w, pw
+
+
+def validate_kl(input, target, reduction, log_target, func):
+    """kl_div: log-probabilities, and probabilities or log-probabilities, of one shape."""
+    check_reduction(reduction, func, extra=("batchmean",))
+    log_target = check_flag(log_target, "log_target", func)
+    x, t = check_same_shape(input, target, func, finite=False)
+    check_log_probabilities(x, "input", func)
+    if log_target:
+        check_log_probabilities(t, "target", func)
+    else:
+        check_probabilities(t, "target", func, hint="If these are log-probabilities, pass "
+                            "log_target=True; if they are logits, pass softmax(target).")
+    if reduction == "batchmean" and x.ndim < 2:
+        raise ValueError(
+            f"{func}: reduction='batchmean' divides by the batch size input.shape[0], but input has "
+            f"shape {x.shape} and no batch axis (torch would divide by {x.shape[0] if x.ndim else 1}). "
+            "For one distribution use reduction='sum', or pass input and target of shape (1, C)."
+        )
+    if reduction == "mean":
+        warnings.warn(
+            f"{func}: reduction='mean' divides the sum by the number of elements (N * C), not by "
+            "the batch size N, so it is not the KL divergence. Use reduction='batchmean' for the "
+            "KL divergence averaged over the batch (torch warns about this too).",
+            UserWarning,
+            stacklevel=3,
+        )
+    return x, t, log_target

@@ -11,17 +11,17 @@ import math
 
 import numpy as np
 
-from . import losses as _losses
 from ._validation import (
-    _as_array,
     as_float_array,
-    check_class_target,
-    check_distribution,
     check_positive_number,
-    check_reduction,
-    check_same_shape,
+    validate_binary,
+    validate_binary_logits,
+    validate_classification,
+    validate_kl,
+    validate_probs_target,
+    validate_regression,
 )
-from .activations import sigmoid, softmax
+from .activations import sigmoid
 
 __all__ = [
     "mse_loss_grad",
@@ -31,6 +31,7 @@ __all__ = [
     "nll_loss_grad",
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits_grad",
+    "kl_div_grad",
     "cross_entropy_from_probs_grad",
     "numerical_gradient",
 ]
@@ -38,6 +39,14 @@ __all__ = [
 
 def _scale(grad, reduction, count):
     return grad / count if reduction == "mean" else grad
+
+
+def _class_mean(grad, reduction, problem):
+    """Divide by the "mean" denominator; nan when every row counts 0, as the loss is then nan."""
+    if reduction != "mean":
+        return grad
+    denom = problem.mean_denominator()
+    return grad / denom if denom else np.full_like(grad, math.nan)
 
 
 def mse_loss_grad(input, target, *, reduction="mean"):
@@ -48,9 +57,7 @@ def mse_loss_grad(input, target, *, reduction="mean"):
     >>> mse_loss_grad([1.0, 2.0], [0.0, 0.0])
     array([1., 2.])
     """
-    # validated exactly as the loss does, so messages name the loss
-    check_reduction(reduction, "mse_loss")
-    x, t = check_same_shape(input, target, "mse_loss")
+    x, t, _ = validate_regression(input, target, reduction, "mse_loss_grad")
     return _scale(2 * (x - t), reduction, x.size)
 
 
@@ -62,8 +69,7 @@ def l1_loss_grad(input, target, *, reduction="mean"):
     >>> l1_loss_grad([1.0, -2.0], [0.0, 0.0])
     array([ 0.5, -0.5])
     """
-    check_reduction(reduction, "l1_loss")
-    x, t = check_same_shape(input, target, "l1_loss")
+    x, t, _ = validate_regression(input, target, reduction, "l1_loss_grad")
     return _scale(np.sign(x - t), reduction, x.size)
 
 
@@ -75,30 +81,9 @@ def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
     >>> huber_loss_grad([0.5, 3.0], [0.0, 0.0], reduction="sum")
     array([0.5, 1. ])
     """
-    check_reduction(reduction, "huber_loss")
-    delta = check_positive_number(delta, "delta", "huber_loss")
-    x, t = check_same_shape(input, target, "huber_loss")
+    x, t, delta = validate_regression(input, target, reduction, "huber_loss_grad", delta=delta)
     d = x - t
     return _scale(np.where(np.abs(d) < delta, d, delta * np.sign(d)), reduction, x.size)
-
-
-def _class_coefficients(z2, target, z, weight, ignore_index, label_smoothing, func):
-    """Write the classification losses as loss_i = -sum_c a_ic log p_ic; return a and the
-    denominator of the "mean" reduction."""
-    n, c = z2.shape
-    w = np.ones(c, dtype=z2.dtype) if weight is None else np.asarray(weight, dtype=z2.dtype)
-    if _losses._is_probability_target(target, z):
-        t = np.asarray(target, dtype=z2.dtype).reshape(n, c)
-        t = t * (1 - label_smoothing) + label_smoothing / c
-        return t * w, n
-    t = _losses._index_target(target, z, func, ignore_index)
-    valid = t != ignore_index
-    safe_t = np.where(valid, t, 0)
-    a = np.zeros((n, c), dtype=z2.dtype)
-    a[np.arange(n), safe_t] = (1 - label_smoothing) * w[safe_t]
-    a += (label_smoothing / c) * w
-    a[~valid] = 0
-    return a, np.where(valid, w[safe_t], 0).sum()
 
 
 def cross_entropy_grad(input, target, *, weight=None, ignore_index=-100, reduction="mean",
@@ -113,15 +98,16 @@ def cross_entropy_grad(input, target, *, weight=None, ignore_index=-100, reducti
     >>> cross_entropy_grad([[0.0, 0.0]], [1])
     array([[ 0.5, -0.5]])
     """
-    _losses.cross_entropy(input, target, weight=weight, ignore_index=ignore_index,
-                          reduction=reduction, label_smoothing=label_smoothing)
-    z, z2 = _losses._class_scores(input, "input", "cross_entropy_grad")
-    a, denom = _class_coefficients(z2, target, z, weight, ignore_index, label_smoothing,
-                                   "cross_entropy_grad")
-    grad = softmax(z2) * a.sum(axis=1, keepdims=True) - a
-    if reduction == "mean":
-        grad = grad / denom if denom else np.full_like(grad, math.nan)
-    return grad.reshape(z.shape)
+    func = "cross_entropy_grad"
+    problem = validate_classification(input, target, weight=weight, ignore_index=ignore_index,
+                                      reduction=reduction, label_smoothing=label_smoothing,
+                                      func=func)
+    z2, m = problem.z2, problem.row_max
+    e = np.exp(z2 - m)
+    softmax = e / e.sum(axis=1, keepdims=True)
+    a = problem.coefficients()
+    grad = softmax * a.sum(axis=1, keepdims=True) - a
+    return _class_mean(grad, reduction, problem).reshape(problem.z.shape)
 
 
 def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="mean"):
@@ -132,13 +118,11 @@ def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="m
     >>> nll_loss_grad([[-1.0, -0.5]], [1])
     array([[ 0., -1.]])
     """
-    _losses.nll_loss(input, target, weight=weight, ignore_index=ignore_index, reduction=reduction)
-    x, x2 = _losses._class_scores(input, "input", "nll_loss_grad")
-    a, denom = _class_coefficients(x2, target, x, weight, ignore_index, 0.0, "nll_loss_grad")
-    grad = 0.0 - a  # not -a: that would print -0. for the zero entries
-    if reduction == "mean":
-        grad = grad / denom if denom else np.full_like(grad, math.nan)
-    return grad.reshape(x.shape)
+    problem = validate_classification(input, target, weight=weight, ignore_index=ignore_index,
+                                      reduction=reduction, label_smoothing=0.0,
+                                      func="nll_loss_grad", log_probs=True)
+    grad = 0.0 - problem.coefficients()  # not -a: that would print -0. for the zero entries
+    return _class_mean(grad, reduction, problem).reshape(problem.z.shape)
 
 
 def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
@@ -156,14 +140,12 @@ def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
     >>> binary_cross_entropy_grad([1.0, 0.0], [1.0, 0.0], reduction="sum")
     array([-1.,  1.])
     """
-    _losses.binary_cross_entropy(input, target, weight=weight, reduction=reduction)
-    p, t = check_same_shape(input, target, "binary_cross_entropy_grad")
+    p, t, w = validate_binary(input, target, weight, reduction, "binary_cross_entropy_grad")
     with np.errstate(divide="ignore", invalid="ignore"):
         inside = (p - t) / (p * (1 - p))
         edge = np.where(t > 0, -t / p, 0) + np.where(t < 1, (1 - t) / (1 - p), 0)
     grad = np.where((p > 0) & (p < 1), inside, edge).astype(p.dtype, copy=False)
-    if weight is not None:
-        w = np.asarray(weight, dtype=p.dtype)
+    if w is not None:
         grad = np.where(w > 0, grad, 0) * w  # weight 0 drops an element, even an infinite one
     return _scale(grad, reduction, p.size)
 
@@ -179,13 +161,11 @@ def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_wei
     >>> binary_cross_entropy_with_logits_grad([0.0], [1.0])
     array([-0.5])
     """
-    _losses.binary_cross_entropy_with_logits(input, target, weight=weight,
-                                             pos_weight=pos_weight, reduction=reduction)
-    z, t = check_same_shape(input, target, "binary_cross_entropy_with_logits_grad")
-    pw = 1 if pos_weight is None else np.asarray(pos_weight, dtype=z.dtype)
-    grad = (1 - t) * sigmoid(z) - pw * t * sigmoid(-z)
-    if weight is not None:
-        grad = grad * np.asarray(weight, dtype=z.dtype)
+    z, t, w, pw = validate_binary_logits(input, target, weight, pos_weight, reduction,
+                                         "binary_cross_entropy_with_logits_grad")
+    grad = (1 - t) * sigmoid(z) - (1 if pw is None else pw) * t * sigmoid(-z)
+    if w is not None:
+        grad = grad * w
     return _scale(np.broadcast_to(grad, z.shape).astype(z.dtype), reduction, z.size)
 
 
@@ -197,22 +177,27 @@ def cross_entropy_from_probs_grad(probs, target, *, base=math.e, reduction="mean
     >>> cross_entropy_from_probs_grad([0.5, 0.5], [0, 1])
     array([ 0., -2.])
     """
-    func = "cross_entropy_from_probs_grad"
-    _losses.cross_entropy_from_probs(probs, target, base=base, reduction=reduction)
-    base = check_positive_number(base, "base", func, forbid=1.0)
-    p, p2 = _losses._class_scores(probs, "probs", func)
-    check_distribution(p, "probs", func)
-    n, c = p2.shape
-    t_arr = _as_array(target, "target", func)
-    if t_arr.shape == p.shape:
-        t2 = as_float_array(t_arr, "target", func).astype(p.dtype).reshape(n, c)
-    else:
-        idx = check_class_target(t_arr.reshape(-1), c, func)
-        t2 = np.zeros((n, c), dtype=p.dtype)
-        t2[np.arange(n), idx] = 1
-    with np.errstate(divide="ignore"):
+    p, p2, t2, base = validate_probs_target(probs, target, base, reduction,
+                                            "cross_entropy_from_probs_grad")
+    with np.errstate(divide="ignore"):  # -t/0 = -inf where the loss itself is inf: exact
         grad = np.where(t2 > 0, -t2 / (np.where(t2 > 0, p2, 1) * math.log(base)), 0)
-    return _scale(grad, reduction, n).reshape(p.shape)
+    return _scale(grad, reduction, p2.shape[0]).reshape(p.shape)
+
+
+def kl_div_grad(input, target, *, reduction="mean", log_target=False):
+    """d kl_div / d input = -target (-exp(target) with log_target), / N * C for "mean", / N for
+    "batchmean".
+
+    Examples
+    --------
+    >>> kl_div_grad(np.log([[0.25, 0.75]]), [[0.5, 0.5]], reduction="batchmean")
+    array([[-0.5, -0.5]])
+    """
+    x, t, log_target = validate_kl(input, target, reduction, log_target, "kl_div_grad")
+    grad = 0.0 - (np.exp(t) if log_target else t)  # 0.0 - : no -0. for zero targets
+    if reduction == "batchmean":
+        return grad / x.shape[0]
+    return _scale(grad, reduction, x.size)
 
 
 def numerical_gradient(f, x, *, eps=1e-6):

@@ -1,9 +1,9 @@
 """Self-checks for the exercises on the structure of a network (chapter "ch-network-structure").
 
-Each check recomputes the reference answer from the exercise's inputs, compares the learner's
-answer with it and, when they differ, tries the usual wrong turns one by one (forgot the bias,
-forgot the activation, transposed the weight matrix, counted the weights but not the biases,
-flipped the sign of the gradient, ...) so the hint can name the mistake rather than just say "wrong".
+Each check builds its :class:`~lossbook.checks._feedback.Problem` from the exercise's inputs:
+the right answer and the usual wrong turns (forgot the bias, forgot the activation, transposed
+the weight matrix, counted the weights but not the biases, flipped the sign of the gradient, ...)
+so the hint can name the mistake rather than just say "wrong".
 
 Weights follow torch's ``nn.Linear`` layout: ``weight`` has shape (out_features, in_features),
 so a layer computes ``activation(x @ weight.T + bias)`` for a batch ``x`` of shape (N, in).
@@ -11,13 +11,12 @@ so a layer computes ``activation(x @ weight.T + bias)`` for a batch ``x`` of sha
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from ..activations import relu, sigmoid, step, tanh
-from ._feedback import Verdict, is_close, report
+from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
 
 __all__ = [
     "check_neuron_output",
@@ -35,136 +34,42 @@ _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "step": step,
 }
 
-# An answer typed with a few decimals is "close"; a computed one is "exact".
-_RTOL, _ATOL = 1e-5, 1e-8
-_ROUNDED_RTOL = 2e-3
 
-_NOT_ANSWERED = "you have not answered yet."
-
-
-def _say(ok: bool, message: str, *, hint: str | None = None) -> Verdict:
-    """``report``, with message and hint wrapped to fit a notebook's output box."""
-    message = textwrap.fill(message, width=72, initial_indent=" " * 9,
-                            subsequent_indent=" " * 9, break_on_hyphens=False)[9:]
-    if hint:
-        hint = textwrap.fill(hint, width=72, initial_indent=" " * 6,
-                             subsequent_indent=" " * 6, break_on_hyphens=False)[6:]
-    return report(ok, message, hint=hint)
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def _activation(name: str, func: str) -> Callable[[np.ndarray], np.ndarray]:
-    """The activation called ``name``; a wrong name is the exercise author's bug, so it raises."""
+def _activation(name) -> Callable[[np.ndarray], np.ndarray]:
     if name not in _ACTIVATIONS:
-        raise ValueError(
-            f"{func}: activation={name!r} is not one of {sorted(_ACTIVATIONS)}."
-        )
+        raise ValueError(f"activation={name!r} is not one of {sorted(_ACTIVATIONS)}")
     return _ACTIVATIONS[name]
 
 
-def _to_array(answer) -> np.ndarray | None:
-    """The answer as a float64 array, or None if it is not numeric (never raises)."""
-    if hasattr(answer, "detach"):  # a torch tensor, possibly with requires_grad
-        answer = answer.detach().cpu().numpy()
-    if isinstance(answer, (str, bytes, dict, set)):
-        return None
-    try:
-        arr = np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return arr
+def _other_activations(z: np.ndarray, activation: str) -> list[Mistake]:
+    """Wrong turns: the right weighted sum passed through another activation.
 
-
-def _fmt(value) -> str:
-    """A short, stable rendering of a number or small array for a message."""
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.ndim == 0:
-        return f"{float(arr):.4f}"
-    return np.array2string(arr, precision=4, suppress_small=True, separator=", ")
-
-
-def _verdict(
-    answer,
-    expected: np.ndarray,
-    wrong_turns: Sequence[tuple[np.ndarray | None, str, str]],
-    *,
-    what: str,
-    right: str,
-    start_hint: str,
-    generic_hint: str,
-) -> Verdict:
-    """Compare an array answer with ``expected`` and name the first wrong turn it matches.
-
-    ``wrong_turns`` holds ``(value, message, hint)``: the value a typical mistake produces,
-    what to tell the learner, and how to fix it. ``None`` values (a mistake that cannot
-    happen for these inputs) are skipped.
+    Activations that agree here (relu and step of a negative z are both 0) share one mistake,
+    and one that leaves z as it is (relu of a positive z) is left to the "no activation" mistake.
     """
-    if answer is None:
-        return _say(False, _NOT_ANSWERED, hint=start_hint)
-    arr = _to_array(answer)
-    if arr is None:
-        return _say(
-            False,
-            f"{what} should be a number or an array of numbers, not {type(answer).__name__}.",
-            hint=start_hint,
-        )
-    expected = np.asarray(expected, dtype=np.float64)
-    if is_close(arr, expected, rtol=_RTOL, atol=_ATOL):
-        return _say(True, right)
-    for value, message, hint in wrong_turns:
-        if value is None:
-            continue
-        value = np.asarray(value, dtype=np.float64)
-        if is_close(value, expected, rtol=_RTOL, atol=_ATOL):
-            continue  # this mistake happens to give the right answer here
-        if is_close(arr, value, rtol=_RTOL, atol=_ATOL):
-            return _say(False, message, hint=hint)
-    if arr.shape != expected.shape:
-        hint = generic_hint
-        if arr.ndim == 2 and arr.shape == expected.shape[::-1]:
-            hint = (
-                "your answer looks transposed: one row per example, one column per output "
-                "neuron. Compute x @ weight.T, not weight @ x.T."
-            )
-        return _say(
-            False,
-            f"{what} has shape {arr.shape}, but the exercise needs shape {expected.shape}.",
-            hint=hint,
-        )
-    if not np.all(np.isfinite(arr)):
-        return _say(False, f"{what} contains nan or inf.", hint=generic_hint)
-    if is_close(arr, expected, rtol=_ROUNDED_RTOL, atol=1e-4):
-        return _say(
-            False,
-            f"{what} {_fmt(arr)} is close but not within a relative 1e-5.",
-            hint="did you round or type the numbers by hand? Pass the value your code computed.",
-        )
-    return _say(False, f"{what} {_fmt(arr)} is not the expected value.", hint=generic_hint)
-
-
-def _other_activations(z: np.ndarray, activation: str) -> list[tuple[np.ndarray, str, str]]:
-    """Wrong turns: the right weighted sum passed through another activation."""
-    turns = []
+    groups: list[tuple[np.ndarray, list[str]]] = []
     for name, func in _ACTIVATIONS.items():
         if name in (activation, "identity"):
             continue
-        turns.append(
-            (
-                func(z),
-                f"that is the {name} of the weighted sum.",
-                f"this exercise uses activation={activation!r}; apply lb.{activation}.",
-            )
-        )
-    return turns
+        value = func(z)
+        if np.array_equal(value, z):
+            continue
+        for seen, names in groups:
+            if np.array_equal(seen, value):
+                names.append(name)
+                break
+        else:
+            groups.append((value, [name]))
+    return [Mistake(value, f"that is the {' (or the '.join(names)}{')' * (len(names) - 1)} of "
+                    "the weighted sum.", f"this exercise uses activation={activation!r}; apply "
+                    f"lb.{activation}.") for value, names in groups]
 
 
-# ----------------------------------------------------------------------------- checks
-
-
-def check_neuron_output(answer, x, w, b, *, activation: str = "sigmoid") -> Verdict:
+@check
+def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
     """Check the output of one neuron, ``activation(w · x + b)``.
+
+    Called as ``check_neuron_output(answer, x, w, b, activation=...)``.
 
     Parameters
     ----------
@@ -188,39 +93,43 @@ def check_neuron_output(answer, x, w, b, *, activation: str = "sigmoid") -> Verd
     Correct: the weighted sum is 0.0000 and the neuron outputs 0.5000.
     True
     """
-    act = _activation(activation, "check_neuron_output")
-    x = np.asarray(x, dtype=np.float64)
-    w = np.asarray(w, dtype=np.float64)
-    b = float(b)
+    act = _activation(activation)
+    x, w, b = as_array(x, "x"), as_array(w, "w"), as_number(b, "b")
+    if x.ndim != 1 or x.shape != w.shape:
+        raise ValueError(f"x and w must be vectors of one length; got {x.shape} and {w.shape}")
     weighted = float(w @ x)
     z = weighted + b
-    expected = act(np.float64(z))
-    turns = [
-        (act(np.float64(weighted)), "your value is the output without the bias.",
-         "the weighted sum is w · x + b: add the bias before the activation."),
-        (np.float64(z), "your value is the weighted sum z = w · x + b itself.",
-         f"a neuron passes z through its activation function: apply lb.{activation} to z."),
-        (np.float64(weighted), "your value is w · x: no bias and no activation.",
-         f"add the bias b, then apply lb.{activation}."),
-        (act(np.float64(weighted - b)), "your value subtracts the bias.",
-         "the bias is added: z = w · x + b."),
-        (act(np.float64(weighted)) + b, "your value adds the bias after the activation.",
-         "add the bias to the weighted sum, then apply the activation to the total."),
-        (act(w * x + b), "your answer is one number per input: the products were not summed.",
-         "the weighted sum adds up the products w_i * x_i: use w @ x (or np.sum(w * x))."),
-        *_other_activations(np.float64(z), activation),
-    ]
-    return _verdict(
-        answer, expected, turns,
-        what="your output",
-        right=f"the weighted sum is {z:.4f} and the neuron outputs {float(expected):.4f}.",
-        start_hint=f"compute z = w @ x + b, then apply lb.{activation}(z).",
-        generic_hint=f"compute z = w @ x + b, then apply lb.{activation}(z).",
+    right = float(act(np.float64(z)))
+    recipe = f"compute z = w @ x + b, then apply lb.{activation}(z)."
+    return Problem(
+        right=right, what="the neuron's output", hint=recipe, near=2e-3,
+        correct=f"the weighted sum is {z:.4f} and the neuron outputs {right:.4f}.",
+        mistakes=[
+            Mistake(act(np.float64(weighted)), "your value is the output without the bias.",
+                    "the weighted sum is w · x + b: add the bias before the activation."),
+            Mistake(z, "your value is the weighted sum z = w · x + b itself.",
+                    f"a neuron passes z through its activation function: apply lb.{activation} "
+                    "to z."),
+            Mistake(weighted, "your value is w · x: no bias and no activation.",
+                    f"add the bias b, then apply lb.{activation}."),
+            Mistake(act(np.float64(weighted - b)), "your value subtracts the bias.",
+                    "the bias is added: z = w · x + b."),
+            Mistake(act(np.float64(weighted)) + b, "your value adds the bias after the activation.",
+                    "add the bias to the weighted sum, then apply the activation to the total."),
+            Mistake(act(w * x + b) if x.size > 1 else None,
+                    "your answer is one number per input: the products were not summed.",
+                    "the weighted sum adds up the products w_i * x_i: use w @ x (or "
+                    "np.sum(w * x))."),
+            *_other_activations(np.float64(z), activation),
+        ],
     )
 
 
-def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Verdict:
+@check
+def check_parameter_count(layer_sizes: Sequence[int]) -> Problem:
     """Check the number of parameters of a fully connected network with biases.
+
+    Called as ``check_parameter_count(answer, layer_sizes)``.
 
     Parameters
     ----------
@@ -230,11 +139,6 @@ def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Verdict:
         Neurons per layer, input layer first: ``[4, 8, 3]`` is 4 inputs, one hidden layer of
         8 neurons and 3 outputs. Every layer after the input has a bias per neuron.
 
-    Returns
-    -------
-    Verdict
-        Usable as a bool.
-
     Examples
     --------
     >>> check_parameter_count(13, [2, 3, 1])
@@ -242,55 +146,54 @@ def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Verdict:
     True
     >>> check_parameter_count(9, [2, 3, 1])
     Not yet: 9 is the number of weights alone.
-    Hint: every neuron after the input layer also has one bias: add
-          out_features per layer.
+    Hint: every neuron after the input layer also has one bias: add out_features per layer.
     False
     """
-    sizes = [int(s) for s in layer_sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(
-            f"check_parameter_count: layer_sizes={list(layer_sizes)!r} needs at least two "
-            "positive sizes (inputs and outputs)."
-        )
+    sizes = as_array(layer_sizes, "layer_sizes")
+    if sizes.ndim != 1 or sizes.size < 2 or np.any(sizes < 1) or np.any(sizes != np.round(sizes)):
+        raise ValueError(f"layer_sizes={sizes.tolist()} needs at least two positive whole sizes "
+                         "(inputs and outputs)")
+    sizes = [int(s) for s in sizes]
     pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
     weights = sum(i * o for i, o in pairs)
     biases = sum(o for _, o in pairs)
-    expected = weights + biases
-    start = (
-        "per layer: in_features * out_features weights plus out_features biases; "
-        "add up the layers."
+    right = weights + biases
+    recipe = ("per layer: in_features * out_features weights plus out_features biases; "
+              "add up the layers.")
+
+    def count(a: np.ndarray):
+        value = float(a)
+        if value != round(value):
+            return f"{fmt(value)} is not a whole number.", recipe
+        return f"{int(value)} is {'too few' if value < right else 'too many'}.", recipe
+
+    last = sum(i * o + o for i, o in pairs[:-1])
+    return Problem(
+        right=right, what="the number of parameters", rtol=0.0, atol=1e-9, near=None,
+        diagnose=count, hint=recipe,
+        correct=f"{right} parameters ({weights} weights and {biases} biases).",
+        mistakes=[
+            Mistake(weights, f"{weights} is the number of weights alone.",
+                    "every neuron after the input layer also has one bias: add out_features per "
+                    "layer."),
+            Mistake(right + sizes[0], f"{right + sizes[0]} gives the input layer biases too.",
+                    "the input layer only holds the data; biases belong to the layers that "
+                    "compute."),
+            Mistake(sum(sizes), f"{sum(sizes)} is the number of neurons, not of parameters.",
+                    "count the connections between consecutive layers (in * out) plus one bias "
+                    "per neuron."),
+            Mistake(weights + sum(i for i, _ in pairs),
+                    f"{weights + sum(i for i, _ in pairs)} gives one bias per input of each layer.",
+                    "a layer has one bias per output neuron: out_features biases, not "
+                    "in_features."),
+            Mistake(last if len(pairs) > 1 else None,
+                    f"{last} leaves out the last layer (the output layer).",
+                    "the output layer has weights and biases too."),
+            Mistake(int(np.prod(sizes)), f"{int(np.prod(sizes))} multiplies all layer sizes "
+                    "together.", "layers are connected only to their neighbours: add in * out "
+                    "over consecutive pairs."),
+        ],
     )
-    if answer is None:
-        return _say(False, _NOT_ANSWERED, hint=start)
-    arr = _to_array(answer)
-    if arr is None or arr.ndim != 0:
-        return _say(False, "a parameter count is one whole number.", hint=start)
-    value = float(arr)
-    if not np.isfinite(value) or value != round(value):
-        return _say(False, f"{_fmt(value)} is not a whole number.", hint=start)
-    count = int(round(value))
-    if count == expected:
-        return _say(True, f"{expected} parameters ({weights} weights and {biases} biases).")
-    turns = [
-        (weights, f"{count} is the number of weights alone.",
-         "every neuron after the input layer also has one bias: add out_features per layer."),
-        (expected + sizes[0], f"{count} gives the input layer biases too.",
-         "the input layer only holds the data; biases belong to the layers that compute."),
-        (sum(sizes), f"{count} is the number of neurons, not of parameters.",
-         "count the connections between consecutive layers (in * out) plus one bias per neuron."),
-        (weights + sum(i for i, _ in pairs), f"{count} gives one bias per input of each layer.",
-         "a layer has one bias per output neuron: out_features biases, not in_features."),
-        (sum(i * o + o for i, o in pairs[:-1]),
-         f"{count} leaves out the last layer (the output layer).",
-         "the output layer has weights and biases too."),
-        (int(np.prod(sizes)), f"{count} multiplies all layer sizes together.",
-         "layers are connected only to their neighbours: add in * out over consecutive pairs."),
-    ]
-    for value_, message, hint in turns:
-        if value_ is not None and value_ != expected and count == value_:
-            return _say(False, message, hint=hint)
-    direction = "too few" if count < expected else "too many"
-    return _say(False, f"{count} is {direction}.", hint=start)
 
 
 def _forward(x, weights, biases, activations, *, transpose=()):
@@ -301,14 +204,23 @@ def _forward(x, weights, biases, activations, *, transpose=()):
         if h.shape[-1] != w.shape[1]:
             return None
         z = h @ w.T
-        if b is not None:
-            z = z + b
-        h = act(z)
+        h = act(z if b is None else z + b)
     return h
 
 
-def check_layer_output(answer, x, weight, bias, *, activation: str = "relu") -> Verdict:
+def _layer(weight, bias, name="weight"):
+    w, b = as_array(weight, name), as_array(bias, "bias")
+    if w.ndim != 2 or b.shape != (w.shape[0],):
+        raise ValueError(f"{name} must be (out_features, in_features) and its bias "
+                         f"(out_features,); got {w.shape} and {b.shape}")
+    return w, b
+
+
+@check
+def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
     """Check a dense layer on a batch: ``activation(x @ weight.T + bias)``.
+
+    Called as ``check_layer_output(answer, x, weight, bias, activation=...)``.
 
     Parameters
     ----------
@@ -322,60 +234,50 @@ def check_layer_output(answer, x, weight, bias, *, activation: str = "relu") -> 
         One bias per output neuron.
     activation : {"identity", "step", "sigmoid", "tanh", "relu"}
 
-    Returns
-    -------
-    Verdict
-        Usable as a bool.
-
     Examples
     --------
     >>> check_layer_output([[1.0, 0.0]], [[1.0, 2.0]], [[1.0, 0.0], [0.0, -1.0]], [0.0, 0.0])
     Correct: the layer maps a (1, 2) batch to a (1, 2) output.
     True
     """
-    act = _activation(activation, "check_layer_output")
-    x = np.asarray(x, dtype=np.float64)
-    weight = np.asarray(weight, dtype=np.float64)
-    bias = np.asarray(bias, dtype=np.float64)
+    act = _activation(activation)
+    x = as_array(x, "x")
+    weight, bias = _layer(weight, bias)
+    if x.ndim != 2 or x.shape[1] != weight.shape[1]:
+        raise ValueError(f"x must be (N, {weight.shape[1]}); got {x.shape}")
     z = x @ weight.T + bias
-    expected = act(z)
-    square = weight.shape[0] == weight.shape[1]
-    turns = [
-        (act(x @ weight + bias) if square else None,
-         "your output is what x @ weight gives: the weight matrix is used transposed.",
-         "weight has shape (out_features, in_features), as in torch's nn.Linear: "
-         "compute x @ weight.T + bias."),
-        (act(x @ weight.T), "your output leaves out the bias.",
-         "add the bias (one per output neuron) to x @ weight.T before the activation."),
-        (z, "your output is the weighted sum, before the activation.",
-         f"apply lb.{activation} to x @ weight.T + bias."),
-        (x @ weight.T, "your output has neither bias nor activation.",
-         f"add the bias, then apply lb.{activation}."),
-        (act(x @ weight.T) + bias, "your output adds the bias after the activation.",
-         "add the bias to the weighted sum, then apply the activation."),
-        (expected.T, "your output is transposed: one row per output neuron.",
-         "keep one row per example: x @ weight.T has shape (N, out_features)."),
-        *_other_activations(z, activation),
-    ]
-    return _verdict(
-        answer, expected, turns,
-        what="your output",
-        right=f"the layer maps a {x.shape} batch to a {expected.shape} output.",
-        start_hint=f"compute lb.{activation}(x @ weight.T + bias): one row per example.",
-        generic_hint=f"compute lb.{activation}(x @ weight.T + bias): one row per example.",
+    right = act(z)
+    recipe = f"compute lb.{activation}(x @ weight.T + bias): one row per example."
+    return Problem(
+        right=right, what="the layer's output", hint=recipe, near=2e-3,
+        correct=f"the layer maps a {x.shape} batch to a {right.shape} output.",
+        mistakes=[
+            Mistake(act(x @ weight + bias) if weight.shape[0] == weight.shape[1] else None,
+                    "your output is what x @ weight gives: the weight matrix is used transposed.",
+                    "weight has shape (out_features, in_features), as in torch's nn.Linear: "
+                    "compute x @ weight.T + bias."),
+            Mistake(act(x @ weight.T), "your output leaves out the bias.",
+                    "add the bias (one per output neuron) to x @ weight.T before the activation."),
+            Mistake(z, "your output is the weighted sum, before the activation.",
+                    f"apply lb.{activation} to x @ weight.T + bias."),
+            Mistake(x @ weight.T, "your output has neither bias nor activation.",
+                    f"add the bias, then apply lb.{activation}."),
+            Mistake(act(x @ weight.T) + bias, "your output adds the bias after the activation.",
+                    "add the bias to the weighted sum, then apply the activation."),
+            Mistake(right.T, "your output is transposed: one row per output neuron.",
+                    "keep one row per example: x @ weight.T has shape (N, out_features)."),
+            *_other_activations(z, activation),
+        ],
     )
 
 
-def check_mlp_output(
-    answer,
-    x,
-    weights: Sequence,
-    biases: Sequence,
-    *,
-    activation: str = "relu",
-    output_activation: str = "identity",
-) -> Verdict:
+@check
+def check_mlp_output(x, weights: Sequence, biases: Sequence, *, activation: str = "relu",
+                     output_activation: str = "identity") -> Problem:
     """Check the forward pass of a multilayer perceptron.
+
+    Called as ``check_mlp_output(answer, x, weights, biases, activation=...,
+    output_activation=...)``.
 
     Parameters
     ----------
@@ -392,11 +294,6 @@ def check_mlp_output(
     output_activation : {"identity", "step", "sigmoid", "tanh", "relu"}
         Activation of the output layer.
 
-    Returns
-    -------
-    Verdict
-        Usable as a bool.
-
     Examples
     --------
     >>> check_mlp_output([2.0], [1.0, -1.0], [[[1.0, 0.0], [0.0, 1.0]], [[2.0, 3.0]]],
@@ -404,66 +301,55 @@ def check_mlp_output(
     Correct: the network outputs [2.].
     True
     """
-    hidden = _activation(activation, "check_mlp_output")
-    out = _activation(output_activation, "check_mlp_output")
-    x = np.asarray(x, dtype=np.float64)
-    weights = [np.asarray(w, dtype=np.float64) for w in weights]
-    biases = [np.asarray(b, dtype=np.float64) for b in biases]
-    if len(weights) != len(biases) or not weights:
-        raise ValueError(
-            f"check_mlp_output: got {len(weights)} weight matrices and {len(biases)} bias "
-            "vectors; pass one of each per layer."
-        )
+    hidden, out = _activation(activation), _activation(output_activation)
+    x = as_array(x, "x")
+    if isinstance(weights, np.ndarray) or isinstance(biases, np.ndarray) or len(weights) != len(
+            biases) or not len(weights):
+        raise ValueError("pass weights and biases as lists with one entry per layer")
+    layers = [_layer(w, b, f"weights[{k}]") for k, (w, b) in enumerate(zip(weights, biases, strict=True))]
+    weights, biases = [w for w, _ in layers], [b for _, b in layers]
     n = len(weights)
     acts = [hidden] * (n - 1) + [out]
-    expected = _forward(x, weights, biases, acts)
-    if expected is None:
-        raise ValueError(
-            "check_mlp_output: the weight shapes do not chain; each weight must be "
-            "(out_features, in_features) with in_features equal to the previous out_features."
-        )
-    identity = _ACTIVATIONS["identity"]
+    right = _forward(x, weights, biases, acts)
+    if right is None:
+        raise ValueError("the weight shapes do not chain: each in_features must equal the "
+                         "previous out_features")
     square = tuple(k for k, w in enumerate(weights) if w.shape[0] == w.shape[1])
-    turns = [
-        (_forward(x, weights, biases, [identity] * (n - 1) + [out]),
-         "your output is what the network gives without its hidden activations.",
-         f"apply lb.{activation} after every hidden layer; without it the layers collapse "
-         "into one linear map."),
-        (_forward(x, weights, [None] * n, acts), "your output leaves out the biases.",
-         "every layer adds its bias to x @ weight.T before the activation."),
-        (_forward(x, weights, biases, [hidden] * n),
-         f"your output applies {activation} to the output layer too.",
-         f"the output layer here uses {output_activation!r}, not {activation!r}."),
-        (_forward(x, weights, biases, acts, transpose=square) if square else None,
-         "your output is what you get with a weight matrix used transposed (x @ weight).",
-         "weight has shape (out_features, in_features): compute x @ weight.T + bias."),
-        (_forward(x, weights[:-1], biases[:-1], acts[:-1]) if n > 1 else None,
-         "your output stops after the hidden layer(s).",
-         "run the output layer too: the last weight matrix and bias."),
-    ]
-    return _verdict(
-        answer, expected, turns,
-        what="your output",
-        right=(
-            f"the network outputs {_fmt(expected)}." if expected.size <= 4
-            else f"the network maps a {x.shape} input to a {expected.shape} output."
-        ),
-        start_hint=(
-            f"layer by layer: h = lb.{activation}(h @ W.T + b) for the hidden layers, "
-            f"then the output layer with {output_activation!r}."
-        ),
-        generic_hint=(
-            f"layer by layer: h = lb.{activation}(h @ W.T + b) for the hidden layers, "
-            f"then the output layer with {output_activation!r}."
-        ),
+    recipe = (f"layer by layer: h = lb.{activation}(h @ W.T + b) for the hidden layers, "
+              f"then the output layer with {output_activation!r}.")
+    return Problem(
+        right=right, what="the network's output", hint=recipe, near=2e-3,
+        correct=(f"the network outputs {fmt(right)}." if right.size <= 4
+                 else f"the network maps a {x.shape} input to a {right.shape} output."),
+        mistakes=[
+            Mistake(_forward(x, weights, biases, [_ACTIVATIONS["identity"]] * (n - 1) + [out])
+                    if n > 1 else None,
+                    "your output is what the network gives without its hidden activations.",
+                    f"apply lb.{activation} after every hidden layer; without it the layers "
+                    "collapse into one linear map."),
+            Mistake(_forward(x, weights, [None] * n, acts), "your output leaves out the biases.",
+                    "every layer adds its bias to x @ weight.T before the activation."),
+            Mistake(_forward(x, weights, biases, [hidden] * n) if activation != output_activation
+                    else None, f"your output applies {activation} to the output layer too.",
+                    f"the output layer here uses {output_activation!r}, not {activation!r}."),
+            Mistake(_forward(x, weights, biases, acts, transpose=square) if square else None,
+                    "your output is what you get with a weight matrix used transposed "
+                    "(x @ weight).", "weight has shape (out_features, in_features): compute "
+                    "x @ weight.T + bias."),
+            Mistake(_forward(x, weights[:-1], biases[:-1], acts[:-1]) if n > 1 else None,
+                    "your output stops after the hidden layer(s).",
+                    "run the output layer too: the last weight matrix and bias."),
+        ],
     )
 
 
-def check_first_layer_grad(answer, x, y, weights, biases) -> Verdict:
+@check
+def check_first_layer_grad(x, y, weights, biases) -> Problem:
     """Check dL/dW1 for a one-hidden-layer ReLU network and the squared error of one example.
 
-    The network is ``y_hat = W2 @ relu(W1 @ x + b1) + b2`` and the loss is
-    ``L = sum((y_hat - y) ** 2)`` (the mean squared error when there is one output).
+    Called as ``check_first_layer_grad(answer, x, y, (W1, W2), (b1, b2))``. The network is
+    ``y_hat = W2 @ relu(W1 @ x + b1) + b2`` and the loss is ``L = sum((y_hat - y) ** 2)`` (the
+    mean squared error when there is one output).
 
     Parameters
     ----------
@@ -478,11 +364,6 @@ def check_first_layer_grad(answer, x, y, weights, biases) -> Verdict:
     biases : (b1, b2)
         The two bias vectors.
 
-    Returns
-    -------
-    Verdict
-        Usable as a bool.
-
     Examples
     --------
     >>> check_first_layer_grad([[2.0, 4.0]], [1.0, 2.0], [0.0], ([[1.0, 0.0]], [[1.0]]),
@@ -490,43 +371,62 @@ def check_first_layer_grad(answer, x, y, weights, biases) -> Verdict:
     Correct: dL/dW1 = outer(dL/dz1, x), with dL/dz1 = [2.].
     True
     """
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    w1, w2 = (np.asarray(w, dtype=np.float64) for w in weights)
-    b1, b2 = (np.asarray(b, dtype=np.float64) for b in biases)
+    x, y = as_array(x, "x"), as_array(y, "y")
+    (w1, b1), (w2, b2) = (_layer(w, b, f"W{k + 1}") for k, (w, b) in
+                          enumerate(zip(weights, biases, strict=True)))
+    if x.shape != (w1.shape[1],) or w2.shape[1] != w1.shape[0] or y.shape != (w2.shape[0],):
+        raise ValueError(f"shapes do not chain: x {x.shape}, W1 {w1.shape}, W2 {w2.shape}, "
+                         f"y {y.shape}")
     z1 = w1 @ x + b1
     h = relu(z1)
-    y_hat = w2 @ h + b2
-    g_y_hat = 2.0 * (y_hat - y)
+    g_y_hat = 2.0 * (w2 @ h + b2 - y)
     g_h = w2.T @ g_y_hat
     g_z1 = np.where(z1 > 0, g_h, 0.0)
-    expected = np.outer(g_z1, x)
-    turns = [
-        (expected.T, "your gradient is transposed.",
-         "dL/dW1 has the shape of W1, (hidden, in_features): np.outer(dL/dz1, x)."),
-        (np.outer(g_h, x), "your gradient did not go through the ReLU.",
-         "multiply dL/dh by relu'(z1): 1 where z1 > 0, 0 where the neuron was silent."),
-        (expected / 2, "your gradient is half the right size: the factor 2 is missing.",
-         "the derivative of (y_hat - y)**2 with respect to y_hat is 2 * (y_hat - y)."),
-        (-expected, "your gradient has the wrong sign.",
-         "use y_hat - y (prediction minus target): dL/dy_hat = 2 * (y_hat - y)."),
-        (np.outer(g_h * h, x), "you multiplied by relu(z1) instead of its derivative.",
-         "ReLU's derivative is 1 where z1 > 0 and 0 elsewhere, not the value relu(z1)."),
-        (g_z1, "that is dL/dz1 (which is also dL/db1), not dL/dW1.",
-         "one more step: the weight W1[j, i] multiplies x[i], so dL/dW1 = np.outer(dL/dz1, x)."),
-        (np.outer(g_y_hat, h), "that is dL/dW2, the gradient of the output layer.",
-         "keep going back: through W2 (W2.T @ dL/dy_hat), through ReLU, then outer with x."),
-        (np.outer(g_z1, h) if h.shape == x.shape else None,
-         "you used the hidden values h where the input x belongs.",
-         "W1 multiplies the input x, so dL/dW1 = np.outer(dL/dz1, x)."),
-    ]
-    start = ("forward: z1 = W1 @ x + b1, h = relu(z1), y_hat = W2 @ h + b2; backward: "
-             "dL/dy_hat = 2 * (y_hat - y), dL/dh = W2.T @ dL/dy_hat, "
-             "dL/dz1 = dL/dh * relu'(z1), dL/dW1 = np.outer(dL/dz1, x).")
-    return _verdict(
-        answer, expected, turns,
-        what="your gradient",
-        right=f"dL/dW1 = outer(dL/dz1, x), with dL/dz1 = {_fmt(g_z1 + 0.0)}.",
-        start_hint=start,
-        generic_hint=start,
+    right = np.outer(g_z1, x)
+    recipe = ("forward: z1 = W1 @ x + b1, h = relu(z1), y_hat = W2 @ h + b2; backward: "
+              "dL/dy_hat = 2 * (y_hat - y), dL/dh = W2.T @ dL/dy_hat, "
+              "dL/dz1 = dL/dh * relu'(z1), dL/dW1 = np.outer(dL/dz1, x).")
+    return Problem(
+        right=right, what="dL/dW1", hint=recipe, near=2e-3,
+        correct=f"dL/dW1 = outer(dL/dz1, x), with dL/dz1 = {fmt(g_z1 + 0.0)}.",
+        mistakes=[
+            Mistake(right.T, "your gradient is transposed.",
+                    "dL/dW1 has the shape of W1, (hidden, in_features): np.outer(dL/dz1, x)."),
+            Mistake(np.outer(g_h, x), "your gradient did not go through the ReLU.",
+                    "multiply dL/dh by relu'(z1): 1 where z1 > 0, 0 where the neuron was silent."),
+            Mistake(right / 2, "your gradient is half the right size: the factor 2 is missing.",
+                    "the derivative of (y_hat - y)**2 with respect to y_hat is 2 * (y_hat - y)."),
+            Mistake(-right, "your gradient has the wrong sign.",
+                    "use y_hat - y (prediction minus target): dL/dy_hat = 2 * (y_hat - y)."),
+            Mistake(np.outer(g_h * h, x), "you multiplied by relu(z1) instead of its derivative.",
+                    "ReLU's derivative is 1 where z1 > 0 and 0 elsewhere, not the value relu(z1)."),
+            Mistake(g_z1, "that is dL/dz1 (which is also dL/db1), not dL/dW1.",
+                    "one more step: the weight W1[j, i] multiplies x[i], so dL/dW1 = "
+                    "np.outer(dL/dz1, x)."),
+            Mistake(np.outer(g_y_hat, h), "that is dL/dW2, the gradient of the output layer.",
+                    "keep going back: through W2 (W2.T @ dL/dy_hat), through ReLU, then outer "
+                    "with x."),
+            Mistake(np.outer(g_z1, h) if h.shape == x.shape else None,
+                    "you used the hidden values h where the input x belongs.",
+                    "W1 multiplies the input x, so dL/dW1 = np.outer(dL/dz1, x)."),
+        ],
     )
+
+
+_X = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
+_W = np.array([[0.5, -1.0, 0.2], [1.0, 0.3, -0.4], [-0.6, 0.1, 0.9]])
+
+EXAMPLES = {
+    check_neuron_output: [example([0.5, -1.0, 2.0], [0.8, 0.2, -0.5], 0.3, activation="sigmoid"),
+                          example([1.0, 2.0], [0.7, 0.4], -0.3, activation="tanh")],
+    check_parameter_count: [example([4, 8, 8, 3]), example([3, 5, 2])],
+    check_layer_output: [example(_X, _W, [0.1, -0.2, 0.3], activation="relu")],
+    check_mlp_output: [example(
+        _X, [np.array([[0.2, -0.4, 0.6], [-0.3, 0.8, 0.1], [0.5, 0.5, -0.5]]),
+             np.array([[1.0, -1.0, 0.5], [0.3, 0.7, -0.2]])],
+        [np.array([0.0, 0.1, -0.1]), np.array([0.05, -0.05])], activation="tanh")],
+    check_first_layer_grad: [example(
+        [2.0, -1.0], [1.0], (np.array([[0.5, -1.0], [1.5, 0.5], [-0.5, 0.25]]),
+                             np.array([[1.0, 0.5, 2.0]])),
+        (np.array([0.5, -1.0, 0.25]), np.array([0.25])))],
+}

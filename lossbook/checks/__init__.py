@@ -45,6 +45,14 @@ from .practice import (
     check_sum_learning_rate,
     check_weighted_cross_entropy,
 )
+from .training import (
+    check_batch_size_for_spread,
+    check_early_stopping,
+    check_ece,
+    check_optimizer_steps,
+    check_precision_recall,
+    check_weight_decay_step,
+)
 
 __all__ = [
     "Verdict",
@@ -82,4 +90,11 @@ __all__ = [
     "check_sum_learning_rate",
     "check_gaussian_variance",
     "check_label_smoothing_loss",
+    # training end to end
+    "check_optimizer_steps",
+    "check_batch_size_for_spread",
+    "check_weight_decay_step",
+    "check_early_stopping",
+    "check_precision_recall",
+    "check_ece",
 ]

@@ -1,0 +1,326 @@
+"""Self-checks for the chapter on training a classifier end to end.
+
+Mini-batches and optimiser steps, how the spread of a mini-batch loss shrinks with the batch
+size, one SGD step with weight decay, early stopping on the validation loss, precision and
+recall from a confusion matrix, and the expected calibration error. Each check recomputes its
+reference from the exercise's inputs and names the usual mistakes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+
+__all__ = [
+    "check_optimizer_steps",
+    "check_batch_size_for_spread",
+    "check_weight_decay_step",
+    "check_early_stopping",
+    "check_precision_recall",
+    "check_ece",
+]
+
+
+def _count(value, name: str, *, low: int = 1) -> int:
+    """An exercise input that must be a whole number >= ``low``."""
+    x = as_number(value, name)
+    if not x.is_integer() or x < low:
+        raise ValueError(f"{name} must be a whole number >= {low}; got {fmt(x)}")
+    return int(x)
+
+
+@check
+def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
+    """Check the number of optimiser steps of a training run.
+
+    Called as ``check_optimizer_steps(answer, n, batch_size, epochs, drop_last=False)``: ``n``
+    training examples, mini-batches of ``batch_size``, ``epochs`` passes over the data; one
+    step per mini-batch. The last, smaller batch of an epoch counts unless ``drop_last``.
+    """
+    n, b, e = _count(n, "n"), _count(batch_size, "batch_size"), _count(epochs, "epochs")
+    full, with_last = n // b, -(-n // b)
+    per_epoch = full if drop_last else with_last
+    total = e * per_epoch
+    return Problem(
+        right=total,
+        what="the number of optimiser steps",
+        correct=f"{total} steps: {per_epoch} mini-batches per epoch times {e} epochs.",
+        start="count the mini-batches of one epoch, then multiply by the number of epochs.",
+        hint=("one step per mini-batch: an epoch has n // batch_size full batches, plus one "
+              "smaller batch for the remainder unless drop_last=True."),
+        mistakes=[
+            Mistake(e * full if not drop_last and n % b else None,
+                    "that leaves out the last, smaller batch of every epoch.",
+                    "with drop_last=False the remainder forms one more batch: "
+                    "math.ceil(n / batch_size) per epoch."),
+            Mistake(e * with_last if drop_last and n % b else None,
+                    "that counts the last, incomplete batch, which drop_last=True leaves out.",
+                    "use n // batch_size batches per epoch."),
+            Mistake(e * n / b if n % b else None, "that is epochs * n / batch_size without "
+                    "rounding: a number of steps is a whole number.",
+                    "count whole mini-batches per epoch."),
+            Mistake(per_epoch if e > 1 else None, "that is one epoch's steps.",
+                    "multiply by the number of epochs."),
+            Mistake(e * n if b > 1 else None, "that is one step per example, as if batch_size "
+                    "were 1.",
+                    "one step per mini-batch, not per example."),
+        ],
+    )
+
+
+@check
+def check_batch_size_for_spread(sigma, target_spread) -> Problem:
+    """Check the smallest batch size whose mini-batch loss spreads by at most ``target_spread``.
+
+    Called as ``check_batch_size_for_spread(answer, sigma, target_spread)``. The per-example
+    losses have standard deviation ``sigma``; the mean of ``B`` of them drawn at random spreads
+    by about ``sigma / sqrt(B)``, so the answer is the smallest whole ``B`` with
+    ``sigma / sqrt(B) <= target_spread``.
+    """
+    s, t = as_number(sigma, "sigma"), as_number(target_spread, "target_spread")
+    if not (np.isfinite(s) and np.isfinite(t) and s > 0 and t > 0):
+        raise ValueError("sigma and target_spread must be positive numbers")
+    exact = (s / t) ** 2
+    right = max(1, math.ceil(exact - 1e-9))
+    floor = math.floor(exact + 1e-9)
+
+    def unless_right(value):
+        return None if value == right or abs(value - right) < 1e-9 else value
+
+    return Problem(
+        right=right,
+        what="the smallest batch size",
+        correct=f"B = {right}: sigma / sqrt(B) = {fmt(s / math.sqrt(right))} <= {fmt(t)}.",
+        start="solve sigma / sqrt(B) <= target_spread for B, and round up.",
+        hint="the spread shrinks like 1 / sqrt(B): B >= (sigma / target_spread) ** 2, rounded up.",
+        mistakes=[
+            Mistake(unless_right(math.ceil(s / t - 1e-9)),
+                    "that makes the spread shrink like 1 / B; it shrinks like 1 / sqrt(B), so "
+                    "halving it takes four times the batch.",
+                    "square the ratio: B >= (sigma / target_spread) ** 2."),
+            Mistake(unless_right(floor) if floor >= 1 else None,
+                    "that rounds down, so the spread is still a little above the target.",
+                    "round up with math.ceil."),
+            Mistake(unless_right(exact), "a batch size is a whole number.",
+                    "round (sigma / target_spread) ** 2 up."),
+            Mistake(unless_right(math.ceil(s**2 / t - 1e-9)),
+                    "that squares sigma but not the target spread.",
+                    "B >= (sigma / target_spread) ** 2 = sigma ** 2 / target_spread ** 2."),
+        ],
+    )
+
+
+@check
+def check_weight_decay_step(weight, grad, lr, weight_decay) -> Problem:
+    """Check one SGD step with weight decay, as ``torch.optim.SGD(..., weight_decay=...)`` takes it.
+
+    Called as ``check_weight_decay_step(answer, weight, grad, lr, weight_decay)``: ``grad`` is
+    the gradient of the data loss alone. Adding ``(weight_decay / 2) * ||w||^2`` to the loss
+    adds ``weight_decay * w`` to the gradient, so the new weight is
+    ``w - lr * (grad + weight_decay * w)``.
+    """
+    w, g = as_array(weight, "weight"), as_array(grad, "grad")
+    if w.shape != g.shape:
+        raise ValueError(f"weight and grad must have one shape; got {w.shape} and {g.shape}")
+    lr, wd = as_number(lr, "lr"), as_number(weight_decay, "weight_decay")
+    right = w - lr * (g + wd * w)
+    return Problem(
+        right=right,
+        what="the weight after one SGD step with weight decay",
+        start="new weight = weight - lr * (grad + weight_decay * weight).",
+        hint="the decay term adds weight_decay * weight to the gradient before the step.",
+        mistakes=[
+            Mistake(w - lr * g, "that is a plain SGD step: the weight decay is missing.",
+                    "add weight_decay * weight to the gradient."),
+            Mistake(w - lr * (g + wd / 2 * w), "that uses weight_decay / 2 as the decay: the 1/2 "
+                    "in (weight_decay / 2) * ||w||^2 cancels when you differentiate.",
+                    "the gradient of (lambda / 2) * ||w||^2 is lambda * w."),
+            Mistake(w - lr * (g + 2 * wd * w), "that differentiates weight_decay * ||w||^2, "
+                    "without the 1/2; weight_decay=lambda means (lambda / 2) * ||w||^2.",
+                    "the decay adds weight_decay * weight to the gradient, not twice that."),
+            Mistake(w - lr * g - wd * w, "that subtracts the decay without the learning rate.",
+                    "multiply the whole gradient, decay included, by lr."),
+            Mistake(w + lr * (g + wd * w), "that steps uphill: the sign is flipped.",
+                    "subtract lr times the gradient."),
+        ],
+    )
+
+
+def _early_stopping(losses: np.ndarray, patience: int) -> tuple[int, int]:
+    """(epoch kept, last epoch run), epochs numbered from 1."""
+    best, best_loss = 1, losses[0]
+    for epoch, loss in enumerate(losses[1:], start=2):
+        if epoch - best > patience:
+            return best, epoch - 1
+        if loss < best_loss:
+            best, best_loss = epoch, loss
+    return best, len(losses)
+
+
+@check
+def check_early_stopping(val_losses, patience) -> Problem:
+    """Check the epoch early stopping keeps, and the last epoch it trains.
+
+    Called as ``check_early_stopping(answer, val_losses, patience)``, the answer a pair
+    ``(kept, stopped)``. ``val_losses[i]`` is the validation loss after epoch ``i + 1`` (epochs
+    count from 1). Training stops once ``patience`` epochs in a row bring no new lowest
+    validation loss, and keeps the weights of the epoch with the lowest one seen so far.
+    """
+    losses = as_array(val_losses, "val_losses")
+    p = _count(patience, "patience")
+    if losses.ndim != 1 or losses.size < 2 or not np.all(np.isfinite(losses)):
+        raise ValueError("val_losses must be a list of at least two finite numbers")
+    kept, stopped = _early_stopping(losses, p)
+    overall = int(np.argmin(losses)) + 1
+    return Problem(
+        right=[kept, stopped],
+        what="(the epoch kept, the last epoch trained)",
+        correct=(f"training stops after epoch {stopped} and keeps the weights of epoch {kept}, "
+                 f"validation loss {fmt(losses[kept - 1])}."),
+        start="answer a pair (kept, stopped), counting epochs from 1.",
+        hint=("walk through the losses: remember the lowest so far and its epoch; stop when the "
+              f"current epoch is {p} epochs past it."),
+        mistakes=[
+            Mistake([kept - 1, stopped - 1], "those are 0-based list indices; the exercise counts "
+                    "epochs from 1.", "add 1 to each."),
+            Mistake([stopped, stopped], "that keeps the last epoch's weights; early stopping keeps "
+                    "the best epoch seen.", "keep the epoch with the lowest validation loss."),
+            Mistake([overall, stopped] if overall != kept else None,
+                    f"epoch {overall} has the lowest loss of the whole list, but training stopped "
+                    f"after epoch {stopped} and never saw it.",
+                    "only the epochs up to the stop count."),
+            Mistake([kept, min(kept + p - 1, losses.size)] if stopped == kept + p else None,
+                    "the stop is one epoch early: patience counts the epochs without "
+                    "improvement, all of them run.", f"stop at kept + patience = {kept} + {p}."),
+            Mistake([stopped, kept], "the pair is in the wrong order.", "answer (kept, stopped)."),
+        ],
+    )
+
+
+def _confusion(cm) -> np.ndarray:
+    c = as_array(cm, "cm")
+    if c.ndim != 2 or c.shape[0] != c.shape[1] or c.shape[0] < 2 or np.any(c < 0):
+        raise ValueError("cm must be a square matrix of counts, at least 2 by 2")
+    return c
+
+
+@check
+def check_precision_recall(cm, k) -> Problem:
+    """Check the precision and recall of class ``k`` read off a confusion matrix.
+
+    Called as ``check_precision_recall(answer, cm, k)``, the answer a pair
+    ``(precision, recall)``. Rows of ``cm`` are true classes and columns predictions, as
+    ``lb.confusion_matrix`` returns them.
+    """
+    c = _confusion(cm)
+    k = _count(k, "k", low=0)
+    if k >= c.shape[0]:
+        raise ValueError(f"k must be a class of cm, 0..{c.shape[0] - 1}")
+    tp, predicted, actual = c[k, k], c[:, k].sum(), c[k, :].sum()
+    if predicted == 0 or actual == 0:
+        raise ValueError("class k must be predicted at least once and occur at least once")
+    precision, recall = tp / predicted, tp / actual
+    acc = np.trace(c) / c.sum()
+    return Problem(
+        right=[precision, recall],
+        what=f"(precision, recall) of class {k}",
+        correct=(f"class {k}: precision {fmt(precision)} (of {int(predicted)} predicted {k}, "
+                 f"{int(tp)} are {k}), recall {fmt(recall)} (of {int(actual)} true {k}, "
+                 f"{int(tp)} found)."),
+        start="precision divides the diagonal entry by its column sum, recall by its row sum.",
+        hint=("rows are true classes, columns predictions: precision = cm[k, k] / cm[:, k].sum(), "
+              "recall = cm[k, k] / cm[k, :].sum()."),
+        mistakes=[
+            Mistake([recall, precision], "precision and recall are swapped.",
+                    "precision looks down the column of predictions; recall along the row of "
+                    "true examples."),
+            Mistake([100 * precision, 100 * recall], "those are percentages.",
+                    "give fractions in [0, 1]."),
+            Mistake([acc, acc], "that is the overall accuracy, for every class at once.",
+                    "use only class k's row and column."),
+        ],
+    )
+
+
+@check
+def check_ece(probs, y_true, n_bins=10) -> Problem:
+    """Check an expected calibration error with equal-width bins.
+
+    Called as ``check_ece(answer, probs, y_true, n_bins=10)``. The confidence is the top-class
+    probability; bin ``m`` holds confidences in ``(m / n_bins, (m + 1) / n_bins]``; the ECE is
+    the sum over bins of (bin size / N) * |bin accuracy - bin mean confidence|.
+    """
+    p = as_array(probs, "probs")
+    y = as_array(y_true, "y_true")
+    nb = _count(n_bins, "n_bins")
+    if p.ndim != 2 or p.shape[1] < 2 or y.shape != (p.shape[0],) or not np.allclose(
+            p.sum(axis=1), 1) or np.any(p < 0):
+        raise ValueError("probs must be (N, C) rows of probabilities and y_true N class labels")
+    if not np.all(np.mod(y, 1) == 0) or y.min() < 0 or y.max() >= p.shape[1]:
+        raise ValueError("y_true must hold class labels 0..C-1")
+    y = y.astype(np.int64)
+    conf = p.max(axis=1)
+    correct = (p.argmax(axis=1) == y).astype(np.float64)
+    edges = np.linspace(0.0, 1.0, nb + 1)
+    which = np.searchsorted(edges[1:-1], conf, side="left")
+    counts = np.bincount(which, minlength=nb)
+    full = counts > 0
+    acc = np.bincount(which, weights=correct, minlength=nb)[full] / counts[full]
+    mean_conf = np.bincount(which, weights=conf, minlength=nb)[full] / counts[full]
+    weights = counts[full] / len(y)
+    ece = float(np.sum(weights * np.abs(acc - mean_conf)))
+    true_conf = p[np.arange(len(y)), y]
+    return Problem(
+        right=ece,
+        what="the expected calibration error",
+        correct=f"ECE = {fmt(ece)} over {int(full.sum())} non-empty bins of {nb}.",
+        start=("bin the top-class probabilities, then add |accuracy - confidence| of each bin, "
+               "weighted by its share of the examples."),
+        hint=("confidence = probs.max(axis=1); in each non-empty bin compare the share of correct "
+              "predictions with the mean confidence; weight by bin size / N."),
+        mistakes=[
+            Mistake(float(np.mean(np.abs(acc - mean_conf))),
+                    "that averages the bins equally; the ECE weights each bin by its share of "
+                    "the examples.", "multiply each bin's gap by (bin size / N) and add them up."),
+            Mistake(abs(float(np.sum(weights * (acc - mean_conf)))),
+                    "that adds signed gaps, so over- and underconfident bins cancel.",
+                    "take the absolute gap in each bin before adding."),
+            Mistake(float(np.mean(np.abs(correct - conf))),
+                    "that compares each example's confidence with its own 0/1 correctness, "
+                    "without bins.", "group the examples into bins first."),
+            Mistake(float(np.mean(np.abs(correct - true_conf))),
+                    "that uses the probability of the true class; the ECE uses the confidence "
+                    "of the predicted (top) class.", "confidence = probs.max(axis=1)."),
+            Mistake(100 * ece, "that is a percentage.", "give a fraction in [0, 1]."),
+        ],
+    )
+
+
+EXAMPLES = {
+    check_optimizer_steps: [
+        example(1079, 32, 20),
+        example(1079, 32, 20, drop_last=True),
+        example(100, 10, 3),
+    ],
+    check_batch_size_for_spread: [example(0.3, 0.04), example(0.42, 0.1)],
+    check_weight_decay_step: [
+        example([0.5, -1.0, 2.0], [0.1, 0.2, -0.3], 0.1, 0.01),
+        example([[1.0, -2.0], [0.0, 3.0]], [[0.5, 0.5], [-1.0, 0.0]], 0.05, 0.2),
+    ],
+    check_early_stopping: [
+        example([0.9, 0.7, 0.6, 0.62, 0.61, 0.63, 0.64, 0.55], 3),
+        example([1.0, 0.8, 0.85, 0.7, 0.72, 0.75, 0.74], 2),
+    ],
+    check_precision_recall: [
+        example([[50, 2, 1], [3, 40, 7], [0, 5, 45]], 1),
+        example([[8, 2], [4, 6]], 0),
+    ],
+    check_ece: [
+        example([[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55]], [0, 1, 0, 1, 0]),
+        example([[0.7, 0.2, 0.1], [0.1, 0.85, 0.05], [0.3, 0.3, 0.4], [0.96, 0.02, 0.02]],
+                [0, 2, 2, 0], n_bins=5),
+    ],
+}

@@ -1,9 +1,9 @@
-"""Self-checks for the cross-entropy chapter (chapter 4).
+"""Self-checks for the cross-entropy chapter.
 
-Each check recomputes the reference answer from the exercise's inputs, then compares the
-learner's answer with it and with the answers the usual mistakes produce: a base-10 or base-2
-logarithm, a sum instead of a mean, a forgotten minus sign, the wrong class, probabilities
-passed where logits belong (softmax applied twice), a naive softmax that overflows.
+Each check builds its :class:`~lossbook.checks._feedback.Problem` from the exercise's inputs:
+the right answer and the answers the usual mistakes produce (a base-10 or base-2 logarithm, a
+sum instead of a mean, a forgotten minus sign, the wrong class, probabilities passed where
+logits belong so that softmax runs twice, a naive softmax that overflows).
 """
 
 from __future__ import annotations
@@ -13,9 +13,19 @@ import math
 import numpy as np
 
 from ..activations import log_softmax, softmax
-from ..gradients import cross_entropy_grad
-from ..losses import cross_entropy, cross_entropy_from_probs
-from ._feedback import Verdict, is_close, report
+from ._feedback import (
+    Feedback,
+    Mistake,
+    Problem,
+    as_array,
+    as_number,
+    call,
+    check,
+    check_function,
+    example,
+    fmt,
+    read_answer,
+)
 
 __all__ = [
     "check_cross_entropy",
@@ -25,78 +35,39 @@ __all__ = [
     "check_softmax_floor",
 ]
 
-_NOT_ANSWERED = "you have not answered yet."
-_RTOL = 1e-5
-
-
-def _as_array(answer):
-    """The answer as a float64 array, or None when it cannot be read as numbers."""
-    if answer is None:
-        return None
-    if hasattr(answer, "detach"):  # a torch tensor, possibly on the autograd graph
-        answer = answer.detach().cpu().numpy()
-    try:
-        return np.asarray(answer, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-
-
-def _fmt(a):
-    """A short, stable rendering of the learner's answer for a message."""
-    a = np.asarray(a)
-    if a.ndim == 0:
-        return f"{float(a):.6g}"
-    return np.array2string(a, precision=4, suppress_small=True, max_line_width=80)
-
-
-def _index_target(target, probs):
-    """Class indices from index targets, or from one-hot rows shaped like ``probs``."""
-    t = np.asarray(target)
-    if t.shape == probs.shape:
-        return np.argmax(t, axis=-1)
-    return t.astype(np.int64)
-
-
-def _not_a_number(a, name="your answer"):
-    return report(
-        False,
-        f"{name} is {_fmt(a)}, which is not a finite number.",
-        hint="inf or nan means a log of 0 or an exp that overflowed. Compute log-probabilities "
-        "with the log-sum-exp form (lb.log_softmax) instead of np.log(softmax(z)).",
-    )
-
-
 _GENERIC_HINT = ("write the formula -sum_k t_k log p_k with np.log (natural log) and check each "
                  "step on the first example by hand.")
 
 
-def _unreadable(answer):
-    return report(False, f"{answer!r} is not a number.",
-                  hint="assign a number (or an array of numbers) to answer.")
+def _probs_and_classes(probs, target) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities as (N, C) rows and the true class of each row (index or one-hot target)."""
+    p, t = as_array(probs, "probs"), as_array(target, "target")
+    if p.ndim not in (1, 2) or p.shape[-1] < 2 or np.any(p <= 0) or np.any(p > 1):
+        raise ValueError(f"probs must be (C,) or (N, C) probabilities in (0, 1]; got shape {p.shape}")
+    if t.shape == p.shape:  # one-hot rows
+        if not np.all((t == 0) | (t == 1)) or not np.all(t.sum(axis=-1) == 1):
+            raise ValueError("a target shaped like probs must be one-hot")
+        t = np.argmax(t, axis=-1)
+    p2, y = p.reshape(-1, p.shape[-1]), t.reshape(-1)
+    if y.size != p2.shape[0] or np.any(y != np.round(y)) or np.any((y < 0) | (y >= p2.shape[1])):
+        raise ValueError(f"target must hold one class index in [0, {p2.shape[1]}) per row of probs")
+    return p2, y.astype(np.int64)
 
 
-def _diagnose(a, expected, candidates, what, hint=_GENERIC_HINT):
-    """Report on answer ``a``: correct, or the first candidate mistake it matches."""
-    if is_close(a, expected, rtol=_RTOL):
-        return report(True, f"{_fmt(a)} is {what}.")
-    for value, message, why in candidates:
-        # skip impossible or infinite candidates (is_close(x, inf) would be true for any x)
-        if value is not None and np.all(np.isfinite(value)) and is_close(a, value, rtol=_RTOL):
-            return report(False, f"{_fmt(a)} {message}", hint=why)
-    if is_close(a, expected, rtol=1e-3):
-        return report(False, f"{_fmt(a)} agrees with {what} only to about 3 digits.",
-                      hint="compute the answer with numpy instead of typing a rounded number.")
-    if a.shape != np.shape(expected):
-        return report(
-            False,
-            f"your answer has shape {a.shape}, expected shape {np.shape(expected)}.",
-            hint="a loss with reduction='mean' is a single number: average the per-example losses.",
-        )
-    return report(False, f"{_fmt(a)} is not {what}.", hint=hint)
+def _logits_and_classes(logits, target) -> tuple[np.ndarray, np.ndarray]:
+    z, t = as_array(logits, "logits"), as_array(target, "target")
+    if z.ndim != 2 or z.shape[1] < 2 or not np.all(np.isfinite(z)):
+        raise ValueError(f"logits must be finite, of shape (N, C) with C >= 2; got {z.shape}")
+    if t.shape != (z.shape[0],) or np.any(t != np.round(t)) or np.any((t < 0) | (t >= z.shape[1])):
+        raise ValueError(f"target must hold one class index in [0, {z.shape[1]}) per row")
+    return z, t.astype(np.int64)
 
 
-def check_cross_entropy(answer, probs, target) -> Verdict:
+@check
+def check_cross_entropy(probs, target) -> Problem:
     """Check a cross-entropy (mean over the batch, natural log) computed from probabilities.
+
+    Called as ``check_cross_entropy(answer, probs, target)``.
 
     Parameters
     ----------
@@ -117,63 +88,60 @@ def check_cross_entropy(answer, probs, target) -> Verdict:
     Hint: PyTorch and every framework use the natural log (np.log); 0.30103 / log10(e) = 0.6931.
     False
     """
-    if answer is None:
-        return report(False, _NOT_ANSWERED, hint="compute -sum_k t_k * log(p_k), with np.log.")
-    a = _as_array(answer)
-    if a is None:
-        return _unreadable(answer)
-    p = np.asarray(probs, dtype=np.float64)
-    expected = cross_entropy_from_probs(p, target)
-    if a.shape == () and not np.isfinite(a):
-        return _not_a_number(a)
-    p2 = p.reshape(-1, p.shape[-1])
-    y = _index_target(target, p).reshape(-1)
-    n = p2.shape[0]
+    p, y = _probs_and_classes(probs, target)
+    n, c = p.shape
     rows = np.arange(n)
-    with np.errstate(all="ignore"):
-        per_example = -np.log(p2[rows, y])
-        argmax = np.argmax(p2, axis=1)
-        pred_class = -np.log(p2[rows, argmax]).mean()
-        other = [
-            -np.log(p2[rows, (y + k) % p2.shape[1]]).mean() for k in range(1, p2.shape[1])
-        ]
-        as_logits = -log_softmax(p2)[rows, y].mean()
-        all_classes = -np.log(p2).sum(axis=1).mean()
-        no_log = (1.0 - p2[rows, y]).mean()
-    candidates = [
-        (expected / math.log(10), "is the cross-entropy with log base 10.",
-         f"PyTorch and every framework use the natural log (np.log); "
-         f"{expected / math.log(10):.5f} / log10(e) = {expected:.4f}."),
-        (expected / math.log(2), "is the cross-entropy in bits (log base 2).",
-         "frameworks report nats: use np.log, not np.log2."),
-        (-expected, "has the wrong sign.",
-         "log p is negative for p < 1, so the loss is MINUS the sum of t_k log p_k."),
-        (as_logits, "is what torch.nn.functional.cross_entropy gives when it is fed probabilities.",
-         "cross_entropy expects logits and applies softmax itself, so softmax ran twice. Use "
-         "F.nll_loss(torch.log(p), y), or pass logits."),
-        (expected * n if n > 1 else None, "is the sum over the batch, not the mean.",
-         f"divide by the number of examples ({n}), or use reduction='mean'."),
-        (per_example if n > 1 else None, "are the per-example losses.",
-         "the loss with reduction='mean' is one number: take their mean."),
-        (pred_class if not np.array_equal(argmax, y) else None,
-         "uses the predicted class (argmax of p), not the true class.",
-         "the loss looks up the probability of the LABEL's class: -log p[true class]."),
-        (all_classes, "adds -log p over every class.",
-         "multiply by the target t_k first: with a one-hot label only the true class counts."),
-        (no_log, "has no logarithm.", "the loss is -log p_true, not 1 - p_true."),
+    per_example = -np.log(p[rows, y])
+    right = float(per_example.mean())
+    argmax = np.argmax(p, axis=1)
+    pred_class = float(-np.log(p[rows, argmax]).mean())
+    as_logits = float(-log_softmax(p)[rows, y].mean())
+    base10 = right / math.log(10)
+    mistakes = [
+        Mistake(base10, f"{fmt(base10)} is the cross-entropy with log base 10.",
+                f"PyTorch and every framework use the natural log (np.log); "
+                f"{base10:.5f} / log10(e) = {right:.4f}."),
+        Mistake(right / math.log(2), f"{fmt(right / math.log(2))} is the cross-entropy in bits "
+                "(log base 2).", "frameworks report nats: use np.log, not np.log2."),
+        Mistake(-right, f"{fmt(-right)} has the wrong sign.",
+                "log p is negative for p < 1, so the loss is MINUS the sum of t_k log p_k."),
+        Mistake(as_logits, f"{fmt(as_logits)} is what torch.nn.functional.cross_entropy gives "
+                "when it is fed probabilities.", "cross_entropy expects logits and applies "
+                "softmax itself, so softmax ran twice. Use F.nll_loss(torch.log(p), y), or pass "
+                "logits."),
+        Mistake(right * n if n > 1 else None, f"{fmt(right * n)} is the sum over the batch, not "
+                "the mean.", f"divide by the number of examples ({n}), or use reduction='mean'."),
+        Mistake(per_example if n > 1 else None, "those are the per-example losses.",
+                "the loss with reduction='mean' is one number: take their mean."),
+        Mistake(pred_class if not np.array_equal(argmax, y) else None,
+                f"{fmt(pred_class)} uses the predicted class (argmax of p), not the true class.",
+                "the loss looks up the probability of the LABEL's class: -log p[true class]."),
+        Mistake(float(-np.log(p).sum(axis=1).mean()), f"{fmt(-np.log(p).sum(axis=1).mean())} "
+                "adds -log p over every class.", "multiply by the target t_k first: with a "
+                "one-hot label only the true class counts."),
+        Mistake(float((1.0 - p[rows, y]).mean()), f"{fmt((1.0 - p[rows, y]).mean())} has no "
+                "logarithm.", "the loss is -log p_true, not 1 - p_true."),
     ]
-    candidates += [
-        (v, "uses the probability of a class that is not the label.",
-         "the label's class index (or the position of the 1 in the one-hot vector) picks p_true; "
-         "Python counts from 0.")
-        for v in other
-    ]
-    return _diagnose(a, expected, candidates,
-                     "the cross-entropy in nats, as PyTorch reports it")
+    for k in range(1, c):
+        other = float(-np.log(p[rows, (y + k) % c]).mean())
+        if not np.array_equal((y + k) % c, argmax):
+            mistakes.append(Mistake(other, f"{fmt(other)} uses the probability of a class that "
+                                    "is not the label.", "the label's class index (or the "
+                                    "position of the 1 in the one-hot vector) picks p_true; "
+                                    "Python counts from 0."))
+    return Problem(
+        right=right, what="the cross-entropy in nats, as PyTorch reports it", mistakes=mistakes,
+        start="compute -sum_k t_k * log(p_k), with np.log.", hint=_GENERIC_HINT,
+        shape_hint="a loss with reduction='mean' is a single number: average the per-example "
+        "losses.",
+    )
 
 
-def check_cross_entropy_grad(answer, logits, target) -> Verdict:
+@check
+def check_cross_entropy_grad(logits, target) -> Problem:
     """Check the gradient of the mean cross-entropy with respect to the logits.
+
+    Called as ``check_cross_entropy_grad(answer, logits, target)``.
 
     Parameters
     ----------
@@ -189,164 +157,181 @@ def check_cross_entropy_grad(answer, logits, target) -> Verdict:
     Correct: the gradient softmax(z) - onehot(y), divided by N = 1.
     True
     """
-    if answer is None:
-        return report(False, _NOT_ANSWERED, hint="softmax(z) - onehot(y), then divide by N.")
-    a = _as_array(answer)
-    if a is None:
-        return _unreadable(answer)
-    z = np.asarray(logits, dtype=np.float64)
-    y = np.asarray(target, dtype=np.int64)
-    expected = cross_entropy_grad(z, y)
+    z, y = _logits_and_classes(logits, target)
     n, c = z.shape
     onehot = np.eye(c)[y]
     p = softmax(z)
-    if a.shape == (c, n) and a.shape != (n, c):
-        return report(False, f"your answer has shape {a.shape}, transposed.",
-                      hint=f"the gradient has the logits' shape {(n, c)}: one row per example.")
-    if a.shape != (n, c):
-        return report(False, f"your answer has shape {a.shape}, expected {(n, c)}.",
-                      hint="the gradient has the same shape as the logits.")
-    if not np.all(np.isfinite(a)):
-        return _not_a_number(a, "your gradient")
-    candidates = [
-        (expected.T if n == c else None, "is transposed.",
-         "one row per example, one column per class: the logits' layout."),
-        ((p - onehot), "is the gradient of the SUM over the batch.",
-         f"the mean divides the loss by N = {n}, so divide the gradient by N too."),
-        ((onehot - p) / n, "has the wrong sign.",
-         "it is softmax(z) - onehot(y): the true class's entry is negative, so gradient descent "
-         "raises its logit."),
-        (onehot - p, "has the wrong sign and is not divided by N.",
-         "softmax(z) - onehot(y), then divide by N."),
-        (p / n, "forgets to subtract the one-hot label.",
-         "the derivative of -z_y adds -1 at the true class: softmax(z) - onehot(y)."),
-        (-onehot / n, "forgets the softmax term.",
-         "differentiate log-sum-exp(z) too: its gradient is softmax(z)."),
-        ((softmax(p) - onehot) / n, "applies softmax twice.",
-         "the logits go into softmax once: softmax(z) - onehot(y)."),
-    ]
-    if is_close(a, expected, rtol=_RTOL, atol=1e-8):
-        return report(True, f"the gradient softmax(z) - onehot(y), divided by N = {n}.")
-    for value, message, hint in candidates:
-        if value is not None and is_close(a, value, rtol=_RTOL, atol=1e-8):
-            return report(False, f"your gradient {message}", hint=hint)
-    return report(False, "your gradient does not match softmax(z) - onehot(y), divided by N.",
-                  hint="check one row by hand: p = softmax(z); p[y] -= 1; then divide by N.")
+    right = (p - onehot) / n
+    return Problem(
+        right=right, what="the gradient of the mean cross-entropy",
+        correct=f"the gradient softmax(z) - onehot(y), divided by N = {n}.",
+        start="softmax(z) - onehot(y), then divide by N.",
+        hint="check one row by hand: p = softmax(z); p[y] -= 1; then divide by N.",
+        shape_hint=f"the gradient has the logits' shape {(n, c)}: one row per example.",
+        mistakes=[
+            Mistake(right.T if n == c else None, "your gradient is transposed.",
+                    "one row per example, one column per class: the logits' layout."),
+            Mistake(p - onehot if n > 1 else None, "your gradient is the gradient of the SUM over "
+                    "the batch.", f"the mean divides the loss by N = {n}, so divide the gradient "
+                    "by N too."),
+            Mistake((onehot - p) / n, "your gradient has the wrong sign.",
+                    "it is softmax(z) - onehot(y): the true class's entry is negative, so "
+                    "gradient descent raises its logit."),
+            Mistake(onehot - p if n > 1 else None, "your gradient has the wrong sign and is not "
+                    "divided by N.", "softmax(z) - onehot(y), then divide by N."),
+            Mistake(p / n, "your gradient forgets to subtract the one-hot label.",
+                    "the derivative of -z_y adds -1 at the true class: softmax(z) - onehot(y)."),
+            Mistake(-onehot / n, "your gradient forgets the softmax term.",
+                    "differentiate log-sum-exp(z) too: its gradient is softmax(z)."),
+            Mistake((softmax(p) - onehot) / n, "your gradient applies softmax twice.",
+                    "the logits go into softmax once: softmax(z) - onehot(y)."),
+        ],
+    )
 
 
-def check_label_smoothing(answer, logits, target, epsilon) -> Verdict:
-    """Check a mean cross-entropy with label smoothing, as PyTorch defines it.
+@check
+def check_label_smoothing(logits, target, epsilon) -> Problem:
+    """Check a mean cross-entropy with label smoothing, as ``F.cross_entropy(label_smoothing=)``.
 
-    The smoothed target is ``(1 - epsilon) * onehot + epsilon / C``: every class, the true one
-    included, gets ``epsilon / C``.
+    Called as ``check_label_smoothing(answer, logits, target, epsilon)`` or with
+    ``epsilon=...`` as a keyword. The smoothed target is ``(1 - epsilon) * onehot + epsilon / C``:
+    every class, the true one included, gets ``epsilon / C`` (PyTorch's convention, after
+    Szegedy et al. 2016).
+
+    Parameters
+    ----------
+    answer : float or None
+    logits : array-like of shape (N, C)
+    target : array-like of int, shape (N,)
+    epsilon : float
+        The smoothing, in (0, 1].
 
     Examples
     --------
     >>> z = [[2.0, 0.5, -1.0]]
-    >>> check_label_smoothing(cross_entropy(z, [0], label_smoothing=0.1), z, [0], 0.1)
+    >>> check_label_smoothing(0.3913112, z, [0], 0.1)
     Correct: 0.391311 is the label-smoothed loss (epsilon = 0.1), as in PyTorch.
     True
-    >>> check_label_smoothing(cross_entropy(z, [0]), z, [0], 0.1)
+    >>> check_label_smoothing(0.2413112, z, [0], epsilon=0.1)
     Not yet: 0.241311 is the loss without label smoothing.
     Hint: mix the one-hot label with the uniform distribution: (1 - 0.1) * onehot + 0.1 / C.
     False
     """
-    if answer is None:
-        return report(False, _NOT_ANSWERED,
-                      hint="t = (1 - eps) * onehot + eps / C, then -sum(t * log_softmax(z)).")
-    a = _as_array(answer)
-    if a is None:
-        return _unreadable(answer)
-    z = np.asarray(logits, dtype=np.float64)
-    y = np.asarray(target, dtype=np.int64)
+    z, y = _logits_and_classes(logits, target)
+    eps = as_number(epsilon, "epsilon")
+    if not 0 < eps <= 1:
+        raise ValueError(f"epsilon must be in (0, 1]; got {eps}")
     n, c = z.shape
-    expected = cross_entropy(z, y, label_smoothing=epsilon)
-    if a.shape == () and not np.isfinite(a):
-        return _not_a_number(a)
     logp = log_softmax(z)
     onehot = np.eye(c)[y]
 
     def ce(t):
         return float(-(t * logp).sum(axis=1).mean())
 
-    other = (1 - epsilon) * onehot + epsilon / (c - 1) * (1 - onehot)
-    candidates = [
-        (ce(onehot), "is the loss without label smoothing.",
-         f"mix the one-hot label with the uniform distribution: (1 - {epsilon}) * onehot + "
-         f"{epsilon} / C."),
-        (ce(other), f"spreads epsilon over the C - 1 = {c - 1} other classes.",
-         "PyTorch spreads epsilon over ALL C classes, the true one included: eps / C each."),
-        (ce((1 - epsilon) * onehot), "only scales the one-hot label by 1 - epsilon.",
-         "add epsilon / C to every class, so the target still sums to one."),
-        (ce(onehot * (1 - epsilon) + epsilon / c) * n, "is the sum over the batch, not the mean.",
-         f"divide by N = {n}."),
-        (expected / math.log(10), "uses log base 10.", "use the natural log."),
-        (-expected, "has the wrong sign.", "the loss is MINUS sum_k t_k log p_k."),
-    ]
-    return _diagnose(a, expected, candidates,
-                     f"the label-smoothed loss (epsilon = {epsilon}), as in PyTorch")
+    smoothed = (1 - eps) * onehot + eps / c
+    right = ce(smoothed)
+    plain = ce(onehot)
+    other = ce((1 - eps) * onehot + eps / (c - 1) * (1 - onehot))
+    scaled = ce((1 - eps) * onehot)
+    smoothed_p = float(-np.log(((1 - eps) * np.exp(logp) + eps / c)[np.arange(n), y]).mean())
+    return Problem(
+        right=right, what=f"the label-smoothed loss (epsilon = {eps:g}), as in PyTorch",
+        start="t = (1 - eps) * onehot + eps / C, then -sum(t * log_softmax(z)).",
+        hint="t = (1 - eps) * onehot + eps / C; loss_i = -sum_c t_ic log softmax(z_i)_c; then "
+        "average over the examples.",
+        shape_hint="the loss with reduction='mean' is one number: average over the examples.",
+        mistakes=[
+            Mistake(plain, f"{fmt(plain)} is the loss without label smoothing.",
+                    f"mix the one-hot label with the uniform distribution: (1 - {eps:g}) * onehot "
+                    f"+ {eps:g} / C."),
+            Mistake(other, f"{fmt(other)} spreads epsilon over the C - 1 = {c - 1} other classes.",
+                    "PyTorch spreads epsilon over ALL C classes, the true one included: eps / C "
+                    "each."),
+            Mistake(scaled, f"{fmt(scaled)} only scales the one-hot label by 1 - epsilon.",
+                    "add epsilon / C to every class, so the target still sums to one."),
+            Mistake(smoothed_p, f"{fmt(smoothed_p)} smooths the predicted probabilities.",
+                    "smooth the target instead: t = (1 - eps) * onehot + eps / C."),
+            Mistake(right * n if n > 1 else None, f"{fmt(right * n)} is the sum over the batch, "
+                    "not the mean.", f"divide by N = {n}."),
+            Mistake(right / math.log(10), f"{fmt(right / math.log(10))} uses log base 10.",
+                    "use the natural log, np.log."),
+            Mistake(-right, f"{fmt(-right)} has the wrong sign.",
+                    "the loss is MINUS sum_k t_k log p_k."),
+        ],
+    )
 
 
-def check_stable_cross_entropy(func) -> Verdict:
+# The tests of check_stable_cross_entropy; the last two overflow a naive softmax.
+_STABLE_CASES = (
+    (np.array([[2.0, 1.0, 0.1]]), np.array([0])),
+    (np.array([[0.5, -1.0, 3.0], [1.0, 1.0, 1.0]]), np.array([2, 0])),
+    (np.array([[1000.0, 0.0, -1000.0]]), np.array([0])),
+    (np.array([[1000.0, 0.0, -1000.0], [-800.0, 10.0, 900.0]]), np.array([2, 0])),
+)
+
+
+def _reference_cross_entropy(logits, target):
+    """A right answer to the exercise, for the tests."""
+    logits = np.asarray(logits, dtype=float)
+    return float(-log_softmax(logits)[np.arange(len(target)), target].mean())
+
+
+@check_function
+def check_stable_cross_entropy(func) -> Feedback:
     """Check a learner's function ``func(logits, target) -> float`` for a stable mean cross-entropy.
 
-    It is tried on ordinary logits and on extreme ones such as [1000, 0, -1000], where a naive
-    softmax overflows and a clipped log caps the loss near 16.12.
+    Called as ``check_stable_cross_entropy(ce)``. It is tried on ordinary logits and on extreme
+    ones such as [1000, 0, -1000], where a naive softmax overflows and a clipped log caps the
+    loss near 16.12.
 
     Examples
     --------
-    >>> check_stable_cross_entropy(lambda z, y: cross_entropy(z, y))
+    >>> check_stable_cross_entropy(lambda z, y: float(-log_softmax(z)[np.arange(len(y)), y].mean()))
     Correct: exact on all 4 test cases, logits of +-1000 included.
     True
     """
-    if func is None:
-        return report(False, _NOT_ANSWERED,
-                      hint="subtract the row maximum, then use log-sum-exp: lse(z) - z[y].")
-    if not callable(func):
-        return report(False, f"expected a function, got {type(func).__name__}.",
-                      hint="define def ce(logits, target): ... and pass ce itself, without ().")
-    cases = [
-        (np.array([[2.0, 1.0, 0.1]]), np.array([0])),
-        (np.array([[0.5, -1.0, 3.0], [1.0, 1.0, 1.0]]), np.array([2, 0])),
-        (np.array([[1000.0, 0.0, -1000.0]]), np.array([0])),
-        (np.array([[1000.0, 0.0, -1000.0], [-800.0, 10.0, 900.0]]), np.array([2, 0])),
-    ]
-    for i, (z, y) in enumerate(cases):
-        expected = cross_entropy(z, y)
-        try:
-            with np.errstate(all="ignore"):
-                got = _as_array(func(z.copy(), y.copy()))
-        except Exception as err:  # a learner's bug must not crash the check
-            return report(False, f"your function raised {type(err).__name__}: {err}",
-                          hint=f"test case {i + 1} had logits {z.tolist()} and targets {y.tolist()}.")
+    for i, (z, y) in enumerate(_STABLE_CASES):
+        right = _reference_cross_entropy(z, y)
         case = f"logits {z.tolist()}, targets {y.tolist()}"
-        if got is None or got.shape != ():
-            shown = "nothing" if got is None else _fmt(got)
-            return report(False, f"on {case} it returned {shown}, not one number.",
-                          hint="return the mean over the batch as a float.")
-        if is_close(got, expected, rtol=_RTOL, atol=1e-6):
+        out = call(func, z, y)
+        if out.error is not None:
+            return Feedback(False, f"your function {out.says()}", f"test case {i + 1} had {case}.")
+        said = Problem(right=right, what="the mean cross-entropy", near=None).assess(out.value)
+        if said.ok:
             continue
+        got, _ = read_answer(out.value)
+        if got is None or got.size != 1:
+            shown = "nothing" if out.value is None else fmt(out.value)
+            return Feedback(False, f"on {case} it returned {shown}, not one number.",
+                            "return the mean over the batch as a float.")
+        got = float(got.reshape(()))
         if not np.isfinite(got):
-            return report(False, f"on {case} it returned {_fmt(got)}; the loss is {expected:.4f}.",
-                          hint="np.exp(1000) overflows to inf. Subtract the row maximum before exp "
-                          "and compute log p as z - max - log(sum(exp(z - max))).")
-        if i >= 2 and got < expected and got < 40:
-            return report(False, f"on {case} it returned {_fmt(got)}; the loss is {expected:.4f}.",
-                          hint="a clipped log (log(p + 1e-7) or clip(p, 1e-7)) caps each example's "
-                          "loss near 16.12. Work with log-probabilities, never with p.")
-        if is_close(got, expected * len(y), rtol=_RTOL):
-            return report(False, f"on {case} it returned the sum over the batch.",
-                          hint="take the mean over examples.")
-        return report(False, f"on {case} it returned {_fmt(got)}; the loss is {expected:.4f}.",
-                      hint="compute -(z[y] - logsumexp(z)) per row, then the mean.")
-    return report(True, f"exact on all {len(cases)} test cases, logits of +-1000 included.")
+            return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {right:.4f}.",
+                            "np.exp(1000) overflows to inf. Subtract the row maximum before exp "
+                            "and compute log p as z - max - log(sum(exp(z - max))).")
+        if i >= 2 and got < right and got < 40:
+            return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {right:.4f}.",
+                            "a clipped log (log(p + 1e-7) or clip(p, 1e-7)) caps each example's "
+                            "loss near 16.12. Work with log-probabilities, never with p.")
+        if len(y) > 1 and np.isclose(got, right * len(y), rtol=1e-5):
+            return Feedback(False, f"on {case} it returned the sum over the batch.",
+                            "take the mean over examples.")
+        return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {right:.4f}.",
+                        "compute -(z[y] - logsumexp(z)) per row, then the mean.")
+    return Feedback(True, f"exact on all {len(_STABLE_CASES)} test cases, logits of +-1000 "
+                    "included.")
 
 
-def check_softmax_floor(answer, num_classes) -> Verdict:
+check_stable_cross_entropy.reference = _reference_cross_entropy
+
+
+@check
+def check_softmax_floor(num_classes) -> Problem:
     """Check the lowest loss reachable when probabilities are passed to a cross-entropy on logits.
 
-    A model whose outputs already went through softmax can at best output a one-hot vector;
-    ``cross_entropy`` applies softmax again and gives ``log(1 + (C - 1) / e)``.
+    Called as ``check_softmax_floor(answer, num_classes)``. A model whose outputs already went
+    through softmax can at best output a one-hot vector; ``cross_entropy`` applies softmax
+    again and gives ``log(1 + (C - 1) / e)``.
 
     Examples
     --------
@@ -354,26 +339,43 @@ def check_softmax_floor(answer, num_classes) -> Verdict:
     Correct: 0.551445 is the floor log(1 + (C - 1)/e) for C = 3 classes.
     True
     """
-    if answer is None:
-        return report(False, _NOT_ANSWERED,
-                      hint="apply softmax once more to the best output, a one-hot vector.")
-    a = _as_array(answer)
-    if a is None:
-        return _unreadable(answer)
-    c = int(num_classes)
-    best = np.eye(c)[0]
-    expected = float(-log_softmax(best)[0])
-    candidates = [
-        (0.0, "would be the floor if softmax ran only once.",
-         "the loss applies softmax to the one-hot vector again: -log(e / (e + C - 1))."),
-        (math.log(c), "is the loss of the uniform prediction 1/C.",
-         "the best the model can output is a one-hot vector, which the second softmax turns into "
-         "e / (e + C - 1) for the true class."),
-        (-expected, "has the wrong sign.", "a loss -log p with p < 1 is positive."),
-        (expected / math.log(10), "uses log base 10.", "use the natural log."),
-        (math.log(1 + c / math.e), "counts C instead of C - 1 other classes.",
-         "the true class contributes e, each of the C - 1 others exp(0) = 1."),
-    ]
-    return _diagnose(a, expected, candidates, f"the floor log(1 + (C - 1)/e) for C = {c} classes",
-                     hint="take the best output a softmax layer can give, the one-hot vector, apply "
-                     "softmax to it once more, and take -log of the true class's entry.")
+    c = as_number(num_classes, "num_classes")
+    if c != round(c) or c < 2:
+        raise ValueError(f"num_classes must be a whole number >= 2; got {c}")
+    c = int(c)
+    right = float(-log_softmax(np.eye(c)[0])[0])
+    return Problem(
+        right=right, what=f"the floor log(1 + (C - 1)/e) for C = {c} classes",
+        start="apply softmax once more to the best output, a one-hot vector.",
+        hint="take the best output a softmax layer can give, the one-hot vector, apply softmax "
+        "to it once more, and take -log of the true class's entry.",
+        mistakes=[
+            Mistake(0.0, "0 would be the floor if softmax ran only once.",
+                    "the loss applies softmax to the one-hot vector again: -log(e / (e + C - 1))."),
+            Mistake(math.log(c), f"{fmt(math.log(c))} is the loss of the uniform prediction 1/C.",
+                    "the best the model can output is a one-hot vector, which the second softmax "
+                    "turns into e / (e + C - 1) for the true class."),
+            Mistake(-right, f"{fmt(-right)} has the wrong sign.",
+                    "a loss -log p with p < 1 is positive."),
+            Mistake(right / math.log(10), f"{fmt(right / math.log(10))} uses log base 10.",
+                    "use the natural log."),
+            Mistake(math.log(1 + c / math.e), f"{fmt(math.log(1 + c / math.e))} counts C instead "
+                    "of C - 1 other classes.", "the true class contributes e, each of the C - 1 "
+                    "others exp(0) = 1."),
+        ],
+    )
+
+
+EXAMPLES = {
+    check_cross_entropy: [example([0.25, 0.6, 0.15], [0.0, 1.0, 0.0]),
+                          example([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2],
+                                   [0.5, 0.4, 0.1]], [0, 2, 1, 1])],
+    check_cross_entropy_grad: [example([[2.0, -1.0, 0.5], [0.0, 3.0, 1.0], [1.0, 1.0, 1.0]],
+                                       [0, 2, 1]),
+                               example([[0.5, -0.2], [1.0, 2.0], [0.1, 0.3]], [1, 1, 0])],
+    check_label_smoothing: [example([[3.0, 0.0, -1.0, 0.5], [0.2, 0.1, 2.2, -0.4]], [0, 2], 0.2),
+                            example([[2.0, 0.5, 0.1, -1.0], [0.0, 3.0, 0.2, 0.1],
+                                     [1.0, 1.0, 1.0, 1.0]], [0, 1, 3], epsilon=0.2)],
+    check_stable_cross_entropy: [example()],
+    check_softmax_floor: [example(10), example(3)],
+}

@@ -25,10 +25,21 @@ NBVAL := $(BIN)/python -m pytest -q -p booktools -p no:cacheprovider --nbval --n
          --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=""
 
 .PHONY: help book test venv book-venv lint unit notebooks-test hygiene book-strict site-test \
-        browser-tools notebooks serve clean
+        browser-tools notebooks serve clean translations translations-status
+
+# The Korean edition (locale/README.md): the same sources with the Korean catalogues, built into
+# _build/ko and copied to _build/html/ko, so that both editions have the same page paths.
+KO := _build/ko
+define build-korean
+	mkdir -p $(KO)
+	$(BIN)/python locale/i18n_tools.py config > $(KO)/_config.yml
+	$(BIN)/jupyter-book build . --config $(KO)/_config.yml --path-output $(KO) -W -n --keep-going $(1)
+	rm -rf _build/html/ko && cp -r $(KO)/_build/html _build/html/ko
+endef
 
 book: $(BOOK_STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(call build-korean)
 	@echo
 	@echo "The site is built. Open $(CURDIR)/_build/html/index.html in a browser,"
 	@echo "or run 'make serve' and visit http://127.0.0.1:8000/"
@@ -38,6 +49,8 @@ help:
 	@echo "make test            run every test (make -j2 test: two at a time)"
 	@echo "make notebooks [NB=chapters/XX.ipynb]   re-execute notebooks and store their outputs"
 	@echo "make serve           build and serve the site on http://127.0.0.1:8000/"
+	@echo "make translations    update the Korean catalogues and notebooks after English edits"
+	@echo "make translations-status   translated, fuzzy and empty Korean messages per page"
 	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test"
 
 test: lint unit notebooks-test hygiene book-strict site-test
@@ -77,6 +90,7 @@ hygiene: $(TEST_STAMP)
 # --all: a fresh Sphinx environment, so every page is read again and every warning shown.
 book-strict: $(TEST_STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going --all
+	$(call build-korean,--all)
 
 # Chromium and axe-core for the browser tests (tests/browser/setup.sh says what it installs).
 browser-tools:
@@ -90,6 +104,19 @@ site-test: book-strict browser-tools
 NB ?= $(NOTEBOOKS)
 notebooks: $(TEST_STAMP)
 	$(BIN)/python -m booktools execute $(NB)
+
+# The Korean catalogues after an English edit: new strings empty, changed ones fuzzy (with the
+# old translation to start from); then the Korean notebooks (ko/) from the catalogues.
+translations: $(TEST_STAMP)
+	rm -rf _build/gettext
+	$(BIN)/jupyter-book build . --builder custom --custom-builder gettext --path-output _build/gettext --keep-going --quiet
+	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -l ko -d locale -w 0 --no-obsolete
+	$(BIN)/python locale/i18n_tools.py prune _build/gettext/_build/gettext
+	$(BIN)/python locale/i18n_tools.py notebooks
+	$(BIN)/python locale/i18n_tools.py status
+
+translations-status: $(BOOK_STAMP)
+	$(BIN)/python locale/i18n_tools.py status
 
 serve: book
 	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl-C to stop)"

@@ -1,0 +1,212 @@
+"""The Korean edition of lossbook (한국어판): what Sphinx needs besides the message catalogues.
+
+The English site is built into ``_build/html``; the Korean one, from the same sources with
+``language = "ko"`` and the catalogues in ``locale/ko/LC_MESSAGES``, into ``_build/html/ko`` with
+the same page paths (``make book`` does both; ``locale/README.md`` describes the workflow). This
+extension serves both builds:
+
+- every page gets a language switch (English <-> 한국어) that opens the same page in the other
+  edition, and ``<link rel="alternate" hreflang=...>`` tags that say the same to search engines;
+- the docstrings on the API page stay English: their paragraphs are marked untranslatable, so
+  they neither enter the catalogue nor get translated (the package speaks English in ``help()``
+  too); the page's own prose is translated;
+- the alt text of notebook figures enters the catalogue: for the gettext builder myst-nb would
+  keep only the text form of each output, so here it keeps the images, as the html builder does;
+- a Korean search language (Sphinx has none): words are stemmed by stripping the particles and
+  endings Korean attaches to nouns (손실 함수는 -> 손실 함수, 엔트로피의 -> 엔트로피), in Python
+  for the index and in JavaScript, the same way, for the reader's query;
+- the Korean build: the edit button opens the page's ``.po`` file, the notebook download and the
+  Binder and Colab buttons give the Korean notebook (``ko/chapters/*.ipynb``, see
+  ``locale/i18n_tools.py``), and a stylesheet names the Korean system fonts (no web font).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.search import SearchLanguage, languages
+from sphinx.transforms import SphinxTransform
+
+HERE = Path(__file__).resolve().parent / "i18n"
+# The two editions: where each lives relative to the site root, and how the switch names it.
+EDITIONS = {"en": ("", "English"), "ko": ("ko/", "한국어")}
+KOREAN_NOTEBOOKS = "ko"  # the folder, mirroring chapters/, that holds the Korean notebooks
+
+# Particles and endings that Korean attaches to a noun (or to the stem of a 하다 verb), longest
+# first. Stripping is repeated, so 정확도는 and 정확도 stem alike; it never empties a word.
+KOREAN_SUFFIXES = sorted(
+    {
+        # case particles and their combinations
+        "이", "가", "은", "는", "을", "를", "의", "에", "에서", "에게", "께", "한테", "로", "으로",
+        "와", "과", "도", "만", "나", "이나", "까지", "부터", "보다", "처럼", "마다", "만큼", "조차",
+        "에는", "에서는", "으로는", "로는", "와는", "과는", "에도", "에서도", "으로도", "로도",
+        "이란", "란", "이라는", "라는", "이라고", "라고", "이며", "이고", "들",
+        # the copula and common endings of 하다/되다 verbs
+        "이다", "입니다", "이에요", "인", "이면", "라면",
+        "하다", "합니다", "하는", "하고", "하면", "하며", "하여", "해서", "했다", "했습니다", "한",
+        "할", "된", "되는", "됩니다", "되어", "되면",
+    },
+    key=len,
+    reverse=True,
+)
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def stem_korean(word: str) -> str:
+    """The search stem of one word: lower case, trailing Korean particles and endings removed."""
+    word = word.lower()
+    changed = True
+    while changed and word and _HANGUL.match(word[-1]):
+        changed = False
+        for suffix in KOREAN_SUFFIXES:
+            if word.endswith(suffix) and len(word) > len(suffix):
+                word = word[: -len(suffix)]
+                changed = True
+                break
+    return word
+
+
+_JS_STEMMER = """
+/**
+ * Korean stemmer of lossbook (_ext/lossbook_i18n.py): strips the particles and endings that
+ * Korean attaches to nouns, exactly as the Python side did when it built the index.
+ */
+var Stemmer = function() {
+  const suffixes = %s;
+  const hangul = /[\\uac00-\\ud7a3]$/;
+  this.stemWord = function(w) {
+    w = w.toLowerCase();
+    let changed = true;
+    while (changed && w.length > 0 && hangul.test(w)) {
+      changed = false;
+      for (const s of suffixes) {
+        if (w.length > s.length && w.endsWith(s)) {
+          w = w.slice(0, w.length - s.length);
+          changed = true;
+          break;
+        }
+      }
+    }
+    return w;
+  };
+};
+"""
+
+
+class SearchKorean(SearchLanguage):
+    """Sphinx search for Korean text: words split as usual, stems without particles."""
+
+    lang = "ko"
+    language_name = "Korean"
+    js_stemmer_code = _JS_STEMMER % ("[" + ", ".join(f'"{s}"' for s in KOREAN_SUFFIXES) + "]")
+
+    def stem(self, word: str) -> str:
+        return stem_korean(word)
+
+
+class KeepDocstringsEnglish(SphinxTransform):
+    """Mark text that autodoc took from a docstring as untranslatable (before Sphinx translates)."""
+
+    default_priority = 10  # sphinx.transforms.i18n.Locale runs at 20
+
+    def apply(self, **kwargs) -> None:
+        for node in self.document.findall(nodes.TextElement):
+            if ":docstring of " in (node.source or ""):
+                node["translatable"] = False
+
+
+
+def other_edition_url(pagename: str, language: str) -> tuple[str, str, str]:
+    """(relative URL, language code, name) of ``pagename`` in the other edition."""
+    here, _ = EDITIONS[language]
+    other = "en" if language == "ko" else "ko"
+    there, name = EDITIONS[other]
+    up = "../" * (pagename.count("/") + here.count("/"))
+    return f"{up}{there}{pagename}.html", other, name
+
+
+def _edition(app) -> str:
+    return "ko" if (app.config.language or "en").startswith("ko") else "en"
+
+
+def _page_context(app, pagename, templatename, context, doctree) -> None:
+    language = _edition(app)
+    url, other, name = other_edition_url(pagename, language)
+    context["lossbook_other_url"] = url
+    context["lossbook_other_lang"] = other
+    context["lossbook_other_name"] = name
+    context["lossbook_switch_title"] = (
+        "Read this page in English" if language == "ko" else "이 페이지를 한국어로 읽기"
+    )
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{language}" href="{pagename.split("/")[-1]}.html" />'
+        f'\n<link rel="alternate" hreflang="{other}" href="{url}" />'
+    )
+    if language == "ko":
+        _point_buttons_at_korean_sources(app, pagename, context)
+
+
+def _point_buttons_at_korean_sources(app, pagename, context) -> None:
+    """Edit/view buttons open the page's catalogue; a .md page has no Korean notebook to open."""
+    repo = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    branch = app.config.html_theme_options.get("repository_branch", "") or "main"
+    po = f"locale/ko/LC_MESSAGES/{pagename}.po"
+
+    def fix(buttons):
+        for button in buttons:
+            if button.get("type") == "group":
+                fix(button.get("buttons", []))
+            elif button.get("label") == "source-edit-button":
+                button["url"] = f"{repo}/edit/{branch}/{po}"
+            elif button.get("label") == "source-file-button":
+                button["url"] = f"{repo}/blob/{branch}/{po}?plain=1"
+
+    fix(context.get("header_buttons", []))
+
+
+def _keep_images_for_gettext(app) -> None:
+    if app.builder.name == "gettext":
+        from myst_nb.core.render import base_render_priority
+
+        html = base_render_priority()["html"]
+        app.config.nb_mime_priority_overrides = [
+            *app.config.nb_mime_priority_overrides,
+            *(("gettext", mime, rank) for mime, rank in html.items()),
+        ]
+
+
+def _config_inited(app, config) -> None:
+    options = config.html_theme_options
+    end = list(options.get("article_header_end") or ["article-header-buttons.html"])
+    if "lossbook-language-switch.html" not in end:
+        options["article_header_end"] = ["lossbook-language-switch.html", *end]
+    config.templates_path = [*config.templates_path, str(HERE / "templates")]
+    if _edition(app) == "ko":
+        config.html_static_path = [*config.html_static_path, str(HERE / "static")]
+        app.add_css_file("lossbook-ko.css")
+
+
+def _korean_downloads(app, exception) -> None:
+    """In the Korean site, the .ipynb download of a chapter is the Korean notebook."""
+    if exception is not None or app.builder.format != "html" or _edition(app) != "ko":
+        return
+    sources = Path(app.outdir) / "_sources"
+    korean = Path(app.srcdir) / KOREAN_NOTEBOOKS
+    for copied in sources.rglob("*.ipynb"):
+        translated = korean / copied.relative_to(sources)
+        if translated.exists():
+            shutil.copyfile(translated, copied)
+
+
+def setup(app):
+    languages["ko"] = SearchKorean
+    app.add_transform(KeepDocstringsEnglish)
+    app.connect("config-inited", _config_inited)
+    app.connect("builder-inited", _keep_images_for_gettext)
+    # After sphinx-book-theme's buttons (priority 501), before lossbook_site's clean-up (900).
+    app.connect("html-page-context", _page_context, priority=600)
+    app.connect("build-finished", _korean_downloads)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,219 @@
+"""Tools of the Korean edition: its build configuration, its notebooks and its progress.
+
+    python locale/i18n_tools.py config      print the Korean build's _config.yml
+    python locale/i18n_tools.py notebooks   write ko/chapters/*.ipynb from the English notebooks
+    python locale/i18n_tools.py status      translated, fuzzy and empty messages per page
+    python locale/i18n_tools.py prune DIR   remove the catalogues of pages with no template in DIR
+
+``make translations`` runs the last two after updating the catalogues; ``make book`` uses the
+first. ``tests/test_translations.py`` uses the functions below to check the catalogues and the
+Korean notebooks. See ``locale/README.md``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sys
+from pathlib import Path
+
+import yaml
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGE = "ko"
+CATALOGUES = ROOT / "locale" / LANGUAGE / "LC_MESSAGES"
+OVERRIDES = ROOT / "locale" / LANGUAGE / "config.yml"
+KOREAN_NOTEBOOKS = ROOT / "ko"  # mirrors chapters/
+
+
+# --- the Korean build's configuration -------------------------------------------------------
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def korean_config() -> dict:
+    """_config.yml with the Korean edition's settings (locale/ko/config.yml) on top."""
+    base = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    over = yaml.safe_load(OVERRIDES.read_text(encoding="utf-8"))
+    config = _merge(base, over)
+    # jupyter-book finds local extensions relative to the configuration file, which for the
+    # Korean build lives in the build folder.
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, path in local.items():
+        local[name] = str((ROOT / path).resolve()) + "/"
+    return config
+
+
+# --- catalogues -----------------------------------------------------------------------------
+
+def catalogue_paths() -> list[Path]:
+    return sorted(CATALOGUES.rglob("*.po"))
+
+
+def page_of(po: Path) -> str:
+    """The page a catalogue belongs to, e.g. ``chapters/04-cross-entropy``."""
+    return po.relative_to(CATALOGUES).with_suffix("").as_posix()
+
+
+def read_catalogue(po: Path):
+    with po.open("rb") as handle:
+        return read_po(handle, locale=LANGUAGE)
+
+
+def messages(po: Path):
+    """Every message of a catalogue but the header: (msgid, msgstr, fuzzy)."""
+    for message in read_catalogue(po):
+        if message.id:
+            yield message.id, message.string or "", message.fuzzy
+
+
+def translations(po: Path) -> dict[str, str]:
+    """The finished translations of a catalogue (not empty, not fuzzy), as Sphinx uses them."""
+    return {mid: text for mid, text, fuzzy in messages(po) if text and not fuzzy}
+
+
+def status() -> list[tuple[str, int, int, int]]:
+    """(page, translated, fuzzy, empty) for every catalogue."""
+    rows = []
+    for po in catalogue_paths():
+        done = fuzzy = empty = 0
+        for _, text, is_fuzzy in messages(po):
+            if is_fuzzy:
+                fuzzy += 1
+            elif text:
+                done += 1
+            else:
+                empty += 1
+        rows.append((page_of(po), done, fuzzy, empty))
+    return rows
+
+
+# --- Korean notebooks -----------------------------------------------------------------------
+
+# What may stand before a paragraph's text on its first line: heading marks, list markers,
+# block quotes, or a directive's opening fence (whose argument is its title).
+_LEAD = r"^([ \t]*(?:(?:#{1,6}|[-*+]|\d+[.)]|>)[ \t]+)*(?:(?:`{3,}|:{3,})\{[\w-]+\}[ \t]+)?)"
+
+
+def _pattern_multiline(msgid: str) -> re.Pattern:
+    # A paragraph's message is its source with line breaks turned into spaces; continuation
+    # lines may be indented (inside a list item).
+    words = msgid.split()
+    return re.compile(_LEAD + r"\s+".join(map(re.escape, words)) + r"[ \t]*$", re.M)
+
+
+def translate_markdown(text: str, table: dict[str, str]) -> str:
+    """Replace every paragraph, heading, list item, title and table cell that has a translation."""
+    # Longest first, so a short message (a heading) never replaces part of a longer one.
+    for msgid in sorted(table, key=len, reverse=True):
+        msgstr = table[msgid]
+        pattern = _pattern_multiline(msgid)
+        text = pattern.sub(lambda m, s=msgstr: m.group(1) + s, text)
+    return _translate_tables(text, table)
+
+
+def _translate_tables(text: str, table: dict[str, str]) -> str:
+    out = []
+    for line in text.split("\n"):
+        if line.lstrip().startswith("|") and line.rstrip().endswith("|"):
+            cells = line.strip()[1:-1].split("|")
+            cells = [c.replace(c.strip(), table[c.strip()]) if c.strip() in table else c
+                     for c in cells]
+            line = line[: len(line) - len(line.lstrip())] + "|" + "|".join(cells) + "|"
+        out.append(line)
+    return "\n".join(out)
+
+
+def _source(cell) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def _as_lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def korean_notebook(english: Path) -> dict:
+    """The Korean notebook of an English one: Markdown cells translated, all else identical."""
+    nb = json.loads(english.read_text(encoding="utf-8"))
+    po = CATALOGUES / english.relative_to(ROOT / "chapters").with_suffix(".po")
+    table = translations(po) if po.exists() else {}
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = _as_lines(translate_markdown(_source(cell), table))
+    return nb
+
+
+def dumps_notebook(nb: dict) -> str:
+    """The notebook as nbformat writes it (so the file diffs like the English one)."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def korean_notebook_path(english: Path) -> Path:
+    return KOREAN_NOTEBOOKS / english.relative_to(ROOT)
+
+
+def english_notebooks() -> list[Path]:
+    return sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def write_notebooks() -> list[Path]:
+    """Write every Korean notebook that is missing or out of date; remove orphans."""
+    written = []
+    wanted = set()
+    for english in english_notebooks():
+        target = korean_notebook_path(english)
+        wanted.add(target)
+        text = dumps_notebook(korean_notebook(english))
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            written.append(target)
+    for orphan in KOREAN_NOTEBOOKS.rglob("*.ipynb"):
+        if orphan not in wanted:
+            orphan.unlink()
+            written.append(orphan)
+    return written
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else ""
+    if command == "config":
+        sys.stdout.write("# Generated by locale/i18n_tools.py from _config.yml and locale/ko/config.yml.\n")
+        sys.stdout.write(yaml.safe_dump(korean_config(), allow_unicode=True, sort_keys=False))
+    elif command == "notebooks":
+        for path in write_notebooks():
+            print(f"wrote {path.relative_to(ROOT)}")
+    elif command == "prune" and len(argv) == 2:
+        templates = Path(argv[1])
+        for po in catalogue_paths():
+            if not (templates / f"{page_of(po)}.pot").exists():
+                po.unlink()
+                print(f"removed {po.relative_to(ROOT)} (its page is gone)")
+    elif command == "status":
+        rows = status()
+        width = max(len(page) for page, *_ in rows)
+        print(f"{'page':<{width}}  translated  fuzzy  empty")
+        for page, done, fuzzy, empty in rows:
+            print(f"{page:<{width}}  {done:>10}  {fuzzy:>5}  {empty:>5}")
+        done = sum(r[1] for r in rows)
+        total = sum(r[1] + r[2] + r[3] for r in rows)
+        print(f"{LANGUAGE}: {done:,}/{total:,} messages translated "
+              f"({sum(r[2] for r in rows)} fuzzy, {sum(r[3] for r in rows)} empty)")
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

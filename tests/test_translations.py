@@ -1,0 +1,253 @@
+"""The Korean edition is complete and current (issue: the Korean edition kept in step by CI).
+
+- the catalogues in locale/ko/LC_MESSAGES hold exactly the messages the English pages have now
+  (a fresh gettext extraction); an English edit without `make translations` fails here;
+- every message is translated and none is fuzzy; the failure names the page and the string, and
+  the coverage (``ko: 1,031/1,031 messages``) is printed;
+- every translation keeps its source's MyST roles and their targets, references, math and code;
+- the Korean notebooks (ko/chapters) are current and share every code cell with their English
+  source;
+- the Korean search stemmer strips the particles Korean attaches to the key terms.
+
+`python locale/i18n_tools.py status` prints the same counts per page; locale/README.md says how
+to translate.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "locale"))
+sys.path.insert(0, str(ROOT / "_ext"))
+
+import i18n_tools  # noqa: E402
+import lossbook_i18n  # noqa: E402
+
+CATALOGUES = i18n_tools.catalogue_paths()
+PAGES = [i18n_tools.page_of(po) for po in CATALOGUES]
+SHOW = 8  # strings quoted per failure; the count says how many more
+
+
+def _quote(strings: list[str]) -> str:
+    lines = [f"    {s[:110]!r}" for s in strings[:SHOW]]
+    if len(strings) > SHOW:
+        lines.append(f"    ... and {len(strings) - SHOW} more")
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def fresh_templates(tmp_path_factory) -> Path:
+    """The message templates of the English pages as they are now (Sphinx's gettext builder)."""
+    out = tmp_path_factory.mktemp("gettext")
+    done = subprocess.run(
+        [sys.executable, "-c", "from jupyter_book.cli.main import main; main()",
+         "build", str(ROOT), "--builder", "custom",
+         "--custom-builder", "gettext", "--path-output", str(out), "--quiet"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    pots = out / "_build" / "gettext"
+    assert done.returncode == 0 and pots.is_dir(), done.stdout[-3000:] + done.stderr[-3000:]
+    return pots
+
+
+def test_every_page_has_a_catalogue(fresh_templates):
+    expected = sorted(p.relative_to(fresh_templates).with_suffix("").as_posix()
+                      for p in fresh_templates.rglob("*.pot"))
+    assert PAGES == expected, (
+        "locale/ko/LC_MESSAGES does not match the pages of the book: run `make translations`.\n"
+        f"  missing: {sorted(set(expected) - set(PAGES))}\n  orphaned: {sorted(set(PAGES) - set(expected))}"
+    )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_catalogue_is_current(fresh_templates, page):
+    pot = fresh_templates / f"{page}.pot"
+    assert pot.exists(), f"{page}: the page is gone; run `make translations`"
+    with pot.open("rb") as handle:
+        english = {m.id for m in read_po(handle) if m.id}
+    po = i18n_tools.CATALOGUES / f"{page}.po"
+    korean = {mid for mid, _, _ in i18n_tools.messages(po)}
+    new, gone = sorted(english - korean), sorted(korean - english)
+    assert not new and not gone, (
+        f"{page}: the English text changed since the catalogue was made; run `make translations` "
+        f"and translate what it marks.\n  new English strings:\n{_quote(new)}\n"
+        f"  strings no longer in the English:\n{_quote(gone)}"
+    )
+
+
+def test_coverage(capsys):
+    rows = i18n_tools.status()
+    done = sum(r[1] for r in rows)
+    total = sum(r[1] + r[2] + r[3] for r in rows)
+    with capsys.disabled():
+        print(f"\nko: {done:,}/{total:,} messages ({sum(r[2] for r in rows)} fuzzy, "
+              f"{sum(r[3] for r in rows)} untranslated)")
+    assert total > 0
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_message_is_translated(page):
+    po = i18n_tools.CATALOGUES / f"{page}.po"
+    fuzzy = [mid for mid, text, is_fuzzy in i18n_tools.messages(po) if is_fuzzy]
+    empty = [mid for mid, text, is_fuzzy in i18n_tools.messages(po) if not is_fuzzy and not text]
+    total = len(list(i18n_tools.messages(po)))
+    assert not fuzzy and not empty, (
+        f"{page}: {total - len(fuzzy) - len(empty)}/{total} messages translated in "
+        f"locale/ko/LC_MESSAGES/{page}.po\n"
+        + (f"  fuzzy (the English changed; check the translation, then delete '#, fuzzy'):\n"
+           f"{_quote(fuzzy)}\n" if fuzzy else "")
+        + (f"  untranslated:\n{_quote(empty)}" if empty else "")
+    )
+
+
+# --- what a translation must keep -----------------------------------------------------------
+
+_ROLE = re.compile(r"\{([\w:+.-]+)\}(`+)(.+?)\2", re.S)
+_CODE = re.compile(r"(`+)(.+?)\1", re.S)
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
+_MATH = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.S)
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+_EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
+# Roles whose whole content is code or a key, not words: kept character for character.
+_VERBATIM_ROLES = {"math", "cite", "cite:p", "cite:t", "eq", "py:func", "func", "py:class",
+                   "class", "mod", "py:mod", "meth", "attr", "kbd", "code"}
+
+
+def invariants(text: str) -> Counter:
+    """The parts of a message a translation must keep: role targets, code, math, link targets."""
+    kept: Counter = Counter()
+
+    def role(match: re.Match) -> str:
+        name, content = match.group(1), match.group(3)
+        if name in _VERBATIM_ROLES:
+            kept[f"{{{name}}}`{content}`"] += 1
+        else:
+            explicit = _EXPLICIT.match(content)
+            target = explicit.group(2) if explicit else content
+            kept[f"{{{name}}} -> {target}"] += 1
+        return " "
+
+    text = _ROLE.sub(role, text)
+    for pattern, label in ((_CODE, "code"), (_DISPLAY_MATH, "math"), (_MATH, "math")):
+        def keep(match: re.Match, label=label) -> str:
+            kept[f"{label}: {match.group(match.lastindex)}"] += 1
+            return " "
+        text = pattern.sub(keep, text)
+    for target in _LINK.findall(text):
+        kept[f"link -> {target}"] += 1
+    return kept
+
+
+def test_invariants_see_roles_math_and_code():
+    source = "The {term}`loss function` of `lb.cross_entropy` is $-\\log p$, see {ref}`ch-ce`."
+    good = "{term}`손실 함수 <loss function>`인 `lb.cross_entropy`는 $-\\log p$입니다({ref}`ch-ce`)."
+    assert invariants(source) == invariants(good)
+    for bad in [
+        "{term}`손실 함수`인 `lb.cross_entropy`는 $-\\log p$입니다({ref}`ch-ce`).",  # target lost
+        "{term}`손실 함수 <loss function>`인 lb.cross_entropy는 $-\\log p$입니다({ref}`ch-ce`).",
+        "{term}`손실 함수 <loss function>`인 `lb.cross_entropy`는 $\\log p$입니다({ref}`ch-ce`).",
+        "{term}`손실 함수 <loss function>`인 `lb.cross_entropy`는 $-\\log p$입니다.",
+    ]:
+        assert invariants(source) != invariants(bad), bad
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_translations_keep_roles_math_and_code(page):
+    po = i18n_tools.CATALOGUES / f"{page}.po"
+    broken = []
+    for msgid, msgstr in i18n_tools.translations(po).items():
+        want, got = invariants(msgid), invariants(msgstr)
+        if want != got:
+            lost = sorted((want - got).elements())
+            added = sorted((got - want).elements())
+            broken.append(f"{msgid[:80]!r}\n      lost: {lost}\n      added: {added}")
+    assert not broken, (f"{page}: translations that change roles, math or code:\n"
+                        + _quote(broken))
+
+
+# --- Korean notebooks -----------------------------------------------------------------------
+
+ENGLISH_NOTEBOOKS = i18n_tools.english_notebooks()
+
+
+def test_every_notebook_has_a_korean_notebook():
+    korean = sorted(p.relative_to(i18n_tools.KOREAN_NOTEBOOKS) for p in
+                    i18n_tools.KOREAN_NOTEBOOKS.rglob("*.ipynb"))
+    english = sorted(p.relative_to(ROOT) for p in ENGLISH_NOTEBOOKS)
+    assert korean == english, "ko/ must mirror the notebooks in chapters/: run `make translations`"
+
+
+@pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
+def test_korean_notebook_is_current(english):
+    korean = i18n_tools.korean_notebook_path(english)
+    assert korean.exists(), f"{korean.relative_to(ROOT)} is missing: run `make translations`"
+    assert korean.read_text(encoding="utf-8") == i18n_tools.dumps_notebook(
+        i18n_tools.korean_notebook(english)
+    ), f"{korean.relative_to(ROOT)} is older than {english.name} or its catalogue: run `make translations`"
+
+
+@pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
+def test_korean_notebook_shares_every_code_cell(english):
+    korean = i18n_tools.korean_notebook_path(english)
+    en = json.loads(english.read_text(encoding="utf-8"))
+    ko = json.loads(korean.read_text(encoding="utf-8"))
+    assert ko["metadata"] == en["metadata"]
+    assert [c["cell_type"] for c in ko["cells"]] == [c["cell_type"] for c in en["cells"]]
+    for i, (a, b) in enumerate(zip(en["cells"], ko["cells"], strict=True)):
+        assert a.get("id") == b.get("id"), f"cell {i}"
+        if a["cell_type"] == "code":
+            assert a == b, f"{korean.relative_to(ROOT)}: code cell {i} differs from the English"
+
+
+def test_translate_markdown_replaces_whole_paragraphs_only():
+    table = {
+        "Summary": "요약",
+        "A loss is one number: large when the model is wrong.": "손실은 하나의 숫자입니다.",
+        "Common mistake: softmax twice": "흔한 실수: 소프트맥스를 두 번",
+        "wrong": "틀림",
+    }
+    source = ("## Summary\n\n- A loss is one number:\n  large when the model is wrong.\n\n"
+              "```{admonition} Common mistake: softmax twice\n:class: warning\n```\n"
+              "| wrong | right |\n|---|---|\n\nThe Summary says wrong things.\n")
+    assert i18n_tools.translate_markdown(source, table) == (
+        "## 요약\n\n- 손실은 하나의 숫자입니다.\n\n"
+        "```{admonition} 흔한 실수: 소프트맥스를 두 번\n:class: warning\n```\n"
+        "| 틀림 | right |\n|---|---|\n\nThe Summary says wrong things.\n"
+    )
+
+
+# --- Korean search --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("inflected, term", [
+    ("손실 함수는", "손실 함수"), ("손실 함수를", "손실 함수"), ("교차 엔트로피의", "교차 엔트로피"),
+    ("평균 제곱 오차가", "평균 제곱 오차"), ("정확도는", "정확도"), ("경사 하강법으로", "경사 하강법"),
+    ("가중치와 편향이", "가중치 편향"), ("softmax를", "softmax"), ("계산합니다", "계산"),
+])
+def test_korean_stemmer_strips_particles(inflected, term):
+    stem = [lossbook_i18n.stem_korean(w) for w in inflected.split()]
+    assert stem == [lossbook_i18n.stem_korean(w) for w in term.split()]
+    assert all(stem), stem
+
+
+def test_korean_stemmer_never_empties_a_word():
+    for word in ["이", "가", "의", "한", "는다", "입니다"]:
+        assert lossbook_i18n.stem_korean(word)
+
+
+def test_korean_build_config():
+    config = i18n_tools.korean_config()
+    assert config["sphinx"]["config"]["language"] == "ko"
+    assert config["sphinx"]["config"]["html_search_language"] == "ko"
+    assert config["repository"]["path_to_book"] == "ko"
+    assert config["title"] != i18n_tools.yaml.safe_load(
+        (ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    assert "lossbook_i18n" in config["sphinx"]["local_extensions"]

@@ -40,7 +40,6 @@ from .network import (
 from .practice import (
     check_gaussian_variance,
     check_ignore_index_loss,
-    check_label_smoothing_loss,
     check_pos_weight,
     check_sum_learning_rate,
     check_weighted_cross_entropy,
@@ -89,7 +88,6 @@ __all__ = [
     "check_ignore_index_loss",
     "check_sum_learning_rate",
     "check_gaussian_variance",
-    "check_label_smoothing_loss",
     # training end to end
     "check_optimizer_steps",
     "check_batch_size_for_spread",

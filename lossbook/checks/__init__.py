@@ -40,6 +40,7 @@ from .network import (
 from .practice import (
     check_gaussian_variance,
     check_ignore_index_loss,
+    check_multi_label_loss,
     check_pos_weight,
     check_sum_learning_rate,
     check_weighted_cross_entropy,
@@ -88,6 +89,7 @@ __all__ = [
     "check_ignore_index_loss",
     "check_sum_learning_rate",
     "check_gaussian_variance",
+    "check_multi_label_loss",
     # training end to end
     "check_optimizer_steps",
     "check_batch_size_for_spread",

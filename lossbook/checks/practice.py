@@ -1,6 +1,7 @@
 """Self-checks for the chapter "Losses in practice": class weights, pos_weight, ignore_index,
-reductions and the learning rate, and the Gaussian noise variance. (Label smoothing is checked
-by :func:`~lossbook.checks.check_label_smoothing`, shared with the cross-entropy chapter.)
+reductions and the learning rate, the Gaussian noise variance, and a multi-label loss. (Label
+smoothing is checked by :func:`~lossbook.checks.check_label_smoothing`, shared with the
+cross-entropy chapter.)
 
 Each check builds its :class:`~lossbook.checks._feedback.Problem` from the exercise's inputs
 (nothing is hard-coded) and names the typical mistake when the answer matches one.
@@ -21,6 +22,7 @@ __all__ = [
     "check_ignore_index_loss",
     "check_sum_learning_rate",
     "check_gaussian_variance",
+    "check_multi_label_loss",
 ]
 
 
@@ -323,6 +325,81 @@ def check_gaussian_variance(residuals) -> Problem:
     )
 
 
+def _multi_hot(labels, shape: tuple[int, int]) -> np.ndarray:
+    """The (N, L) float multi-hot matrix of ``labels``: one list of tag numbers per example."""
+    n, n_labels = shape
+    if isinstance(labels, (str, bytes)) or len(labels) != n:
+        raise ValueError(f"labels must hold one list of tags for each of the {n} examples")
+    target = np.zeros(shape)
+    for i, tags in enumerate(labels):
+        idx = np.asarray(tags, dtype=np.float64).reshape(-1)
+        if np.any(idx != np.round(idx)) or np.any(idx < 0) or np.any(idx >= n_labels):
+            raise ValueError(f"the tags of example {i} must be whole numbers in [0, {n_labels - 1}]")
+        target[i, idx.astype(np.int64)] = 1.0
+    return target
+
+
+def _bce_terms(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """-[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))] per element, stably: softplus(z) - t z."""
+    return np.logaddexp(0.0, logits) - target * logits
+
+
+@check
+def check_multi_label_loss(logits, labels) -> Problem:
+    """Check ``BCEWithLogitsLoss`` on a multi-hot target; called as
+    ``check_multi_label_loss(answer, logits, labels)``.
+
+    ``logits`` has shape (N, L); ``labels`` holds, for each of the N examples, the list of its
+    tags (numbers 0 to L - 1; a list may be empty). The right answer is the mean over all N * L
+    elements of the binary cross-entropy with logits against the multi-hot target.
+    """
+    z = as_array(logits, "logits")
+    if z.ndim != 2:
+        raise ValueError(f"logits must have shape (N, L), got {z.shape}")
+    n, n_labels = z.shape
+    target = _multi_hot(labels, z.shape)
+    terms = _bce_terms(z, target)
+    right = float(terms.mean())
+    first_only = _multi_hot([list(np.asarray(tags).reshape(-1)[:1]) for tags in labels], z.shape)
+    log_p = z - np.logaddexp(0.0, z)  # log sigmoid(z)
+    log_softmax = z - np.logaddexp.reduce(z, axis=1, keepdims=True)
+    elements = f"N * L = {n} * {n_labels} = {n * n_labels}"
+    return Problem(
+        right=right,
+        what="the mean binary cross-entropy with logits against the multi-hot target",
+        correct=f"BCEWithLogitsLoss = {fmt(right)}: the mean over all {elements} elements of "
+                "the multi-hot target.",
+        start="build the (N, L) float target with a 1.0 at every listed tag, then average the "
+              "binary cross-entropy of every element.",
+        hint="target[i, tags] = 1.0 for each example i; then the mean over all elements of "
+             "-[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))].",
+        mistakes=[
+            Mistake(terms.sum(axis=1).mean(), f"that sums over the tags and averages over the "
+                    f"{n} examples only.", f"BCEWithLogitsLoss's 'mean' divides by every "
+                    f"element of the target: {elements}."),
+            Mistake(terms.sum(), "that is the sum over all elements (reduction='sum').",
+                    f"divide by the number of elements, {elements}."),
+            Mistake(_bce_terms(z, first_only).mean(), "your target keeps only the first tag of "
+                    "each example.", "a multi-hot row has a 1.0 for every tag in the example's "
+                    "list (and none for an empty list)."),
+            Mistake(_bce_terms(z, 1.0 - target).mean(), "your target is inverted: 1 where a tag "
+                    "does not apply.", "put 1.0 at the listed tags and 0.0 everywhere else."),
+            Mistake(float((-target * log_p).mean()), "that keeps only the positive part "
+                    "-t log sigmoid(z); every tag that does not apply adds "
+                    "-(1 - t) log(1 - sigmoid(z)).", "use both terms of the binary cross-entropy."),
+            Mistake(_bce_terms(1.0 / (1.0 + np.exp(-z)), target).mean(), "that applies the "
+                    "sigmoid twice: BCEWithLogitsLoss takes logits and applies it itself.",
+                    "pass the logits, not sigmoid(logits)."),
+            Mistake(float(-(target * log_softmax).sum(axis=1).mean()), "that is CrossEntropyLoss "
+                    "with the multi-hot target: its softmax makes the tags compete, and a photo "
+                    "without tags contributes nothing.", "multi-label targets take "
+                    "BCEWithLogitsLoss: one independent yes/no answer per tag."),
+            Mistake(right / np.log(10), "that is the base-10 logarithm.",
+                    "use np.log, the natural log."),
+        ],
+    )
+
+
 EXAMPLES = {
     check_pos_weight: [example([[1, 0, 0], [0, 0, 1], [1, 1, 0], [0, 0, 0], [0, 0, 1], [0, 1, 0],
                                 [0, 0, 0], [0, 0, 1], [1, 0, 0], [0, 0, 0], [0, 0, 1], [0, 0, 1]]),
@@ -335,4 +412,9 @@ EXAMPLES = {
                                       [1, 0, 3, 2, -100, -100])],
     check_sum_learning_rate: [example(0.1, (64, 3))],
     check_gaussian_variance: [example([0.8, -1.1, 0.3, 1.7, -0.6, 0.9, -1.4])],
+    check_multi_label_loss: [example([[1.2, -0.8, 0.5, -1.5], [-0.3, 2.0, -1.1, 0.2],
+                                      [-1.0, -0.5, -2.0, -0.7], [0.9, 0.4, -0.6, 1.8],
+                                      [-0.2, -1.3, 1.1, 0.0]],
+                                     [[0, 2], [1], [], [3, 0, 1], [2]]),
+                             example([[0.5, -2.0, 1.5], [3.0, 0.2, -0.4]], [[2], [0, 1]])],
 }

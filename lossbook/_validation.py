@@ -211,7 +211,8 @@ def check_class_target(target, n_classes: int, func: str, *, ignore_index=None) 
     """Class indices: an integer array of values in [0, n_classes) or equal to ignore_index."""
     t = _as_array(target, "target", func)
     if t.dtype == np.bool_ or not np.issubdtype(t.dtype, np.integer):
-        if np.issubdtype(t.dtype, np.floating) and t.size and np.all(np.mod(t, 1) == 0):
+        if (np.issubdtype(t.dtype, np.floating) and t.size and np.isfinite(t).all()
+                and np.all(np.mod(t, 1) == 0)):
             hint = " Its values are whole numbers: use target.astype(np.int64)."
         else:
             hint = (
@@ -292,10 +293,13 @@ def reduce(loss: np.ndarray, reduction: str):
 # the learner called, so both refuse the same input with the same message.
 
 
-def validate_regression(input, target, reduction, func, *, delta=None):
+_NO_DELTA = object()
+
+
+def validate_regression(input, target, reduction, func, *, delta=_NO_DELTA):
     """mse_loss, l1_loss, huber_loss: finite arrays of one shape (and huber's delta > 0)."""
     check_reduction(reduction, func)
-    if delta is not None:
+    if delta is not _NO_DELTA:
         delta = check_positive_number(delta, "delta", func)
     x, t = check_same_shape(input, target, func)
     return x, t, delta
@@ -384,9 +388,10 @@ class ClassProblem:
     """A validated classification input: loss_i = -sum_c a_ic * s_ic for log-probabilities s.
 
     ``z`` is the scores as given, ``z2`` their (N, C) view, ``weight`` the class weights or None.
-    With index targets, ``target`` holds (N,) indices (0 for ignored rows) and ``row_weight`` the
-    weight each row counts with (0 for ignored rows and zero-weight classes); with probability
-    targets, ``target`` is (N, C) and ``row_weight`` is None. ``row_max`` is the logits' row
+    With index targets, ``target`` holds (N,) indices (0 for ignored rows), ``counted`` is False
+    for ignored rows, and ``row_weight`` is the weight each row's target counts with (0 for ignored
+    rows and zero-weight classes); with probability targets, ``target`` is (N, C) and
+    ``row_weight`` and ``counted`` are None. ``row_max`` is the logits' row
     maxima when they were checked, else None.
     """
 
@@ -395,6 +400,7 @@ class ClassProblem:
     weight: np.ndarray | None
     target: np.ndarray
     row_weight: np.ndarray | None
+    counted: np.ndarray | None
     label_smoothing: float
     row_max: np.ndarray | None
 
@@ -411,9 +417,9 @@ class ClassProblem:
             return a if w is None else a * w
         a = np.zeros((n, c), dtype=self.z2.dtype)
         a[np.arange(n), self.target] = (1 - eps) * (1 if w is None else w[self.target])
-        if eps > 0:
+        if eps > 0:  # the smoothing part counts even where the target's class weight is 0
             a += (eps / c) * (1 if w is None else w)
-        a[self.row_weight == 0] = 0
+        a[~self.counted] = 0
         return a
 
     def mean_denominator(self):
@@ -439,7 +445,7 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
     if probability:
         t = as_float_array(target, "target", func).astype(z.dtype, copy=False)
         check_distribution(t, "target", func)
-        t, row_weight = t.reshape(n, c), None
+        t, row_weight, valid = t.reshape(n, c), None, None
     else:
         t = index_target(target, z, func, ignore_index)
         valid = t != ignore_index
@@ -462,7 +468,7 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
     elif check_logits:
         m = finite_row_max(z2, func)
         warn_if_probabilities(z2, m, func, stacklevel=3)
-    return ClassProblem(z, z2, w, t, row_weight, eps, m)
+    return ClassProblem(z, z2, w, t, row_weight, valid, eps, m)
 
 
 def validate_probs_target(probs, target, base, reduction, func):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import as_float_array, check_no_nan
 
 __all__ = [
     "step",
@@ -27,7 +27,39 @@ __all__ = [
 
 
 def _arr(x, func):
-    return as_float_array(x, "x", func, allow_empty=True)
+    """Any real array, empty included; NaN is refused (+-inf is fine where there is a limit)."""
+    x = as_float_array(x, "x", func, allow_empty=True)
+    check_no_nan(x, "x", func)
+    return x
+
+
+def _rows(x, axis, func):
+    """``x`` for a softmax along ``axis``: that axis exists, is not empty, and no slice along it
+    is all -inf (whose softmax, 0 / 0, is undefined). Returns x and its maxima along the axis."""
+    x = _arr(x, func)
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"{func}: axis must be an integer, got {axis!r}.")
+    if x.ndim == 0 or not -x.ndim <= axis < x.ndim:
+        raise ValueError(
+            f"{func}: x has shape {x.shape}, which has no axis {axis}. Pass a 1-D array of scores "
+            "or an (N, C) array with axis=-1."
+        )
+    if x.shape[axis] == 0:
+        raise ValueError(
+            f"{func}: x has shape {x.shape}, with no entries along axis {axis}; a softmax needs at "
+            "least one score."
+        )
+    if x.size == 0:
+        return x, np.zeros_like(x.max(axis=axis, keepdims=True, initial=0))
+    m = np.max(x, axis=axis, keepdims=True)
+    if not np.isfinite(m).all():
+        where = tuple(int(i) for i in np.argwhere(~np.isfinite(m))[0])
+        raise ValueError(
+            f"{func}: the scores at {where} (axis {axis}) have maximum {float(m[where])}; +inf, or "
+            "-inf for every class, has no softmax. Scores must be finite, with -inf allowed only "
+            "for some classes."
+        )
+    return x, m
 
 
 def step(x):
@@ -67,7 +99,10 @@ def sigmoid(x):
     >>> sigmoid([0.0, 1000.0, -1000.0])
     array([0.5, 1. , 0. ])
     """
-    x = _arr(x, "sigmoid")
+    return _sigmoid(_arr(x, "sigmoid"))
+
+
+def _sigmoid(x):
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
@@ -80,7 +115,7 @@ def sigmoid_derivative(x):
     >>> float(sigmoid_derivative([0.0])[0])
     0.25
     """
-    s = sigmoid(x)
+    s = _sigmoid(_arr(x, "sigmoid_derivative"))
     return s * (1 - s)
 
 
@@ -103,7 +138,7 @@ def tanh_derivative(x):
     >>> tanh_derivative([0.0])
     array([1.])
     """
-    t = tanh(x)
+    t = np.tanh(_arr(x, "tanh_derivative"))
     return 1 - t * t
 
 
@@ -139,8 +174,7 @@ def log_softmax(x, axis: int = -1):
     >>> log_softmax([1000.0, 0.0, -1000.0]).round(4)
     array([    0., -1000., -2000.])
     """
-    x = _arr(x, "log_softmax")
-    m = np.max(x, axis=axis, keepdims=True)
+    x, m = _rows(x, axis, "log_softmax")
     shifted = x - m
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
@@ -155,8 +189,12 @@ def softmax(x, axis: int = -1):
     >>> softmax([1000.0, 0.0])
     array([1., 0.])
     """
-    x = _arr(x, "softmax")
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return _softmax(x, axis, "softmax")
+
+
+def _softmax(x, axis, func):
+    x, m = _rows(x, axis, func)
+    e = np.exp(x - m)
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
@@ -169,7 +207,7 @@ def softmax_jacobian(x):
     array([[ 0.25, -0.25],
            [-0.25,  0.25]])
     """
-    s = softmax(x)
+    s = _softmax(x, -1, "softmax_jacobian")
     eye = np.eye(s.shape[-1], dtype=s.dtype)
     return s[..., :, None] * eye - s[..., :, None] * s[..., None, :]
 
@@ -183,6 +221,6 @@ def log_softmax_jacobian(x):
     array([[ 0.5, -0.5],
            [-0.5,  0.5]])
     """
-    s = softmax(x)
+    s = _softmax(x, -1, "log_softmax_jacobian")
     eye = np.eye(s.shape[-1], dtype=s.dtype)
     return eye - s[..., None, :]

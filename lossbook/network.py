@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import activations as _act
-from ._validation import as_float_array
+from ._validation import as_float_array, check_finite, check_positive_number
 
 __all__ = ["Dense", "MLP"]
 
@@ -57,6 +57,9 @@ class Dense:
     def __init__(self, in_features, out_features, *, activation="identity", bias=True, rng):
         if not isinstance(rng, np.random.Generator):
             raise TypeError("Dense: pass rng=np.random.default_rng(seed) so results are reproducible.")
+        for name, size in (("in_features", in_features), ("out_features", out_features)):
+            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+                raise ValueError(f"Dense: {name} must be a whole number >= 1, got {size!r}.")
         bound = 1 / np.sqrt(in_features)
         self.weight = rng.uniform(-bound, bound, size=(out_features, in_features))
         self.bias = rng.uniform(-bound, bound, size=out_features) if bias else None
@@ -69,6 +72,7 @@ class Dense:
         """A layer with this weight, shape (out_features, in_features), and bias (out_features,)."""
         layer = cls.__new__(cls)
         layer.weight = as_float_array(weight, "weight", "Dense.from_weights").astype(np.float64)
+        check_finite(layer.weight, "weight", "Dense.from_weights")
         if layer.weight.ndim != 2:
             raise ValueError(
                 f"Dense.from_weights: weight must be 2-D (out_features, in_features), "
@@ -76,6 +80,7 @@ class Dense:
             )
         if bias is not None:
             bias = as_float_array(bias, "bias", "Dense.from_weights").astype(np.float64)
+            check_finite(bias, "bias", "Dense.from_weights")
             if bias.shape != (layer.weight.shape[0],):
                 raise ValueError(
                     f"Dense.from_weights: bias has shape {bias.shape}; with weight of shape "
@@ -98,7 +103,8 @@ class Dense:
     def forward(self, x):
         """Weighted sum, plus bias, through the activation; remembers what backward needs."""
         x = as_float_array(x, "x", "Dense.forward").astype(np.float64, copy=False)
-        if x.shape[-1] != self.in_features or x.ndim > 2:
+        check_finite(x, "x", "Dense.forward")
+        if x.ndim not in (1, 2) or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"Dense.forward: x has shape {x.shape}, but the layer takes {self.in_features} "
                 f"inputs: pass shape ({self.in_features},) or (N, {self.in_features})."
@@ -115,7 +121,13 @@ class Dense:
         """Given d loss / d output, set grad_weight and grad_bias and return d loss / d input."""
         if self.weighted_sum is None:
             raise RuntimeError("Dense.backward: call forward first.")
-        grad_out = np.asarray(grad_out, dtype=np.float64)
+        grad_out = as_float_array(grad_out, "grad_out", "Dense.backward").astype(np.float64)
+        check_finite(grad_out, "grad_out", "Dense.backward")
+        if grad_out.shape != self.weighted_sum.shape:
+            raise ValueError(
+                f"Dense.backward: grad_out has shape {grad_out.shape}, but the layer's last output "
+                f"had shape {self.weighted_sum.shape}: pass d loss / d output, one entry per output."
+            )
         derivative = _ACTIVATIONS[self.activation][1]
         if derivative is None:
             # softmax mixes a row's outputs, so its derivative is a Jacobian, not elementwise;
@@ -189,6 +201,7 @@ class MLP:
 
     def sgd_step(self, lr):
         """Move every parameter against its gradient: p <- p - lr * grad."""
+        lr = check_positive_number(lr, "lr", "MLP.sgd_step")
         for layer in self.layers:
             if layer.grad_weight is None:
                 raise RuntimeError("MLP.sgd_step: call backward first.")

@@ -1,13 +1,28 @@
-"""lb.checks._feedback: the one voice of every self-check."""
+"""lb.checks._feedback: the engine and the one voice of every self-check."""
 
+import inspect
 import math
 import warnings
 
 import numpy as np
 import pytest
+import torch
 
 import lossbook as lb
-from lossbook.checks._feedback import is_close, report
+import lossbook.checks._feedback
+from lossbook.checks._feedback import (
+    Feedback,
+    Mistake,
+    Problem,
+    as_array,
+    call,
+    check,
+    fmt,
+    is_close,
+    judge,
+    read_answer,
+    report,
+)
 
 
 def test_report_correct(capsys):
@@ -79,3 +94,130 @@ def test_verdict_is_silent_in_jupyter_but_a_bool_elsewhere():
     assert repr(v) == "False"
     # IPython calls _ipython_display_ instead of echoing the value; ours displays nothing.
     assert v._ipython_display_() is None
+
+
+# ----------------------------------------------------------------------------- the engine
+
+
+
+@pytest.mark.parametrize("answer,expected", [
+    (0.5, np.array(0.5)),
+    ([1, 2], np.array([1.0, 2.0])),
+    (np.float32(0.25), np.array(0.25)),
+    (True, np.array(1.0)),
+    (torch.tensor([1.0, 2.0], requires_grad=True), np.array([1.0, 2.0])),
+    (torch.tensor(3.0, requires_grad=True) * 2, np.array(6.0)),
+    (torch.tensor([1.5], dtype=torch.bfloat16, requires_grad=True), np.array([1.5])),
+    ([torch.tensor(1.0, requires_grad=True), torch.tensor(2.0)], np.array([1.0, 2.0])),
+])
+def test_read_answer_reads_numbers_arrays_and_tensors(answer, expected):
+    arr, reason = read_answer(answer)
+    assert reason is None and arr.dtype == np.float64
+    np.testing.assert_array_equal(arr, expected)
+
+
+@pytest.mark.parametrize("answer,reason", [
+    (None, "got None"),
+    ("0.5", "got the text '0.5'"),
+    ({"a": 1}, "got a dict"),
+    (1j, "got complex numbers"),
+    ([[1.0, 2.0], [3.0]], "got a list that is not one array of numbers"),
+    (print, "got a function (print)"),
+    (np.array(["a"]), "got a ndarray that is not made of numbers"),
+])
+def test_read_answer_says_why_it_cannot_read(answer, reason):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert read_answer(answer) == (None, reason)
+
+
+def test_as_array_names_the_input():
+    with pytest.raises(ValueError, match="probs must be numbers; got the text 'x'"):
+        as_array("x", "probs")
+
+
+def test_fmt_is_short_and_stable():
+    assert fmt(0.30102999566) == "0.30103"
+    assert fmt([0.5, 2.0]) == "[0.5, 2. ]"
+    assert fmt(np.zeros((4, 4))) == "an array of shape (4, 4)"
+    assert fmt(object()).startswith("<object object")
+
+
+def _problem():
+    return Problem(right=[1.0, 2.0], what="the gradient", hint="try again.", mistakes=[
+        Mistake([2.0, 4.0], "twice too big.", "halve it."),
+        Mistake(3.0, "that is the sum.", "keep one entry per element."),
+        Mistake(None, "cannot happen here.", None),
+        Mistake([1.0, 2.0], "the same as the right answer, so never said.", None),
+    ])
+
+
+@pytest.mark.parametrize("answer,feedback", [
+    ([1.0, 2.0], (True, "[1., 2.] is the gradient.", None)),
+    (None, (False, "you have not answered yet.", "try again.")),
+    ("x", (False, "got the text 'x'; the gradient is made of numbers.",
+           "answer with a number or an array of numbers (a numpy array or a tensor is fine).")),
+    ([[1.0], [2.0]], (False, "your answer has the right numbers but shape (2, 1); the gradient "
+                      "has shape (2,).", "drop the extra axis of size 1 (.reshape(2,) or "
+                      ".squeeze()); a (N, 1) column meeting an (N,) row broadcasts, so check "
+                      "the shapes where you computed it.")),
+    ([2.0, 4.0], (False, "twice too big.", "halve it.")),
+    (3.0, (False, "that is the sum.", "keep one entry per element.")),
+    ([1.0, 2.0, 3.0], (False, "your answer has shape (3,), but the gradient has shape (2,).",
+                       "the gradient has shape (2,): one entry per element of the exercise's "
+                       "input.")),
+    ([1.0, np.inf], (False, "your answer contains nan or inf.", "try again.")),
+    ([1.0005, 2.0], (False, "[1.0005, 2.    ] is close to the gradient, but not within a "
+                     "relative 1e-05.", "pass the value your code computed instead of typing a "
+                     "rounded number.")),
+    ([5.0, 6.0], (False, "[5., 6.] is not the gradient.", "try again.")),
+])
+def test_problem_assess_in_order(answer, feedback):
+    assert _problem().assess(answer) == Feedback(*feedback)
+
+
+def test_judge_prints_one_verdict(capsys):
+    assert not judge(3.0, _problem())
+    assert capsys.readouterr().out == "Not yet: that is the sum.\nHint: keep one entry per element.\n"
+    assert judge([1.0, 2.0], right=[1.0, 2.0], what="the gradient", correct="yes.")
+    assert capsys.readouterr().out == "Correct: yes.\n"
+
+
+def test_report_wraps_long_lines_under_their_label(capsys):
+    report(False, "word " * 30, "hint\nwith  a newline")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Not yet: word") and len(lines[0]) <= 88
+    assert all(line.startswith(" " * 9 + "word") for line in lines[1:-1])
+    assert lines[-1] == "Hint: hint with a newline"
+
+
+def test_check_decorator_keeps_the_signature_and_exposes_the_problem(capsys):
+    @check
+    def check_double(x) -> Problem:
+        """Check 2 * x."""
+        return Problem(right=2 * float(x), what="twice x",
+                       mistakes=[Mistake(float(x), "that is x itself.", "double it.")])
+
+    assert list(inspect.signature(check_double).parameters) == ["answer", "x"]
+    assert check_double.__doc__ == "Check 2 * x." and check_double.__name__ == "check_double"
+    assert check_double.problem(3).right == 6.0
+    assert check_double(6.0, 3) and not check_double(3.0, 3) and not check_double(1.0, "x")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Correct: 6 is twice x."
+    assert out[1:3] == ["Not yet: that is x itself.", "Hint: double it."]
+    assert out[3].startswith("Not yet: check_double could not use the exercise's inputs")
+    lossbook.checks._feedback.CHECKS.remove(check_double)  # only the book's checks stay registered
+
+
+def test_call_runs_a_learner_function_quietly():
+    def noisy(x):
+        warnings.warn("careful", RuntimeWarning, stacklevel=2)
+        x[0] = 99.0  # must not change the caller's array
+        return np.exp(np.array(1000.0))
+
+    x = np.array([1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = call(noisy, x)
+    assert out.error is None and out.value == np.inf and x[0] == 1.0
+    assert call(lambda: 1 / 0).says() == "raised ZeroDivisionError: division by zero"

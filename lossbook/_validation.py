@@ -9,13 +9,14 @@ both call, so the two accept exactly the same input and validate it once.
 The NaN and infinity rule, for every loss and gradient:
 
     NaN in any argument is refused with a ValueError that names the argument and the first
-    position. An infinity is refused too, except where it means "probability 0": a -inf logit in
-    ``cross_entropy``, a -inf log-probability in ``nll_loss`` and ``kl_div`` (input, and target with
-    ``log_target=True``). Those give exactly the limit torch's formula has there (0 for a term whose
-    target or weight is 0, inf where the target has weight on the impossible class).
+    position. An infinity is refused too, except -inf where it means "probability 0": a logit of
+    ``cross_entropy`` (not a whole row of them), a log-probability in ``nll_loss`` and ``kl_div``
+    (input, and target with ``log_target=True``). A term whose target, weight or smoothing share
+    is 0 is then exactly 0 (torch returns nan for some of these, from 0 * -inf), and a term with
+    weight on the impossible class is inf, as in torch.
 
-Activations take any real input, including +-inf where they have a limit (``sigmoid(inf)`` is 1);
-NaN is refused there as well.
+Activations take +-inf where they have a limit (``sigmoid(inf)`` is 1); NaN is refused there as
+well, and so is a softmax over scores that are all -inf.
 """
 
 from __future__ import annotations

@@ -141,3 +141,26 @@ def test_kl_div_refuses_bad_input_with_a_clear_message(args, kwargs, error, word
     assert message.startswith("kl_div: ")
     for word in words:
         assert word in message
+
+
+@given(kl_case())
+def test_kl_div_grad_matches_torch_autograd(case):
+    x, t, reduction, log_target = case
+    if log_target:
+        t = np.log(np.where(t > 0, t, 1e-300))  # finite log-targets: torch's gradient is defined
+    z = tt(x).requires_grad_(True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's own "mean" warning
+        F.kl_div(z, tt(t), reduction=reduction, log_target=log_target).sum().backward()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore" if reduction == "mean" else "error")
+        ours = lb.kl_div_grad(x, t, reduction=reduction, log_target=log_target)
+    assert ours.shape == x.shape and ours.dtype == np.float64
+    np.testing.assert_allclose(ours, z.grad.numpy(), rtol=RTOL, atol=1e-300)
+    assert not np.signbit(ours[ours == 0]).any()  # 0, not -0., for zero targets
+
+
+def test_kl_div_grad_is_zero_for_minus_inf_log_targets():
+    grad = strict(lb.kl_div_grad, [[-1.0, -0.5]], [[-np.inf, 0.0]], reduction="sum",
+                  log_target=True)
+    assert grad.tolist() == [[0.0, -1.0]]

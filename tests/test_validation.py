@@ -5,6 +5,7 @@ nothing is renormalised, clipped or broadcast silently.
 """
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -363,9 +364,8 @@ def test_accuracy_bad_targets():
     ids=lambda v: getattr(v, "__name__", ""),
 )
 def test_gradients_refuse_shape_mismatch(grad, args):
-    # a gradient validates through its loss: the message names the loss (mse_loss, ...)
-    loss_name = grad.__name__.removesuffix("_grad")
-    with pytest.raises(ValueError, match=says(loss_name, "(32, 1)", "(32,)")):
+    # a gradient validates as its loss does, and the message names the gradient called
+    with pytest.raises(ValueError, match=says(f"{grad.__name__}: ", "(32, 1)", "(32,)")):
         grad(*args)
 
 
@@ -387,3 +387,78 @@ def test_gradients_refuse_bad_targets_and_options():
 def test_numerical_gradient_refuses_a_non_scalar_function():
     with pytest.raises(BAD, match=says("numerical_gradient", rx(r"(?i:scalar|float|number)"))):
         lb.numerical_gradient(lambda v: v * 2, np.ones(3))
+
+
+# --------------------------------------------------------------------------- the NaN and inf rule
+# One rule for every loss and gradient (written in lossbook/_validation.py and on the API page):
+# NaN is refused, naming the argument; an infinity is refused too, except -inf where it means
+# "probability 0" (logits of cross_entropy, log-probabilities of nll_loss and kl_div).
+
+LOGP = np.log(PROBS)
+ARGUMENTS = [  # (loss, keyword arguments, the names of its array arguments where -inf is allowed)
+    (lb.mse_loss, {"input": np.zeros(3), "target": np.ones(3)}, ()),
+    (lb.l1_loss, {"input": np.zeros(3), "target": np.ones(3)}, ()),
+    (lb.huber_loss, {"input": np.zeros(3), "target": np.ones(3)}, ()),
+    (lb.cross_entropy, {"input": LOGITS, "target": PROBS, "weight": np.ones(3)}, ("input",)),
+    (lb.nll_loss, {"input": LOGP, "target": INDEX, "weight": np.ones(3)}, ("input",)),
+    (lb.binary_cross_entropy, {"input": np.full(3, 0.5), "target": np.ones(3),
+                               "weight": np.ones(3)}, ()),
+    (lb.binary_cross_entropy_with_logits, {"input": np.zeros(3), "target": np.ones(3),
+                                           "weight": np.ones(3), "pos_weight": np.ones(3)}, ()),
+    (lb.kl_div, {"input": LOGP, "target": PROBS, "reduction": "batchmean"}, ("input",)),
+    (lb.kl_div, {"input": LOGP, "target": LOGP, "reduction": "batchmean", "log_target": True},
+     ("input", "target")),
+    (lb.cross_entropy_from_probs, {"probs": PROBS, "target": PROBS}, ()),
+]
+RULE_CASES = [
+    (fn, grad, kwargs, name, allowed)
+    for fn, kwargs, allowed in ARGUMENTS
+    for grad in (False, True)
+    for name, value in kwargs.items()
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f"
+]
+
+
+def rule_id(case):
+    fn, grad, kwargs, name, _ = case
+    return f"{fn.__name__}{'_grad' if grad else ''}-{name}{'-log_target' if 'log_target' in kwargs else ''}"
+
+
+def with_value(kwargs, name, value):
+    arr = kwargs[name].copy()
+    arr.flat[1] = value
+    return {**kwargs, name: arr}
+
+
+@pytest.mark.parametrize("case", RULE_CASES, ids=[rule_id(c) for c in RULE_CASES])
+def test_nan_and_inf_follow_one_rule(case):
+    fn, grad, kwargs, name, allowed = case
+    func = getattr(lb, fn.__name__ + "_grad") if grad else fn
+    where = "(1,)" if kwargs[name].ndim == 1 else "(0, 1)"
+    with pytest.raises(ValueError, match=says(f"{func.__name__}: {name}", rx("NaN"), where)):
+        func(**with_value(kwargs, name, np.nan))
+    with pytest.raises(ValueError, match=says(f"{func.__name__}: ", name)):
+        func(**with_value(kwargs, name, np.inf))
+    if name in allowed:  # probability 0 for one class: a defined, warning-free result
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            out = func(**with_value(kwargs, name, -np.inf))
+        assert not np.isnan(out).any()
+    else:
+        with pytest.raises(ValueError, match=says(f"{func.__name__}: ", name)):
+            func(**with_value(kwargs, name, -np.inf))
+
+
+def test_gradient_messages_name_the_gradient():
+    for grad, args in [
+        (lb.mse_loss_grad, (np.zeros((32, 1)), np.zeros(32))),
+        (lb.cross_entropy_grad, (LOGITS, np.array([0, 3, 1, 2]))),
+        (lb.nll_loss_grad, (LOGP, INDEX[:3])),
+        (lb.binary_cross_entropy_grad, (np.array([0.5, 1.5]), np.zeros(2))),
+        (lb.binary_cross_entropy_with_logits_grad, (np.zeros(2), np.full(2, 2.0))),
+        (lb.cross_entropy_from_probs_grad, (PROBS * 2, INDEX)),
+        (lb.kl_div_grad, (PROBS, PROBS)),
+        (lb.huber_loss_grad, (np.zeros(2), np.zeros(3))),
+    ]:
+        with pytest.raises(ValueError, match=f"^{grad.__name__}: "):
+            grad(*args)

@@ -22,9 +22,17 @@ with or without grad), never raises, prints one ``Correct: ...`` or ``Not yet: .
 
 ``check_cross_entropy_nats.problem(probs, target)`` gives the table without printing, and the
 module's ``EXAMPLES`` (inputs for every check it defines) let the tests feed every mistake of
-every check and expect its message. A check whose answer is a function (the learner's own
-``mse``) uses :func:`check_function` instead, runs it with :func:`call` and returns a
-:class:`Feedback`; it still prints one verdict and never raises.
+every check and expect its message (a check without examples fails the tests). A check whose
+answer is a function (the learner's own ``mse``) uses :func:`check_function` instead::
+
+    @check_function(start="define mse(y_pred, y), then pass it.", reference=right_mse)
+    def check_mse_function(fn) -> Feedback:
+        out = call(fn, [1.0, 2.0], [0.0, 0.0])  # never raises: out.value or out.error
+        if out.error is not None:
+            return Feedback(False, f"your function {out.says()}", "...")
+        return check_mse.problem([1.0, 2.0], [0.0, 0.0]).assess(out.value)
+
+It still prints one verdict and never raises; ``reference`` is a right answer for the tests.
 """
 
 from __future__ import annotations
@@ -332,17 +340,24 @@ def check(build: Callable[..., Problem]) -> Callable[..., Verdict]:
     return _register(run, build, "problem")
 
 
-def check_function(test: Callable[..., Feedback]) -> Callable[..., Verdict]:
+def check_function(test: Callable[..., Feedback] | None = None, *,
+                   start: str = "define the function, then pass it (without ()).",
+                   reference: Callable | None = None):
     """Turn ``test(fn, *inputs) -> Feedback`` into a check whose answer is the learner's function.
 
-    A missing answer, something that is not a function, and any error while testing it (the
-    learner's code may fail in any way) become "Not yet", never an exception.
+    A missing answer (then ``start`` is the hint), something that is not a function, and any
+    error while testing it (the learner's code may fail in any way) become "Not yet", never an
+    exception. ``reference``, a right answer, is kept as ``check.reference`` for the tests. Use
+    it bare (``@check_function``) or with options (``@check_function(start=..., reference=...)``).
     """
+    if test is None:
+        return functools.partial(check_function, start=start, reference=reference)
+
     @functools.wraps(test)
     def run(*args, **kwargs) -> Verdict:
         fn, args = _split_answer(args, kwargs)
         if fn is None:
-            return report(False, NOT_ANSWERED, "define the function, then pass it (without ()).")
+            return report(False, NOT_ANSWERED, start)
         if not callable(fn):
             return report(False, f"got {_describe(fn)}, not a function.",
                           "pass the function itself: check(my_function), without ().")
@@ -354,6 +369,7 @@ def check_function(test: Callable[..., Feedback]) -> Callable[..., Verdict]:
                             f"{err}", "return a plain number (a float) from your function.")
         return report(*said)
 
+    run.reference = reference
     return _register(run, test, "test")
 
 

@@ -302,7 +302,7 @@ def _reference_mse(y_pred, y):
     return float(np.mean((y_pred - y) ** 2))
 
 
-@check_function
+@check_function(start="define the function and pass it to the check.", reference=_reference_mse)
 def check_mse_function(fn) -> Feedback:
     """Check a learner's ``mse(y_pred, y)``: right values, and a refusal of mismatched shapes.
 
@@ -352,8 +352,6 @@ def check_mse_function(fn) -> Feedback:
                     "target. Compare y_pred.shape with y.shape and raise ValueError when they "
                     "differ.")
 
-
-check_mse_function.reference = _reference_mse
 
 _Y_PRED = np.array([2.5, 0.0, 2.0, 8.0, 4.5])
 _Y_TRUE = np.array([3.0, -0.5, 2.0, 7.0, 6.5])

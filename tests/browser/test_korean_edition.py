@@ -1,0 +1,193 @@
+"""The Korean edition (_build/html/ko) beside the English one, in headless Chromium.
+
+The page-by-page tests of test_site.py (loads cleanly and offline, MathJax, alt text, axe,
+console, dark theme, icons, links and anchors, LinkChecker) already run on the Korean pages:
+they take every html page of the site, and the Korean ones live under ko/. This module adds what
+is particular to the edition: the same page paths in both, the language switch both ways,
+``lang="ko"``, the launch, edit and download buttons that give the Korean notebook and catalogue,
+the Korean search (particles attached), the Korean system fonts (no web font) and a Korean
+chapter's page weight.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from sitekit import ROOT, SITE, WEIGHTS, html_pages, measure_weight
+
+sys.path.insert(0, str(ROOT / "_ext"))
+import lossbook_i18n  # noqa: E402
+
+KO = SITE / "ko"
+EN_PAGES = [p for p in html_pages(SITE) if not p.startswith("ko/")] if SITE.exists() else []
+KO_PAGES = html_pages(KO) if KO.exists() else []
+# index.html only redirects to the first page; every other page carries the switch.
+SWITCH_PAGES = [p for p in EN_PAGES if p != "index.html"]
+NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb"))
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+REPO_URL = CONFIG["repository"]["url"].rstrip("/")
+BRANCH = CONFIG["repository"].get("branch", "main")
+OWNER_REPO = urlsplit(REPO_URL).path.strip("/")
+
+# What a Korean reader types to find a chapter: its key term with a particle attached.
+KOREAN_TERMS = {
+    "chapters/01-network-structure.html": "가중치는",
+    "chapters/02-what-a-loss-measures.html": "손실 함수는",
+    "chapters/03-mean-squared-error.html": "평균 제곱 오차를",
+    "chapters/04-cross-entropy.html": "교차 엔트로피의",
+    "chapters/05-loss-vs-accuracy.html": "정확도가",
+}
+
+
+class _Head(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.lang = None
+        self.switch: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang")
+        if tag == "a" and "lossbook-language-switch" in (a.get("class") or ""):
+            self.switch.append(a)
+
+
+def _head(path: Path) -> _Head:
+    parser = _Head()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_korean_site_has_every_page_of_the_english_one():
+    assert KO.is_dir(), f"no Korean site at {KO}: run `make book-strict` first"
+    assert KO_PAGES == EN_PAGES, (
+        f"pages only in English: {sorted(set(EN_PAGES) - set(KO_PAGES))}; "
+        f"only in Korean: {sorted(set(KO_PAGES) - set(EN_PAGES))}"
+    )
+
+
+@pytest.mark.parametrize("page", SWITCH_PAGES)
+def test_every_page_declares_its_language_and_links_its_counterpart(page):
+    en, ko = _head(SITE / page), _head(KO / page)
+    assert en.lang == "en" and ko.lang == "ko", (en.lang, ko.lang)
+    assert len(en.switch) == 1 and len(ko.switch) == 1, "one language switch per page"
+    to_ko, to_en = en.switch[0], ko.switch[0]
+    assert (to_ko["hreflang"], to_en["hreflang"]) == ("ko", "en")
+    assert ((SITE / page).parent / to_ko["href"]).resolve() == (KO / page).resolve(), to_ko
+    assert ((KO / page).parent / to_en["href"]).resolve() == (SITE / page).resolve(), to_en
+
+
+def test_language_switch_works_both_ways(browser_context, server):
+    page = "chapters/04-cross-entropy.html" if (SITE / "chapters/04-cross-entropy.html").exists() \
+        else SWITCH_PAGES[0]
+    tab = browser_context.new_page()
+    tab.goto(server.url(page), wait_until="load")
+    assert tab.eval_on_selector(".lossbook-language-switch", "a => a.innerText").strip() == "한국어"
+    tab.click(".lossbook-language-switch")
+    tab.wait_for_load_state("load")
+    assert urlsplit(tab.url).path == f"/ko/{page}"
+    assert tab.evaluate("document.documentElement.lang") == "ko"
+    assert tab.eval_on_selector(".lossbook-language-switch", "a => a.innerText").strip() == "English"
+    tab.click(".lossbook-language-switch")
+    tab.wait_for_load_state("load")
+    assert urlsplit(tab.url).path == f"/{page}"
+    assert tab.evaluate("document.documentElement.lang") == "en"
+    tab.close()
+
+
+def test_korean_site_has_its_own_title():
+    en_title = re.search(r"<title>(.*?)</title>", (SITE / "intro.html").read_text("utf-8"), re.S)
+    ko_title = re.search(r"<title>(.*?)</title>", (KO / "intro.html").read_text("utf-8"), re.S)
+    assert en_title and ko_title and en_title.group(1) != ko_title.group(1)
+    assert re.search("[\uac00-\ud7a3]", ko_title.group(1)), ko_title.group(1)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_korean_launch_buttons_open_the_korean_notebook(visit, notebook):
+    korean = f"ko/{notebook}"
+    assert (ROOT / korean).exists(), f"{korean} is missing: run `make translations`"
+    page = "ko/" + notebook.removesuffix(".ipynb") + ".html"
+    anchors = visit(page).anchors
+    binder = [a for a in anchors if a.startswith(CONFIG["launch_buttons"]["binderhub_url"])]
+    colab = [a for a in anchors if a.startswith(CONFIG["launch_buttons"]["colab_url"])]
+    assert binder == [
+        f"{CONFIG['launch_buttons']['binderhub_url']}/v2/gh/{OWNER_REPO}/{BRANCH}"
+        f"?urlpath=tree/{korean}"
+    ], binder
+    assert colab == [
+        f"{CONFIG['launch_buttons']['colab_url']}/github/{OWNER_REPO}/blob/{BRANCH}/{korean}"
+    ], colab
+    po = "locale/ko/LC_MESSAGES/" + notebook.removesuffix(".ipynb") + ".po"
+    assert (ROOT / po).exists(), po
+    assert f"{REPO_URL}/edit/{BRANCH}/{po}" in anchors, "edit button should open the catalogue"
+    download = [a for a in anchors if a.endswith(f"/_sources/{notebook}")]
+    assert download, "download button missing"
+    assert (KO / "_sources" / notebook).read_bytes() == (ROOT / korean).read_bytes(), (
+        "the Korean page's .ipynb download is not the Korean notebook"
+    )
+
+
+def test_korean_stemmer_is_the_same_in_the_browser(browser_context, server):
+    words = ["손실", "손실은", "함수는", "함수를", "엔트로피의", "엔트로피에서는", "오차가", "정확도",
+             "정확도는", "경사", "하강법으로", "계산합니다", "softmax를", "MSE", "이"]
+    tab = browser_context.new_page()
+    tab.goto(server.url("ko/search.html"), wait_until="load")
+    stems = tab.evaluate("ws => { const s = new Stemmer(); return ws.map(w => s.stemWord(w)); }",
+                         words)
+    tab.close()
+    assert stems == [lossbook_i18n.stem_korean(w) for w in words]
+
+
+@pytest.mark.parametrize(("page", "term"), sorted(KOREAN_TERMS.items()))
+def test_korean_search_finds_chapter_by_its_korean_term(browser_context, server, page, term):
+    assert (KO / page).exists(), f"{page} is not in the Korean site"
+    tab = browser_context.new_page()
+    tab.goto(server.url("ko/search.html?q=" + term.replace(" ", "+")), wait_until="load")
+    tab.wait_for_function(
+        "() => { const s = document.querySelector('.search-summary');"
+        " return s && s.innerText.trim().length > 0 && !/Preparing|준비/.test(s.innerText); }",
+        timeout=20_000,
+    )
+    hits = tab.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
+    tab.close()
+    found = [urlsplit(h).path.lstrip("/") for h in hits]
+    assert f"ko/{page}" in found, f"searching {term!r} did not find ko/{page}; found {found}"
+
+
+def test_korean_pages_name_korean_system_fonts_and_download_no_web_font(browser_context, server):
+    page = "ko/intro.html"
+    tab = browser_context.new_page()
+    fonts = []
+    tab.on("request", lambda r: fonts.append(r.url) if r.resource_type == "font" else None)
+    tab.goto(server.url(page), wait_until="load")
+    tab.wait_for_load_state("networkidle")
+    family = tab.evaluate("getComputedStyle(document.querySelector('.bd-article')).fontFamily")
+    tab.close()
+    for name in ("Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans KR"):
+        assert name in family, family
+    text_fonts = [u for u in fonts if "fontawesome" not in u and "mathjax" not in u]
+    assert not text_fonts, f"web fonts downloaded for text: {text_fonts}"
+
+
+def test_page_weight_of_a_korean_chapter(browser_context, server):
+    """A Korean chapter is as light as an English one: same theme, MathJax and figures."""
+    pages = ["ko/" + n.removesuffix(".ipynb") + ".html" for n in NOTEBOOKS]
+    pages = [p for p in pages if (SITE / p).exists()]
+    assert pages, "no Korean notebook chapter built yet"
+    page = max(pages, key=lambda p: (SITE / p).stat().st_size)
+    w = measure_weight(browser_context, server.url(page))
+    WEIGHTS.append(w | {"page": page})
+    shell = [r for r in w["rows"] if "/_images/" not in r[0] and not r[0].endswith(page)]
+    raw = sum(r[1] for r in shell)
+    gz = sum(r[2] for r in shell)
+    # The same budget as the English chapter (test_site.py), plus the small Korean stylesheet.
+    assert raw < 2.6 * 2**20 and gz < 0.95 * 2**20, (
+        f"{page}: theme+MathJax+fonts weigh {raw / 1024:.0f} KiB raw, {gz / 1024:.0f} KiB gzip"
+    )

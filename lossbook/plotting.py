@@ -202,7 +202,7 @@ def draw_digits(images, labels=None, *, ncols=10, ax=None):
     >>> matplotlib.use("Agg")
     >>> ax = draw_digits(np.zeros((12, 64)), labels=range(12), ncols=6)
     >>> ax.images[0].get_array().shape, len(ax.texts)
-    ((17, 53), 12)
+    ((24, 53), 12)
     """
     imgs = np.asarray(images, dtype=np.float64)
     if imgs.ndim == 2:
@@ -222,20 +222,22 @@ def draw_digits(images, labels=None, *, ncols=10, ax=None):
     ncols = min(int(ncols), n)
     nrows = -(-n // ncols)
     step = side + 1                                    # one blank pixel between images
-    sheet = np.zeros((nrows * step - 1, ncols * step - 1))
+    top = max(3, side // 2) if labels is not None else 1   # room above each image for its label
+    rstep = side + top
+    sheet = np.zeros((nrows * rstep, ncols * step - 1))
     for k, img in enumerate(imgs):
         r, c = divmod(k, ncols)
-        sheet[r * step:r * step + side, c * step:c * step + side] = img
-    ax = _new_ax(ax, (0.62 * ncols + 0.3, 0.72 * nrows + 0.2))
+        sheet[r * rstep + top:(r + 1) * rstep, c * step:c * step + side] = img
+    ax = _new_ax(ax, (0.62 * ncols + 0.3, 0.62 * nrows * rstep / side + 0.1))
     ax.imshow(sheet, cmap="gray_r", vmin=0.0, vmax=max(float(imgs.max()), 1e-12),
               interpolation="nearest")
     if labels is not None:
         for k, lab in enumerate(labels):
             r, c = divmod(k, ncols)
-            ax.text(c * step + (side - 1) / 2, r * step - 0.6, str(lab), ha="center",
+            ax.text(c * step + (side - 1) / 2, r * rstep + top - 0.8, str(lab), ha="center",
                     va="bottom", fontsize=9, color=BOOK_COLORS[0])
     ax.set_xlim(-0.5, ncols * step - 1.5)
-    ax.set_ylim(nrows * step - 1.5, -0.5 - (2.2 if labels is not None else 0.0))
+    ax.set_ylim(nrows * rstep - 0.5, -0.5)
     ax.axis("off")
     return ax
 
@@ -348,8 +350,9 @@ def draw_confusion_matrix(cm, *, ax=None, class_names=None):
 def draw_reliability_diagram(bins, *, ax=None):
     """Draw a reliability diagram: accuracy against confidence, bin by bin.
 
-    Each non-empty bin is a bar from 0 to its accuracy, centred on the bin; a dot marks the bin's
-    mean confidence and a shaded band the gap between the two. A calibrated model has its bars
+    Each non-empty bin is a bar from 0 to its accuracy, as wide as the bin, with the number of
+    examples in it written at its foot; a dot marks the bin's mean confidence and a shaded band
+    the gap between the two. A calibrated model has its bars
     on the diagonal; bars below it mean overconfidence, above it underconfidence.
 
     Parameters
@@ -388,6 +391,9 @@ def draw_reliability_diagram(bins, *, ax=None):
            linewidth=0.8, label="gap to confidence")
     ax.plot(left[full] + width[full] / 2, conf[full], "o", color=BOOK_COLORS[1], markersize=4,
             label="mean confidence")
+    for x, w, a, n in zip(left[full], width[full], acc[full], counts[full], strict=True):
+        ax.text(x + w / 2, 0.012, str(int(n)), ha="center", va="bottom", fontsize=7,
+                color="white" if a > 0.08 else "#222222")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xlabel("confidence (top-class probability)")

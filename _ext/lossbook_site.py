@@ -18,6 +18,9 @@ It also drops inline scripts that a page would get twice: sphinx-thebe registers
 script once per read phase, and the second copy stops with "Identifier 'THEBE_JS_URL' has
 already been declared" in the reader's console.
 
+It also gives the bibliography's entries ``role="listitem"`` (docutils writes
+``doc-biblioentry`` inside a ``role="list"``, which ARIA does not allow).
+
 It also adds ``_ext/static/lossbook.css``: code cells in a slightly smaller monospace, so that
 a line of about 90 characters fits the text column.
 
@@ -182,6 +185,20 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree) -> None:
     scripts[:] = unique
 
 
+def _bibliography_as_list(app, pagename, templatename, context, doctree) -> None:
+    """Give bibliography entries the role their list asks for.
+
+    docutils writes the bibliography as ``<div role="list" class="citation-list">`` whose entries
+    have ``role="doc-biblioentry"``. ARIA lets a list hold only list items, so assistive
+    technology may not announce the entries as a list (axe-core: aria-required-children), and
+    DPUB-ARIA 1.1 deprecates ``doc-biblioentry`` in favour of ``listitem``. Each entry becomes
+    ``role="listitem"``; the ``citation`` class and the ids that citations link to stay.
+    """
+    body = context.get("body")
+    if body and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def _on_build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
         trim_site(Path(app.outdir))
@@ -198,4 +215,5 @@ def setup(app):
     # priority 900: after sphinx-mathjax-offline (default priority 500) has copied MathJax.
     app.connect("build-finished", _on_build_finished, priority=900)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("html-page-context", _bibliography_as_list)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,6 +12,7 @@ import gzip
 import http.server
 import os
 import re
+import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,8 +22,9 @@ ROOT = HERE.parent.parent
 SITE = Path(os.environ.get("LOSSBOOK_SITE", ROOT / "_build" / "html")).resolve()
 CHROMIUM = os.environ.get("LOSSBOOK_CHROMIUM", "/usr/bin/chromium")
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
-# The flags the machine notes ask for: without the background-networking ones Chromium tries
-# to reach Google's hosts at every start.
+# Headless Chromium flags: no sandbox (containers run it as root, where the sandbox refuses to
+# start), no GPU, /tmp instead of a small /dev/shm; and without the background-networking ones
+# Chromium tries to reach Google's hosts at every start (the tests allow only 127.0.0.1).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -45,13 +47,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # A crawler or browser that closes a connection before the whole file is sent (LinkChecker
+        # reads only what it needs) is not an error of the site.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class SiteServer:
     """The built site on 127.0.0.1 at a free port, served by a thread."""
 
     def __init__(self, directory: Path = SITE):
         handler = functools.partial(_QuietHandler, directory=str(directory))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", 0), handler)
         self.port = self.httpd.server_address[1]
         self.origin = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

@@ -214,13 +214,13 @@ def precision_recall(y_true, y_pred, *, num_classes=None, zero_division=0.0):
 class CalibrationBins(NamedTuple):
     """The binned confidences behind a reliability diagram (see :func:`calibration_bins`)."""
 
-    #: shape (n_bins + 1,): the bin edges ``np.linspace(0, 1, n_bins + 1)``
+    #: The bin edges ``np.linspace(0, 1, n_bins + 1)``, an array of n_bins + 1 floats.
     edges: np.ndarray
-    #: shape (n_bins,), int64: how many examples have their confidence in each bin
+    #: How many examples have their confidence in each bin, n_bins integers.
     counts: np.ndarray
-    #: shape (n_bins,): the share of those examples classified correctly; 0.0 for an empty bin
+    #: The share of each bin's examples classified correctly (0.0 for an empty bin).
     accuracy: np.ndarray
-    #: shape (n_bins,): the mean top-class probability of those examples; 0.0 for an empty bin
+    #: The mean top-class probability of each bin's examples (0.0 for an empty bin).
     confidence: np.ndarray
 
 

@@ -123,12 +123,35 @@ def test_read_answer_reads_numbers_arrays_and_tensors(answer, expected):
     (1j, "got complex numbers"),
     ([[1.0, 2.0], [3.0]], "got a list that is not one array of numbers"),
     (print, "got a function (print)"),
-    (np.array(["a"]), "got a ndarray that is not made of numbers"),
+    (np.array(["a"]), "got a numpy array of text; numbers are needed (.astype(float) converts "
+                      "them)"),
+    (np.array([None, 1.0]), "got a numpy array that is not made of numbers"),
+    (5, None),
+    ((v for v in [0.5]), "got a generator or iterator; make it a list first: list(...)"),
+    ([[0.5, "a"]], "got a list of text; numbers are needed"),
+    (np.int64(2) + 0j, "got complex numbers"),
 ])
 def test_read_answer_says_why_it_cannot_read(answer, reason):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert read_answer(answer) == (None, reason)
+        arr, said = read_answer(answer)
+    assert said == reason and (arr is None) is (reason is not None)
+
+
+def test_read_answer_reads_fractions_and_decimals_as_numbers():
+    from decimal import Decimal
+    from fractions import Fraction
+
+    arr, reason = read_answer([Fraction(1, 4), Decimal("0.5"), 2])
+    assert reason is None and arr.dtype == np.float64
+    np.testing.assert_array_equal(arr, [0.25, 0.5, 2.0])
+
+
+def test_a_value_check_given_a_function_says_to_call_it():
+    said = Problem(right=1.0, what="the MSE").assess(lambda y_pred, y: 1.0)
+    assert said == Feedback(False, "got a function (<lambda>); the MSE is made of numbers.",
+                            "call your function and pass what it returns: check(f(...)), not "
+                            "check(f).")
 
 
 def test_as_array_names_the_input():
@@ -220,4 +243,26 @@ def test_call_runs_a_learner_function_quietly():
         warnings.simplefilter("error")
         out = call(noisy, x)
     assert out.error is None and out.value == np.inf and x[0] == 1.0
+
+    nested = [[1.0, 2.0], [3.0]]
+    call(lambda rows: rows[0].append(99.0) or rows.clear(), nested)
+    assert nested == [[1.0, 2.0], [3.0]]  # lists are deep-copied too
+    graph = torch.tensor([1.0], requires_grad=True) * 2  # cannot be deep-copied: passed as is
+    assert call(lambda t: float(t.sum()), graph).value == 2.0
+
+
+def test_a_function_that_changes_its_list_inputs_cannot_pass_a_check(capsys):
+    def mse_that_zeroes_lists(y_pred, y):
+        if isinstance(y_pred, list):
+            y_pred[:], y[:] = [0.0] * len(y_pred), [0.0] * len(y)
+            return 0.0
+        y_pred, y = np.asarray(y_pred, dtype=float), np.asarray(y, dtype=float)
+        if y_pred.shape != y.shape:
+            raise ValueError(f"shapes {y_pred.shape} and {y.shape} differ")
+        return float(np.mean((y_pred - y) ** 2))
+
+    for _ in range(2):  # the second run sees the same test cases as the first
+        assert not lb.checks.check_mse_function(mse_that_zeroes_lists)
+        assert "on Python lists (y_pred = [3.0, -1.0], y = [1.0, 1.0])" in " ".join(
+            capsys.readouterr().out.split())
     assert call(lambda: 1 / 0).says() == "raised ZeroDivisionError: division by zero"

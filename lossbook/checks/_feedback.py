@@ -38,8 +38,11 @@ It still prints one verdict and never raises; ``reference`` is a right answer fo
 from __future__ import annotations
 
 import contextlib
+import copy
+import decimal
 import functools
 import inspect
+import numbers
 import textwrap
 import warnings
 from collections.abc import Callable, Sequence
@@ -122,13 +125,28 @@ def _plain(value, depth: int = 0):
 
 
 def _describe(value) -> str:
-    """What a learner passed, in a few words: 'a string 'abc'', 'a dict', ..."""
+    """What a learner passed, in a few words: "the text 'abc'", 'a dict', 'an int', ..."""
     if isinstance(value, (str, bytes)):
         shown = repr(value) if len(repr(value)) <= 30 else repr(value)[:27] + "..."
         return f"the text {shown}"
     if callable(value) and not hasattr(value, "__array__"):
         return f"a function ({getattr(value, '__name__', type(value).__name__)})"
-    return f"a {type(value).__name__}"
+    if isinstance(value, np.ndarray):
+        return "a numpy array"
+    if callable(getattr(value, "detach", None)):
+        return "a tensor"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _numbers(arr: np.ndarray) -> np.ndarray | None:
+    """An object array of Python numbers (Fraction, Decimal, ...) as floats, else None."""
+    if not all(isinstance(v, (numbers.Real, decimal.Decimal)) for v in arr.flat):
+        return None
+    try:
+        return arr.astype(np.float64)
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        return None
 
 
 def read_answer(answer) -> tuple[np.ndarray | None, str | None]:
@@ -155,6 +173,8 @@ def read_answer(answer) -> tuple[np.ndarray | None, str | None]:
         hasattr(answer, "__array__") or hasattr(answer, "detach")
     ):
         return None, f"got {_describe(answer)}"
+    if hasattr(answer, "__next__") and not hasattr(answer, "__array__"):
+        return None, "got a generator or iterator; make it a list first: list(...)"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -163,7 +183,12 @@ def read_answer(answer) -> tuple[np.ndarray | None, str | None]:
         return None, f"got {_describe(answer)} that is not one array of numbers"
     if arr.dtype.kind == "c":
         return None, "got complex numbers"
-    if arr.dtype.kind not in "biuf":
+    if arr.dtype.kind in "US":
+        convert = " (.astype(float) converts them)" if isinstance(answer, np.ndarray) else ""
+        return None, f"got {_describe(answer)} of text; numbers are needed{convert}"
+    if arr.dtype.kind == "O":  # Fractions, Decimals, or things that are not numbers
+        arr = _numbers(arr)
+    if arr is None or arr.dtype.kind not in "biuf":
         return None, f"got {_describe(answer)} that is not made of numbers"
     return arr.astype(np.float64), None
 
@@ -267,7 +292,9 @@ class Problem:
             return Feedback(False, NOT_ANSWERED, self.start or self.hint)
         a, reason = read_answer(answer)
         if a is None:
-            return Feedback(False, f"{reason}; {self.what} is made of numbers.", _NUMBERS_HINT)
+            hint = _NUMBERS_HINT if not reason.startswith("got a function") else (
+                "call your function and pass what it returns: check(f(...)), not check(f).")
+            return Feedback(False, f"{reason}; {self.what} is made of numbers.", hint)
         right, rtol, atol = self.right_array, self.rtol, self.atol
         if _matches(a, right, rtol, atol):
             return Feedback(True, self.correct or f"{fmt(right)} is {self.what}.")
@@ -409,13 +436,24 @@ class Outcome(NamedTuple):
         return f"raised {type(self.error).__name__}" + (f": {text}" if text else "")
 
 
+def _copy(value):
+    """A deep copy, so a learner's function cannot change the check's own inputs."""
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # noqa: BLE001 - e.g. a tensor in a graph; numpy arrays and lists copy
+        return value.copy() if isinstance(value, np.ndarray) else value
+
+
 def call(fn: Callable, *args) -> Outcome:
-    """Run a learner's function on copies of ``args``, quietly; never raises.
+    """Run a learner's function on deep copies of ``args``, quietly; never raises.
+
+    A function that changes its inputs in place (``z -= z.max()``, ``y_pred.append(...)``)
+    changes only its copies: the check's test cases stay as they were.
 
     >>> call(lambda x: 1 / x, 0).says()
     'raised ZeroDivisionError: division by zero'
     """
-    args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+    args = tuple(_copy(a) for a in args)
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")

@@ -106,7 +106,8 @@ def html_pages(site: Path = SITE) -> list[str]:
     return sorted(
         p.relative_to(site).as_posix()
         for p in site.rglob("*.html")
-        if not p.relative_to(site).as_posix().startswith(("_static/", "_sources/"))
+        # ko/_static, ko/_sources: the Korean edition's own copies (_build/html/ko).
+        if not {"_static", "_sources"} & set(p.relative_to(site).parts[:-1])
     )
 
 

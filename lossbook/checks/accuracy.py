@@ -1,6 +1,6 @@
 """Self-checks for the chapter on why we train on a loss and report accuracy.
 
-Each check builds its :class:`~lossbook.checks._feedback.Problem` from the inputs it is given
+Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the inputs it is given
 and recognises the typical mistakes (a percentage instead of a fraction, a count instead of an
 average, a finite-difference step that straddles a jump, a missing ``1/N`` or ``1/T``).
 """

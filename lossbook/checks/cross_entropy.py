@@ -1,6 +1,6 @@
 """Self-checks for the cross-entropy chapter.
 
-Each check builds its :class:`~lossbook.checks._feedback.Problem` from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
 the right answer and the answers the usual mistakes produce (a base-10 or base-2 logarithm, a
 sum instead of a mean, a forgotten minus sign, the wrong class, probabilities passed where
 logits belong so that softmax runs twice, a naive softmax that overflows).

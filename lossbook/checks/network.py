@@ -1,6 +1,6 @@
 """Self-checks for the exercises on the structure of a network (chapter "ch-network-structure").
 
-Each check builds its :class:`~lossbook.checks._feedback.Problem` from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
 the right answer and the usual wrong turns (forgot the bias, forgot the activation, transposed
 the weight matrix, counted the weights but not the biases, flipped the sign of the gradient, ...)
 so the hint can name the mistake rather than just say "wrong".

@@ -1,9 +1,9 @@
 """Self-checks for the chapter "Losses in practice": class weights, pos_weight, ignore_index,
 reductions and the learning rate, the Gaussian noise variance, and a multi-label loss. (Label
-smoothing is checked by :func:`~lossbook.checks.check_label_smoothing`, shared with the
+smoothing is checked by ``check_label_smoothing``, shared with the
 cross-entropy chapter.)
 
-Each check builds its :class:`~lossbook.checks._feedback.Problem` from the exercise's inputs
+Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs
 (nothing is hard-coded) and names the typical mistake when the answer matches one.
 """
 

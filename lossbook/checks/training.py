@@ -251,7 +251,7 @@ def check_ece(probs, y_true, n_bins=10) -> Problem:
 
     Called as ``check_ece(answer, probs, y_true, n_bins=10)``. The confidence is the top-class
     probability; bin ``m`` holds confidences in ``(m / n_bins, (m + 1) / n_bins]``; the ECE is
-    the sum over bins of (bin size / N) * |bin accuracy - bin mean confidence|.
+    the sum over bins of (bin size / N) * ``|bin accuracy - bin mean confidence|``.
     """
     p = as_array(probs, "probs")
     y = as_array(y_true, "y_true")

@@ -85,7 +85,8 @@ def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="m
         m, log_sum = _row_max_and_log_sum_exp(z2, func)
         warn_if_probabilities(z2, m, func, stacklevel=2)
         row_w = problem.row_weight
-        nll = log_sum - (z2[np.arange(len(z2)), problem.target] - m[:, 0])
+        with np.errstate(over="ignore"):  # a target logit beyond the float range below m: inf
+            nll = log_sum - (z2[np.arange(len(z2)), problem.target] - m[:, 0])
         loss = row_w * np.where(row_w > 0, nll, 0)  # a row that counts 0 is 0, even if nll is inf
     return _reduce_rows(loss.astype(z.dtype, copy=False), problem, reduction)
 
@@ -98,12 +99,14 @@ def _weighted_log_loss(a, logp):
 def _reduce_rows(loss, problem, reduction):
     if reduction == "none":
         return loss.reshape(problem.z.shape[:-1])
+    with np.errstate(over="ignore"):  # a sum beyond the float range is inf, as in torch
+        total = loss.sum()
     if reduction == "sum":
-        return float(loss.sum())
+        return float(total)
     denom = problem.mean_denominator()
     if denom == 0:
         return math.nan  # every target ignored (or weighted 0): torch returns nan too
-    return float(loss.sum() / denom)
+    return float(total / denom)
 
 
 # Rows of logits processed at a time by the fast path: 512 KB, e.g. 128 rows of 1000 float32
@@ -132,7 +135,8 @@ def _row_max_and_log_sum_exp(z2, func):
         if not np.isfinite(m_block).all():
             finite_row_max(z2, func)  # raises, naming the row and the value
         shifted = buf[: len(block)]
-        np.subtract(block, m_block, out=shifted)
+        with np.errstate(over="ignore"):  # a gap beyond the float range is -inf: exp gives 0
+            np.subtract(block, m_block, out=shifted)
         np.exp(shifted, out=shifted)
         # row sums as a matrix-vector product: the same sum, about 3x faster than sum(axis=1)
         np.matmul(shifted, ones, out=log_sum[start:start + rows])
@@ -141,7 +145,8 @@ def _row_max_and_log_sum_exp(z2, func):
 
 
 def _log_softmax_rows(z2, m):
-    shifted = z2 - m
+    with np.errstate(over="ignore"):  # as in _row_max_and_log_sum_exp
+        shifted = z2 - m
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 

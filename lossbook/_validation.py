@@ -15,6 +15,9 @@ The NaN and infinity rule, for every loss and gradient:
     is 0 is then exactly 0 (torch returns nan for some of these, from 0 * -inf), and a term with
     weight on the impossible class is inf, as in torch.
 
+Finite inputs whose loss or gradient exceeds the float range (float32 predictions of 1e20 in
+``mse_loss``, a sum of huge terms) give inf, as torch does, without numpy's overflow warning.
+
 Activations take +-inf where they have a limit (``sigmoid(inf)`` is 1); NaN is refused there as
 well, and so is a softmax over scores that are all -inf.
 """
@@ -77,8 +80,13 @@ def check_finite(arr: np.ndarray, name: str, func: str) -> None:
 
 
 def _as_array(x, name: str, func: str) -> np.ndarray:
+    if isinstance(x, np.ma.MaskedArray) and np.ma.getmask(x).any():
+        raise ValueError(
+            f"{func}: {name} is a masked array with masked entries, and lossbook does not skip "
+            f"them. Drop those entries, or fill them first: {name}.filled(value)."
+        )
     if isinstance(x, np.ndarray):
-        return x
+        return np.asarray(x)  # a plain array: np.matrix and other subclasses behave differently
     if x is None or isinstance(x, (str, bytes)):
         raise TypeError(f"{func}: {name} must be an array of numbers, got {type(x).__name__}.")
     if hasattr(x, "detach") and hasattr(x, "numpy"):
@@ -92,6 +100,12 @@ def _as_array(x, name: str, func: str) -> np.ndarray:
         raise ValueError(
             f"{func}: {name} is ragged (its rows have different lengths) or not a nested list of "
             "numbers. Every row must have the same length, e.g. [[1.0, 2.0], [3.0, 4.0]]."
+        ) from None
+    except Exception as err:  # noqa: BLE001 - e.g. a list of torch tensors that require grad
+        raise TypeError(
+            f"{func}: {name} could not be read as an array of numbers ({type(err).__name__}: "
+            f"{err}). A list of torch tensors becomes one array with "
+            f"torch.stack({name}).detach().numpy()."
         ) from None
     if arr.dtype == object:
         raise TypeError(
@@ -281,12 +295,14 @@ def check_label_smoothing(value, func: str) -> float:
 
 
 def reduce(loss: np.ndarray, reduction: str):
-    """Apply a reduction; scalar results come back as Python floats."""
+    """Apply a reduction; scalar results come back as Python floats.
+
+    A sum beyond the float range is inf, as in torch, without numpy's overflow warning.
+    """
     if reduction == "none":
         return loss
-    if reduction == "sum":
-        return float(loss.sum())
-    return float(loss.mean())
+    with np.errstate(over="ignore"):
+        return float(loss.sum() if reduction == "sum" else loss.mean())
 
 
 # --------------------------------------------------------------------------- loss families

@@ -175,7 +175,8 @@ def log_softmax(x, axis: int = -1):
     array([    0., -1000., -2000.])
     """
     x, m = _rows(x, axis, "log_softmax")
-    shifted = x - m
+    with np.errstate(over="ignore"):  # a gap beyond the float range is -inf: exp gives 0
+        shifted = x - m
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
@@ -194,7 +195,8 @@ def softmax(x, axis: int = -1):
 
 def _softmax(x, axis, func):
     x, m = _rows(x, axis, func)
-    e = np.exp(x - m)
+    with np.errstate(over="ignore"):  # a gap beyond the float range is -inf: exp gives 0
+        e = np.exp(x - m)
     return e / np.sum(e, axis=axis, keepdims=True)
 
 

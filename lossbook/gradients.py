@@ -58,7 +58,8 @@ def mse_loss_grad(input, target, *, reduction="mean"):
     array([1., 2.])
     """
     x, t, _ = validate_regression(input, target, reduction, "mse_loss_grad")
-    return _scale(2 * (x - t), reduction, x.size)
+    with np.errstate(over="ignore"):  # beyond the float range: inf, as in torch
+        return _scale(2 * (x - t), reduction, x.size)
 
 
 def l1_loss_grad(input, target, *, reduction="mean"):
@@ -70,7 +71,8 @@ def l1_loss_grad(input, target, *, reduction="mean"):
     array([ 0.5, -0.5])
     """
     x, t, _ = validate_regression(input, target, reduction, "l1_loss_grad")
-    return _scale(np.sign(x - t), reduction, x.size)
+    with np.errstate(over="ignore"):  # x - t beyond the float range is still of its sign
+        return _scale(np.sign(x - t), reduction, x.size)
 
 
 def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
@@ -82,7 +84,8 @@ def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
     array([0.5, 1. ])
     """
     x, t, delta = validate_regression(input, target, reduction, "huber_loss_grad", delta=delta)
-    d = x - t
+    with np.errstate(over="ignore"):  # beyond the float range: inf, clipped to delta below
+        d = x - t
     return _scale(np.where(np.abs(d) < delta, d, delta * np.sign(d)), reduction, x.size)
 
 
@@ -103,7 +106,8 @@ def cross_entropy_grad(input, target, *, weight=None, ignore_index=-100, reducti
                                       reduction=reduction, label_smoothing=label_smoothing,
                                       func=func)
     z2, m = problem.z2, problem.row_max
-    e = np.exp(z2 - m)
+    with np.errstate(over="ignore"):  # a gap beyond the float range is -inf: exp gives 0
+        e = np.exp(z2 - m)
     softmax = e / e.sum(axis=1, keepdims=True)
     a = problem.coefficients()
     grad = softmax * a.sum(axis=1, keepdims=True) - a
@@ -224,6 +228,11 @@ def numerical_gradient(f, x, *, eps=1e-6):
     >>> numerical_gradient(lambda v: float((v ** 2).sum()), [1.0, -3.0]).round(6)
     array([ 2., -6.])
     """
+    if not callable(f):
+        raise TypeError(
+            f"numerical_gradient: f must be a function that takes an array and returns a number, "
+            f"got {type(f).__name__}. Pass the function itself, e.g. lambda w: loss(w)."
+        )
     eps = check_positive_number(eps, "eps", "numerical_gradient")
     x = as_float_array(x, "x", "numerical_gradient").astype(np.float64, copy=True)
     grad = np.empty_like(x)
@@ -231,22 +240,32 @@ def numerical_gradient(f, x, *, eps=1e-6):
     for i in range(flat.size):
         old = flat[i]
         flat[i] = old + eps
-        up = _scalar_value(f(x))
+        up = _scalar_value(f(x), i, "+")
         flat[i] = old - eps
-        down = _scalar_value(f(x))
+        down = _scalar_value(f(x), i, "-")
         flat[i] = old
         gflat[i] = (up - down) / (2 * eps)
     return grad
 
 
 
-def _scalar_value(value):
-    """f's value as a float, or a TypeError that says f must return one number."""
-    arr = np.asarray(value)
-    if arr.shape != () or not np.issubdtype(arr.dtype, np.number):
+def _scalar_value(value, i, sign):
+    """f's value at flat position ``i`` moved by ``sign`` eps, as a finite float, or our error."""
+    try:
+        arr = np.asarray(value)
+    except Exception:  # noqa: BLE001 - e.g. a tensor that requires grad
+        arr = np.asarray(None)
+    if arr.shape != () or not np.issubdtype(arr.dtype, np.number) or arr.dtype.kind == "c":
         raise TypeError(
             f"numerical_gradient: f must return a single number (a scalar loss), but it returned "
             f"{type(value).__name__} with shape {arr.shape}. Reduce it first, e.g. with .sum() "
-            "or reduction='mean'."
+            "or reduction='mean'; a torch result becomes a number with .item()."
         )
-    return float(arr)
+    result = float(arr)
+    if not math.isfinite(result):
+        raise ValueError(
+            f"numerical_gradient: f returned {result} at x with flat entry {i} moved by {sign}eps; "
+            "a central difference needs finite values. Find where f overflows (exp of a large "
+            "number?) or divides 0 by 0, or differentiate at another point."
+        )
+    return result

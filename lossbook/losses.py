@@ -59,8 +59,9 @@ def mse_loss(input, target, *, reduction="mean"):
     5.0
     """
     input, target, _ = validate_regression(input, target, reduction, "mse_loss")
-    diff = input - target
-    return reduce(diff * diff, reduction)
+    with np.errstate(over="ignore"):  # beyond the float range: inf, as in torch
+        diff = input - target
+        return reduce(diff * diff, reduction)
 
 
 def l1_loss(input, target, *, reduction="mean"):
@@ -78,7 +79,8 @@ def l1_loss(input, target, *, reduction="mean"):
     1.5
     """
     input, target, _ = validate_regression(input, target, reduction, "l1_loss")
-    return reduce(np.abs(input - target), reduction)
+    with np.errstate(over="ignore"):  # beyond the float range: inf, as in torch
+        return reduce(np.abs(input - target), reduction)
 
 
 def huber_loss(input, target, *, reduction="mean", delta=1.0):
@@ -97,8 +99,10 @@ def huber_loss(input, target, *, reduction="mean", delta=1.0):
     array([0.125, 2.5  ])
     """
     input, target, delta = validate_regression(input, target, reduction, "huber_loss", delta=delta)
-    a = np.abs(input - target)
-    loss = np.where(a < delta, 0.5 * a * a, delta * (a - 0.5 * delta)).astype(input.dtype, copy=False)
+    with np.errstate(over="ignore"):  # beyond the float range: inf, as in torch
+        a = np.abs(input - target)
+        loss = np.where(a < delta, 0.5 * a * a, delta * (a - 0.5 * delta)).astype(input.dtype,
+                                                                                    copy=False)
     return reduce(loss, reduction)
 
 

@@ -6,6 +6,7 @@ either return a result without any warning, or raise a ValueError or TypeError w
 with the function's name.
 """
 
+import math
 import warnings
 
 import numpy as np
@@ -94,7 +95,8 @@ def check_outcome(outcome, name):
     arr = np.asarray(outcome)
     assert arr.dtype.kind == "f"
     # nan only where torch gives it too: the mean over rows that all count 0
-    assert not np.isnan(arr).any() or name.startswith(("cross_entropy", "nll_loss"))
+    assert not np.isnan(arr).any() or name in ("cross_entropy", "nll_loss", "cross_entropy_grad",
+                                               "nll_loss_grad")
 
 
 @pytest.mark.parametrize("fn,name,good", CALLS, ids=[c[1] for c in CALLS])
@@ -138,3 +140,65 @@ def test_the_raw_errors_from_the_trust_issue_are_ours_now():
         lb.softmax([])
     with pytest.raises(ValueError, match=r"^cross_entropy: target is ragged"):
         lb.cross_entropy([[1.0, 2.0], [0.0, 1.0]], [[0.5, 0.5], [1.0]])
+
+
+def test_array_subclasses_are_read_as_plain_arrays_or_refused():
+    z = [[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)  # np.matrix itself warns
+        matrix = np.matrix(z)
+    assert lb.cross_entropy(matrix, [0, 2]) == lb.cross_entropy(np.array(z), [0, 2])
+    np.testing.assert_array_equal(lb.softmax(matrix), lb.softmax(np.array(z)))
+    assert type(lb.cross_entropy_grad(matrix, [0, 2])) is np.ndarray
+    unmasked = np.ma.masked_array(z, mask=False)
+    assert lb.mse_loss(unmasked, np.zeros((2, 3))) == lb.mse_loss(np.array(z), np.zeros((2, 3)))
+    masked = np.ma.masked_array(z, mask=[[0, 1, 0], [0, 0, 0]])
+    with pytest.raises(ValueError, match=r"^cross_entropy: input is a masked array .* "
+                                         r"input\.filled\(value\)"):
+        lb.cross_entropy(masked, [0, 2])
+
+
+def test_a_list_of_tensors_that_require_grad_gets_our_message():
+    torch = pytest.importorskip("torch")
+    rows = [torch.tensor([1.0, 2.0], requires_grad=True), torch.tensor([0.5, -1.0])]
+    for fn, name in [(lb.cross_entropy, "cross_entropy"), (lb.softmax, "softmax")]:
+        with pytest.raises(TypeError, match=rf"^{name}: \w+ could not be read .*torch\.stack"):
+            fn(rows, [0, 1]) if name == "cross_entropy" else fn(rows)
+
+
+@pytest.mark.parametrize("dtype,big", [(np.float64, 1e200), (np.float32, 1e20)])
+def test_results_beyond_the_float_range_are_inf_without_a_warning(dtype, big):
+    """A diverged run's predictions: the loss overflows to inf, as in torch, and numpy is quiet."""
+    x, t = np.array([big, -big], dtype=dtype), np.array([-big, big], dtype=dtype)
+    top = np.finfo(dtype).max
+    far, near = np.array([top, -top], dtype=dtype), np.array([-top, top], dtype=dtype)
+    z = np.array([[top, -top, 0.0]], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert lb.mse_loss(x, t) == math.inf and lb.mse_loss(far, near) == math.inf
+        assert lb.l1_loss(far, near, reduction="sum") == math.inf
+        assert lb.huber_loss(far, near) == math.inf
+        assert np.all(np.isinf(lb.mse_loss_grad(far, near)))
+        np.testing.assert_array_equal(lb.l1_loss_grad(far, near), [0.5, -0.5])
+        np.testing.assert_array_equal(lb.huber_loss_grad(far, near), [0.5, -0.5])
+        assert lb.cross_entropy(z, [0]) == 0.0 and lb.cross_entropy(z, [1]) == math.inf
+        assert lb.cross_entropy(z, [1], label_smoothing=0.1) == math.inf
+        np.testing.assert_array_equal(lb.cross_entropy_grad(z, [0]), [[0.0, 0.0, 0.0]])
+        np.testing.assert_array_equal(lb.softmax(z), [[1.0, 0.0, 0.0]])
+        assert lb.log_softmax(z)[0, 1] == -math.inf
+        half = np.full(4, top / 2, dtype=dtype)
+        assert lb.mse_loss(np.sqrt(half), np.zeros(4, dtype=dtype), reduction="sum") == math.inf
+        assert lb.nll_loss(-np.full((4, 2), top / 2, dtype=dtype), [0, 1, 0, 1]) == math.inf
+
+
+def test_numerical_gradient_refuses_a_non_function_and_non_finite_values():
+    with pytest.raises(TypeError, match=r"^numerical_gradient: f must be a function .* got int"):
+        lb.numerical_gradient(3, [1.0])
+    with pytest.raises(ValueError, match=r"^numerical_gradient: f returned nan at x with flat "
+                                         r"entry 0 moved by \+eps"):
+        lb.numerical_gradient(lambda v: math.nan, [1.0])
+    with pytest.raises(ValueError, match=r"returned inf at x with flat entry 1 moved by \+eps"):
+        lb.numerical_gradient(lambda v: 1.0 / (1.0 - v[1]) if v[1] < 2 else math.inf,
+                              [0.0, 2.0 - 1e-6])
+    with pytest.raises(TypeError, match=r"must return a single number .*\.item\(\)"):
+        lb.numerical_gradient(lambda v: 1j, [1.0])

@@ -27,7 +27,8 @@ def accuracy(input, target, *, threshold=0.5):
     ----------
     input : array-like of shape (N, C) or (N,)
         Scores of shape (N, C) (logits or probabilities): the predicted class is the argmax of
-        each row. Or a 1-D array of N binary scores: the prediction is ``input >= threshold``.
+        each row. Or a 1-D array of N binary scores: the prediction is ``input > threshold``
+        (strictly: a score exactly at the threshold predicts class 0, as in the chapters).
     target : array-like of int, shape (N,)
         Class indices for (N, C) input; 0 or 1 for 1-D input.
     threshold : float
@@ -80,7 +81,7 @@ def accuracy(input, target, *, threshold=0.5):
                 f"{func}: 1-D input means binary labels, but target holds values other than "
                 f"0 and 1 (e.g. {int(t[~np.isin(t, (0, 1))][0])}). For C classes pass (N, C) scores."
             )
-        predicted = (scores >= threshold).astype(np.int64)
+        predicted = (scores > threshold).astype(np.int64)
     return float(np.mean(predicted == t))
 
 

@@ -30,20 +30,22 @@ def test_multiclass_matches_torch_argmax(seed, n, c):
 def test_binary_threshold_on_probabilities():
     probs = np.array([0.1, 0.5, 0.7, 0.49, 0.9])
     target = np.array([0, 1, 1, 1, 0])
-    # predicted = probs >= 0.5 -> [0, 1, 1, 0, 1]
-    assert lb.accuracy(probs, target) == 0.6
+    # predicted = probs > 0.5 -> [0, 0, 1, 0, 1]: 0.5 itself predicts class 0
+    assert lb.accuracy(probs, target) == pytest.approx(0.4)
     assert lb.accuracy(probs, target, threshold=0.8) == pytest.approx(0.2)
 
 
 def test_binary_threshold_on_logits():
     logits = np.array([-2.0, 0.0, 3.0, -0.1])
     target = np.array([0, 1, 1, 1])
-    assert lb.accuracy(logits, target, threshold=0.0) == 0.75
+    # predicted = logits > 0 -> [0, 0, 1, 0]: a logit of exactly 0 predicts class 0
+    assert lb.accuracy(logits, target, threshold=0.0) == 0.5
     # float labels are refused with the fix in the message, not silently cast
     with pytest.raises(TypeError, match="(?s)target.*float64.*astype"):
         lb.accuracy(logits, target.astype(float), threshold=0.0)
-    # the threshold is inclusive: a score equal to it predicts 1
-    assert lb.accuracy(np.array([0.5]), np.array([1])) == 1.0
+    # the threshold is strict, as in the chapters (predict 1 where logit > 0): a tie predicts 0
+    assert lb.accuracy(np.array([0.5]), np.array([1])) == 0.0
+    assert lb.accuracy(np.array([0.5]), np.array([0])) == 1.0
 
 
 def test_accuracy_accepts_lists_and_float32():

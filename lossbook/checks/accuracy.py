@@ -39,7 +39,7 @@ def check_accuracy(logits, target) -> Problem:
     answer : float or None
         The learner's accuracy.
     logits : array-like of shape (n,) or (n, c)
-        Binary logits (predict class 1 where the logit is >= 0) or class scores (argmax).
+        Binary logits (predict class 1 where the logit is > 0) or class scores (argmax).
     target : array-like of shape (n,)
         0/1 labels (binary) or class indices.
 
@@ -54,7 +54,7 @@ def check_accuracy(logits, target) -> Problem:
         raise ValueError(f"logits must be (n,) or (n, c) with n > 0; got {z.shape}")
     t = _labels(target, z.shape[0])
     binary = z.ndim == 1
-    predicted = (z >= 0.0) if binary else z.argmax(axis=1)
+    predicted = (z > 0.0) if binary else z.argmax(axis=1)
     correct = predicted == t
     n, right_count = correct.size, int(correct.sum())
     right = right_count / n
@@ -62,7 +62,7 @@ def check_accuracy(logits, target) -> Problem:
         right=right, what="the accuracy", rtol=1e-6, near=None,
         correct=f"accuracy {right:.4f}, {right_count} of {n} examples right.",
         start="accuracy is the mean of (prediction == target).",
-        hint="predict class 1 where the logit is >= 0 (argmax of the scores for several "
+        hint="predict class 1 where the logit is > 0 (argmax of the scores for several "
         "classes), compare with the targets, and take the mean.",
         shape_hint="accuracy is a single float: the mean of (prediction == target).",
         mistakes=[
@@ -74,7 +74,7 @@ def check_accuracy(logits, target) -> Problem:
                     f"(predicted == target).mean() (that is {right_count} / {n})."),
             Mistake(1 - right, f"{fmt(1 - right)} is the error rate (the share of wrong examples).",
                     "accuracy counts the examples where the prediction equals the target."),
-            Mistake(np.mean((z >= 0.5) == t) if binary else None,
+            Mistake(np.mean((z > 0.5) == t) if binary else None,
                     "that is the accuracy with the logits thresholded at 0.5.",
                     "a logit of 0 is a probability of 0.5, so logits are thresholded at 0 "
                     "(lb.accuracy(logits, target, threshold=0.0))."),
@@ -113,14 +113,14 @@ def check_loss_share(probs, target) -> Problem:
         raise ValueError("probs must be a non-empty vector of probabilities in (0, 1)")
     t = _labels(target, p.size)
     per_example = -(t * np.log(p) + (1 - t) * np.log1p(-p))
-    wrong = (p >= 0.5) != (t == 1)
+    wrong = (p > 0.5) != (t == 1)
     n = wrong.size
     wrong_loss = float(per_example[wrong].sum())
     right = wrong_loss / float(per_example.sum())
     hint = ("no prediction is wrong here, so the wrong ones cause none of the loss (share 0)."
             if not wrong.any() else
             "per-example loss: -(t*log(p) + (1-t)*log(1-p)) (lb.binary_cross_entropy with "
-            "reduction='none'); a prediction is wrong when (p >= 0.5) != t.")
+            "reduction='none'); a prediction is wrong when (p > 0.5) != t.")
     return Problem(
         right=right, what="the share of the loss that the wrong predictions cause", rtol=1e-4,
         correct=f"the wrong predictions, {int(wrong.sum())} of {n} examples ({wrong.mean():.0%} "
@@ -230,7 +230,7 @@ def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
     """Check the smallest increase of ``weight[index]`` that changes a neuron's accuracy.
 
     Called as ``check_smallest_nudge(answer, X, y, weight, bias, index=...)``. The neuron
-    predicts class 1 where ``X @ weight + bias >= 0``. Increasing ``weight[index]`` by ``delta``
+    predicts class 1 where ``X @ weight + bias > 0``. Increasing ``weight[index]`` by ``delta``
     moves example ``i``'s logit by ``delta * X[i, index]``; its prediction flips at
     ``delta_i = -z_i / X[i, index]``. The answer is the smallest positive ``delta_i``, or
     ``inf`` when there is none.
@@ -372,7 +372,7 @@ def check_soft_accuracy_grad(X, y, weight, bias, *, temperature) -> Problem:
 
 def _accuracy_example(w):
     x, y = np.array([-2.0, -1.0, 0.5, 1.5, 3.0]), np.array([0, 0, 1, 1, 0])
-    return float(np.mean((w * x + 0.2 >= 0) == y))
+    return float(np.mean((w * x + 0.2 > 0) == y))
 
 
 def _loss_example(w):

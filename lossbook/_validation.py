@@ -39,7 +39,7 @@ def as_float_array(x, name: str, func: str, *, allow_empty: bool = False) -> np.
 
     Refuses ragged or non-numeric input, booleans, complex numbers, empty arrays and NaN.
     """
-    arr = _as_array(x, name, func)
+    arr = read_array(x, name, func)
     if arr.dtype == np.bool_ or not (
         np.issubdtype(arr.dtype, np.floating) or np.issubdtype(arr.dtype, np.integer)
     ):
@@ -79,7 +79,12 @@ def check_finite(arr: np.ndarray, name: str, func: str) -> None:
         )
 
 
-def _as_array(x, name: str, func: str) -> np.ndarray:
+def read_array(x, name: str, func: str) -> np.ndarray:
+    """``x`` as a plain numpy array of any numeric dtype, or our error naming ``name``.
+
+    Refuses None, text, torch tensors, ragged or object input and masked arrays with masked
+    entries; integer and boolean arrays are returned as they are (callers check the dtype).
+    """
     if isinstance(x, np.ma.MaskedArray) and np.ma.getmask(x).any():
         raise ValueError(
             f"{func}: {name} is a masked array with masked entries, and lossbook does not skip "
@@ -113,6 +118,10 @@ def _as_array(x, name: str, func: str) -> np.ndarray:
             "ragged rows or non-numeric entries). Every row must have the same length."
         )
     return arr
+
+
+# metrics.py and data.py still import the old private name; they switch to read_array.
+_as_array = read_array
 
 
 def check_reduction(reduction, func: str, *, extra: tuple[str, ...] = ()) -> str:
@@ -224,7 +233,7 @@ def check_distribution(p: np.ndarray, name: str, func: str) -> None:
 
 def check_class_target(target, n_classes: int, func: str, *, ignore_index=None) -> np.ndarray:
     """Class indices: an integer array of values in [0, n_classes) or equal to ignore_index."""
-    t = _as_array(target, "target", func)
+    t = read_array(target, "target", func)
     if t.dtype == np.bool_ or not np.issubdtype(t.dtype, np.integer):
         if (np.issubdtype(t.dtype, np.floating) and t.size and np.isfinite(t).all()
                 and np.all(np.mod(t, 1) == 0)):
@@ -235,14 +244,14 @@ def check_class_target(target, n_classes: int, func: str, *, ignore_index=None) 
                 "the input's shape."
             )
         raise TypeError(f"{func}: target holds {t.dtype} values, expected integer class indices.{hint}")
-    t = t.astype(np.int64, copy=False)
     if t.size == 0:
         raise ValueError(f"{func}: target is empty (shape {t.shape}); pass at least one label.")
+    # checked in the target's own dtype, so a uint64 label above 2**63 is quoted as it is
     valid = t != ignore_index if ignore_index is not None else np.ones(t.shape, dtype=bool)
     bad = valid & ((t < 0) | (t >= n_classes))
     if bad.any():
         where = tuple(int(i) for i in np.argwhere(bad)[0])
-        value = int(t[where])
+        value = t[where].item()
         extra = (
             f" (ignore_index is {ignore_index}; only that value may lie outside the range)"
             if ignore_index is not None
@@ -253,7 +262,7 @@ def check_class_target(target, n_classes: int, func: str, *, ignore_index=None) 
             f"{n_classes} classes, so indices must be in [0, {n_classes - 1}]{extra}. "
             "Check the label encoding (are labels 1-based?)."
         )
-    return t
+    return t.astype(np.int64, copy=False)
 
 
 def check_weight(weight, n: int, func: str, dtype, name: str = "weight") -> np.ndarray:
@@ -335,14 +344,14 @@ def class_scores(input, name, func):
 
 def is_probability_target(target, z, func):
     """Whether ``target`` holds class probabilities (floats of the scores' shape)."""
-    t = _as_array(target, "target", func)
+    t = read_array(target, "target", func)
     return t.shape == z.shape and np.issubdtype(t.dtype, np.floating)
 
 
 def index_target(target, z, func, ignore_index=None):
     """Class indices matching scores ``z``: shape (N,) for (N, C) input, a scalar for (C,)."""
     n, c = (1, z.shape[0]) if z.ndim == 1 else z.shape
-    t = _as_array(target, "target", func)
+    t = read_array(target, "target", func)
     expected = () if z.ndim == 1 else (n,)
     if t.shape != expected:
         if t.shape == z.shape:
@@ -496,7 +505,7 @@ def validate_probs_target(probs, target, base, reduction, func):
     p, p2 = class_scores(probs, "probs", func)
     check_distribution(p, "probs", func)
     n, c = p2.shape
-    t = _as_array(target, "target", func)
+    t = read_array(target, "target", func)
     if t.shape == p.shape and t.dtype != np.bool_:
         t2 = as_float_array(t, "target", func).astype(p.dtype, copy=False)
         check_distribution(t2, "target", func)

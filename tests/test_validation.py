@@ -462,3 +462,12 @@ def test_gradient_messages_name_the_gradient():
     ]:
         with pytest.raises(ValueError, match=f"^{grad.__name__}: "):
             grad(*args)
+
+
+def test_an_out_of_range_unsigned_label_is_quoted_as_it_is():
+    target = np.array([2**63], dtype=np.uint64)  # int64 would wrap it to -2**63
+    with pytest.raises(ValueError, match=r"^cross_entropy: target has class index "
+                                         r"9223372036854775808 at position \(0,\)"):
+        lb.cross_entropy([[1.0, 2.0]], target)
+    assert lb.cross_entropy([[1.0, 2.0], [0.0, 1.0]], np.array([1, 200], dtype=np.uint8),
+                            ignore_index=200) == lb.cross_entropy([[1.0, 2.0]], [1])

@@ -120,9 +120,6 @@ def read_array(x, name: str, func: str) -> np.ndarray:
     return arr
 
 
-# metrics.py and data.py still import the old private name; they switch to read_array.
-_as_array = read_array
-
 
 def check_reduction(reduction, func: str, *, extra: tuple[str, ...] = ()) -> str:
     """One of "mean", "sum", "none" (and the names in ``extra``, e.g. kl_div's "batchmean")."""

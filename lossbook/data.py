@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import _as_array
+from ._validation import read_array
 
 __all__ = ["noisy_line", "blobs", "load_iris", "load_diabetes", "load_digits", "stratified_split",
            "minibatches"]
@@ -154,7 +154,7 @@ def load_digits():
 
 def _check_labels(y, func):
     """``y`` as a 1-D int64 array of non-negative class labels, or a clear error."""
-    arr = _as_array(y, "y", func)
+    arr = read_array(y, "y", func)
     if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(
             f"{func}: y holds {arr.dtype} values; expected integer class labels. "

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import _as_array, as_float_array, check_distribution, check_no_nan
+from ._validation import as_float_array, check_distribution, check_no_nan, read_array
 
 __all__ = [
     "accuracy",
@@ -51,7 +51,7 @@ def accuracy(input, target, *, threshold=0.5):
     func = "accuracy"
     scores = as_float_array(input, "input", func)
     check_no_nan(scores, "input", func)
-    t = _as_array(target, "target", func)
+    t = read_array(target, "target", func)
     if t.dtype == np.bool_:
         t = t.astype(np.int64)
     if not np.issubdtype(t.dtype, np.integer):
@@ -87,7 +87,7 @@ def accuracy(input, target, *, threshold=0.5):
 
 def _labels(values, name, func):
     """``values`` as a 1-D int64 array of labels >= 0, or an error that says what to do."""
-    arr = _as_array(values, name, func)
+    arr = read_array(values, name, func)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(
             f"{func}: {name} must be a non-empty 1-D array of class labels, got shape {arr.shape}."

@@ -64,6 +64,26 @@ def page_of(po: Path) -> str:
     return po.relative_to(CATALOGUES).with_suffix("").as_posix()
 
 
+def drop_format_flags(po: Path) -> None:
+    """Remove the ``python-format`` flags that gettext tools guess from a "%" in the English.
+
+    "70 % dog" or "45% of" looks like a printf directive to them, and `msgfmt -c` then refuses a
+    natural Korean translation. The book's text is never %-formatted, so the flag is wrong.
+    """
+    text = po.read_text(encoding="utf-8")
+    lines = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("#,"):
+            flags = [f.strip() for f in line[2:].split(",") if f.strip() != "python-format"]
+            if not flags:
+                continue
+            line = "#, " + ", ".join(flags) + "\n"
+        lines.append(line)
+    cleaned = "".join(lines)
+    if cleaned != text:
+        po.write_text(cleaned, encoding="utf-8")
+
+
 def read_catalogue(po: Path):
     with po.open("rb") as handle:
         return read_po(handle, locale=LANGUAGE)
@@ -145,8 +165,11 @@ def _as_lines(text: str) -> list[str]:
 def korean_notebook(english: Path) -> dict:
     """The Korean notebook of an English one: Markdown cells translated, all else identical."""
     nb = json.loads(english.read_text(encoding="utf-8"))
-    po = CATALOGUES / english.relative_to(ROOT / "chapters").with_suffix(".po")
-    table = translations(po) if po.exists() else {}
+    po = CATALOGUES / english.relative_to(ROOT).with_suffix(".po")
+    if not po.exists():
+        raise FileNotFoundError(f"{english.relative_to(ROOT)} has no catalogue at "
+                                f"{po.relative_to(ROOT)}: run `make translations`")
+    table = translations(po)
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = _as_lines(translate_markdown(_source(cell), table))
@@ -199,6 +222,8 @@ def main(argv: list[str]) -> int:
             if not (templates / f"{page_of(po)}.pot").exists():
                 po.unlink()
                 print(f"removed {po.relative_to(ROOT)} (its page is gone)")
+            else:
+                drop_format_flags(po)
     elif command == "status":
         rows = status()
         width = max(len(page) for page, *_ in rows)

@@ -33,6 +33,7 @@ import i18n_tools  # noqa: E402
 import lossbook_i18n  # noqa: E402
 
 CATALOGUES = i18n_tools.catalogue_paths()
+CATALOGUES_DIR = i18n_tools.CATALOGUES
 PAGES = [i18n_tools.page_of(po) for po in CATALOGUES]
 SHOW = 8  # strings quoted per failure; the count says how many more
 
@@ -206,6 +207,22 @@ def test_korean_notebook_shares_every_code_cell(english):
         assert a.get("id") == b.get("id"), f"cell {i}"
         if a["cell_type"] == "code":
             assert a == b, f"{korean.relative_to(ROOT)}: code cell {i} differs from the English"
+
+
+@pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
+def test_korean_notebook_carries_the_translations(english):
+    """Every translated paragraph of the catalogue reaches the Korean notebook's Markdown."""
+    po = CATALOGUES_DIR / english.relative_to(ROOT).with_suffix(".po")
+    table = {k: v for k, v in i18n_tools.translations(po).items() if v and v != k}
+    korean = i18n_tools.korean_notebook_path(english)
+    ko = json.loads(korean.read_text(encoding="utf-8"))
+    en = json.loads(english.read_text(encoding="utf-8"))
+    markdown = [(i18n_tools._source(a), i18n_tools._source(b)) for a, b in
+                zip(en["cells"], ko["cells"], strict=True) if a["cell_type"] == "markdown"]
+    untouched = [src for src, ko_src in markdown
+                 if src == ko_src and any(msgid in src for msgid in table)]
+    assert not untouched, (f"{korean.relative_to(ROOT)}: Markdown cells left in English although "
+                           f"the catalogue translates them:\n{_quote(untouched)}")
 
 
 def test_translate_markdown_replaces_whole_paragraphs_only():

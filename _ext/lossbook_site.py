@@ -30,6 +30,7 @@ Page weight (a chapter with its assets, empty cache): ``python tests/browser/sit
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -105,6 +106,8 @@ def subset_fontawesome(outdir: Path) -> bool:
     """Replace the Font Awesome web fonts by WOFF subsets; False (and no change) if unexpected."""
     from fontTools import subset
 
+    # fontTools reports every table it prunes at INFO level; the build log needs none of it.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     static = outdir / "_static"
     fonts = static / FA_WEBFONTS
     css_path = static / THEME_CSS

@@ -20,8 +20,8 @@ export PYTHONHASHSEED := 0
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Kernels and tools started by the tests come from .venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-# nbval's kernel and the notebook checks (booktools.py) run the notebooks in this run only.
-NBVAL := $(BIN)/python -m pytest -q -p booktools -p no:cacheprovider --nbval --nbval-current-env \
+# nbval's kernel and the notebook checks (booktools/notebooks.py) run the notebooks in this run only.
+NBVAL := $(BIN)/python -m pytest -q -p booktools.notebooks -p no:cacheprovider --nbval --nbval-current-env \
          --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=""
 
 .PHONY: help book test venv book-venv lint unit notebooks-test hygiene book-strict site-test \
@@ -32,7 +32,7 @@ NBVAL := $(BIN)/python -m pytest -q -p booktools -p no:cacheprovider --nbval --n
 KO := _build/ko
 define build-korean
 	mkdir -p $(KO)
-	$(BIN)/python locale/i18n_tools.py config > $(KO)/_config.yml
+	$(BIN)/python -m booktools.translations config > $(KO)/_config.yml
 	$(BIN)/jupyter-book build . --config $(KO)/_config.yml --path-output $(KO) -W -n --keep-going $(1)
 	rm -rf _build/html/ko && cp -r $(KO)/_build/html _build/html/ko
 endef
@@ -87,7 +87,7 @@ notebooks-test: $(TEST_STAMP)
 
 hygiene: $(TEST_STAMP)
 	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS)
-	$(BIN)/python -m booktools hygiene $(NOTEBOOKS)
+	$(BIN)/python -m booktools.notebooks hygiene $(NOTEBOOKS)
 
 # --all: a fresh Sphinx environment, so every page is read again and every warning shown.
 book-strict: $(TEST_STAMP)
@@ -105,7 +105,7 @@ site-test: book-strict browser-tools
 # `make notebooks NB=chapters/03-mean-squared-error.ipynb`.
 NB ?= $(NOTEBOOKS)
 notebooks: $(TEST_STAMP)
-	$(BIN)/python -m booktools execute $(NB)
+	$(BIN)/python -m booktools.notebooks execute $(NB)
 
 # The Korean catalogues after an English edit: new strings empty, changed ones fuzzy (with the
 # old translation to start from); then the Korean notebooks (ko/) from the catalogues.
@@ -113,12 +113,12 @@ translations: $(TEST_STAMP)
 	rm -rf _build/gettext
 	$(BIN)/jupyter-book build . --builder custom --custom-builder gettext --path-output _build/gettext --keep-going --quiet
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -l ko -d locale -w 0 --no-obsolete
-	$(BIN)/python locale/i18n_tools.py prune _build/gettext/_build/gettext
-	$(BIN)/python locale/i18n_tools.py notebooks
-	$(BIN)/python locale/i18n_tools.py status
+	$(BIN)/python -m booktools.translations prune _build/gettext/_build/gettext
+	$(BIN)/python -m booktools.translations notebooks
+	$(BIN)/python -m booktools.translations status
 
 translations-status: $(BOOK_STAMP)
-	$(BIN)/python locale/i18n_tools.py status
+	$(BIN)/python -m booktools.translations status
 
 serve: book
 	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl-C to stop)"

@@ -17,7 +17,7 @@ extension serves both builds:
   for the index and in JavaScript, the same way, for the reader's query;
 - the Korean build: the edit button opens the page's ``.po`` file, the notebook download and the
   Binder and Colab buttons give the Korean notebook (``ko/chapters/*.ipynb``, see
-  ``locale/i18n_tools.py``), and a stylesheet names the Korean system fonts (no web font).
+  ``booktools/translations.py``), and a stylesheet names the Korean system fonts (no web font).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The notebook tooling (booktools.py): the figure comparison and the hygiene rules catch what
+"""The notebook tooling (booktools/notebooks.py): the figure comparison and the hygiene rules catch what
 they are for, on small notebooks made here."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import nbformat
 import numpy as np
 from PIL import Image
 
-import booktools
+from booktools import notebooks as booktools
 
 
 def _png_output(pixels: np.ndarray) -> dict:

@@ -9,7 +9,7 @@
   source;
 - the Korean search stemmer strips the particles Korean attaches to the key terms.
 
-`python locale/i18n_tools.py status` prints the same counts per page; locale/README.md says how
+`python -m booktools.translations status` prints the same counts per page; locale/README.md says how
 to translate.
 """
 
@@ -25,16 +25,14 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from _ext import lossbook_i18n  # the site extension, imported from the repository root
+from booktools import translations
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "locale"))
-sys.path.insert(0, str(ROOT / "_ext"))
 
-import i18n_tools  # noqa: E402
-import lossbook_i18n  # noqa: E402
-
-CATALOGUES = i18n_tools.catalogue_paths()
-CATALOGUES_DIR = i18n_tools.CATALOGUES
-PAGES = [i18n_tools.page_of(po) for po in CATALOGUES]
+CATALOGUES = translations.catalogue_paths()
+CATALOGUES_DIR = translations.CATALOGUES
+PAGES = [translations.page_of(po) for po in CATALOGUES]
 SHOW = 8  # strings quoted per failure; the count says how many more
 
 
@@ -75,8 +73,8 @@ def test_catalogue_is_current(fresh_templates, page):
     assert pot.exists(), f"{page}: the page is gone; run `make translations`"
     with pot.open("rb") as handle:
         english = {m.id for m in read_po(handle) if m.id}
-    po = i18n_tools.CATALOGUES / f"{page}.po"
-    korean = {mid for mid, _, _ in i18n_tools.messages(po)}
+    po = translations.CATALOGUES / f"{page}.po"
+    korean = {mid for mid, _, _ in translations.messages(po)}
     new, gone = sorted(english - korean), sorted(korean - english)
     assert not new and not gone, (
         f"{page}: the English text changed since the catalogue was made; run `make translations` "
@@ -86,7 +84,7 @@ def test_catalogue_is_current(fresh_templates, page):
 
 
 def test_coverage(capsys):
-    rows = i18n_tools.status()
+    rows = translations.status()
     done = sum(r[1] for r in rows)
     total = sum(r[1] + r[2] + r[3] for r in rows)
     with capsys.disabled():
@@ -97,10 +95,10 @@ def test_coverage(capsys):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_message_is_translated(page):
-    po = i18n_tools.CATALOGUES / f"{page}.po"
-    fuzzy = [mid for mid, text, is_fuzzy in i18n_tools.messages(po) if is_fuzzy]
-    empty = [mid for mid, text, is_fuzzy in i18n_tools.messages(po) if not is_fuzzy and not text]
-    total = len(list(i18n_tools.messages(po)))
+    po = translations.CATALOGUES / f"{page}.po"
+    fuzzy = [mid for mid, text, is_fuzzy in translations.messages(po) if is_fuzzy]
+    empty = [mid for mid, text, is_fuzzy in translations.messages(po) if not is_fuzzy and not text]
+    total = len(list(translations.messages(po)))
     assert not fuzzy and not empty, (
         f"{page}: {total - len(fuzzy) - len(empty)}/{total} messages translated in "
         f"locale/ko/LC_MESSAGES/{page}.po\n"
@@ -163,9 +161,9 @@ def test_invariants_see_roles_math_and_code():
 
 @pytest.mark.parametrize("page", PAGES)
 def test_translations_keep_roles_math_and_code(page):
-    po = i18n_tools.CATALOGUES / f"{page}.po"
+    po = translations.CATALOGUES / f"{page}.po"
     broken = []
-    for msgid, msgstr in i18n_tools.translations(po).items():
+    for msgid, msgstr in translations.translations(po).items():
         want, got = invariants(msgid), invariants(msgstr)
         if want != got:
             lost = sorted((want - got).elements())
@@ -177,28 +175,28 @@ def test_translations_keep_roles_math_and_code(page):
 
 # --- Korean notebooks -----------------------------------------------------------------------
 
-ENGLISH_NOTEBOOKS = i18n_tools.english_notebooks()
+ENGLISH_NOTEBOOKS = translations.english_notebooks()
 
 
 def test_every_notebook_has_a_korean_notebook():
-    korean = sorted(p.relative_to(i18n_tools.KOREAN_NOTEBOOKS) for p in
-                    i18n_tools.KOREAN_NOTEBOOKS.rglob("*.ipynb"))
+    korean = sorted(p.relative_to(translations.KOREAN_NOTEBOOKS) for p in
+                    translations.KOREAN_NOTEBOOKS.rglob("*.ipynb"))
     english = sorted(p.relative_to(ROOT) for p in ENGLISH_NOTEBOOKS)
     assert korean == english, "ko/ must mirror the notebooks in chapters/: run `make translations`"
 
 
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
 def test_korean_notebook_is_current(english):
-    korean = i18n_tools.korean_notebook_path(english)
+    korean = translations.korean_notebook_path(english)
     assert korean.exists(), f"{korean.relative_to(ROOT)} is missing: run `make translations`"
-    assert korean.read_text(encoding="utf-8") == i18n_tools.dumps_notebook(
-        i18n_tools.korean_notebook(english)
+    assert korean.read_text(encoding="utf-8") == translations.dumps_notebook(
+        translations.korean_notebook(english)
     ), f"{korean.relative_to(ROOT)} is older than {english.name} or its catalogue: run `make translations`"
 
 
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
 def test_korean_notebook_shares_every_code_cell(english):
-    korean = i18n_tools.korean_notebook_path(english)
+    korean = translations.korean_notebook_path(english)
     en = json.loads(english.read_text(encoding="utf-8"))
     ko = json.loads(korean.read_text(encoding="utf-8"))
     assert ko["metadata"] == en["metadata"]
@@ -213,11 +211,11 @@ def test_korean_notebook_shares_every_code_cell(english):
 def test_korean_notebook_carries_the_translations(english):
     """Every translated paragraph of the catalogue reaches the Korean notebook's Markdown."""
     po = CATALOGUES_DIR / english.relative_to(ROOT).with_suffix(".po")
-    table = {k: v for k, v in i18n_tools.translations(po).items() if v and v != k}
-    korean = i18n_tools.korean_notebook_path(english)
+    table = {k: v for k, v in translations.translations(po).items() if v and v != k}
+    korean = translations.korean_notebook_path(english)
     ko = json.loads(korean.read_text(encoding="utf-8"))
     en = json.loads(english.read_text(encoding="utf-8"))
-    markdown = [(i18n_tools._source(a), i18n_tools._source(b)) for a, b in
+    markdown = [(translations._source(a), translations._source(b)) for a, b in
                 zip(en["cells"], ko["cells"], strict=True) if a["cell_type"] == "markdown"]
     untouched = [src for src, ko_src in markdown
                  if src == ko_src and any(msgid in src for msgid in table)]
@@ -235,7 +233,7 @@ def test_translate_markdown_replaces_whole_paragraphs_only():
     source = ("## Summary\n\n- A loss is one number:\n  large when the model is wrong.\n\n"
               "```{admonition} Common mistake: softmax twice\n:class: warning\n```\n"
               "| wrong | right |\n|---|---|\n\nThe Summary says wrong things.\n")
-    assert i18n_tools.translate_markdown(source, table) == (
+    assert translations.translate_markdown(source, table) == (
         "## 요약\n\n- 손실은 하나의 숫자입니다.\n\n"
         "```{admonition} 흔한 실수: 소프트맥스를 두 번\n:class: warning\n```\n"
         "| 틀림 | right |\n|---|---|\n\nThe Summary says wrong things.\n"
@@ -261,10 +259,10 @@ def test_korean_stemmer_never_empties_a_word():
 
 
 def test_korean_build_config():
-    config = i18n_tools.korean_config()
+    config = translations.korean_config()
     assert config["sphinx"]["config"]["language"] == "ko"
     assert config["sphinx"]["config"]["html_search_language"] == "ko"
     assert config["repository"]["path_to_book"] == "ko"
-    assert config["title"] != i18n_tools.yaml.safe_load(
+    assert config["title"] != translations.yaml.safe_load(
         (ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
     assert "lossbook_i18n" in config["sphinx"]["local_extensions"]

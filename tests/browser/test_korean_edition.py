@@ -12,7 +12,6 @@ chapter's page weight.
 from __future__ import annotations
 
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,8 +20,7 @@ import pytest
 import yaml
 from sitekit import ROOT, SITE, WEIGHTS, html_pages, measure_weight
 
-sys.path.insert(0, str(ROOT / "_ext"))
-import lossbook_i18n  # noqa: E402
+from _ext import lossbook_i18n  # the site extension, imported from the repository root
 
 KO = SITE / "ko"
 EN_PAGES = [p for p in html_pages(SITE) if not p.startswith("ko/")] if SITE.exists() else []

@@ -2,15 +2,15 @@
 
 Three jobs, one module, run from the repository root:
 
-``python -m booktools execute NOTEBOOK.ipynb ...``  (``make notebooks``)
+``python -m booktools.notebooks execute NOTEBOOK.ipynb ...``  (``make notebooks``)
     Re-execute notebooks in place (one thread, like a Binder user), keep one output per stream,
     and strip metadata noise, so nbval and the site see fresh outputs.
 
-``python -m booktools hygiene NOTEBOOK.ipynb ...``  (``make test``)
+``python -m booktools.notebooks hygiene NOTEBOOK.ipynb ...``  (``make test``)
     Check the committed files against the chapter standard (no execution): metadata, the Colab
     cell, execution counts, alt text and captions, one import cell, exercises with checks.
 
-``python -m pytest -p booktools --nbval ... chapters/*.ipynb``  (``make test``)
+``python -m pytest -p booktools.notebooks --nbval ... chapters/*.ipynb``  (``make test``)
     As a pytest plugin beside nbval, reuse nbval's execution of every notebook (each notebook
     runs once per ``make test``) for what nbval does not compare:
 
@@ -313,7 +313,7 @@ COMMANDS = {"execute": execute, "hygiene": hygiene}
 
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in COMMANDS or len(argv) < 2:
-        print("usage: python -m booktools {execute,hygiene} NOTEBOOK.ipynb [...]", file=sys.stderr)
+        print("usage: python -m booktools.notebooks {execute,hygiene} NOTEBOOK.ipynb [...]", file=sys.stderr)
         return 2
     return COMMANDS[argv[0]](argv[1:])
 

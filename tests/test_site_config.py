@@ -213,10 +213,6 @@ def test_browser_tools_are_locked():
     assert lock["packages"]["node_modules/axe-core"]["version"] == pkg["devDependencies"]["axe-core"]
 
 
-# Korean words the chapters put in parentheses that are ordinary words, not terms.
-NOT_TERMS = {"과제"}  # "task", a table header in chapter 6
-
-
 def test_every_korean_term_the_chapters_give_is_in_the_glossary():
     glossary = (ROOT / "chapters" / "glossary.md").read_text(encoding="utf-8")
     pages = [ROOT / "intro.md", *sorted((ROOT / "chapters").glob("*.md")), *NOTEBOOKS]
@@ -226,5 +222,5 @@ def test_every_korean_term_the_chapters_give_is_in_the_glossary():
         if page.suffix == ".ipynb":
             text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"])
         used |= set(re.findall(r"\(([가-힣][가-힣 \-]*)\)", text))
-    missing = sorted(t for t in used - NOT_TERMS if t not in glossary)
+    missing = sorted(t for t in used if t not in glossary)
     assert not missing, f"Korean terms used in the chapters but not in the glossary: {missing}"

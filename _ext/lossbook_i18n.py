@@ -27,8 +27,11 @@ import shutil
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import init as init_locale
 from sphinx.search import SearchLanguage, languages
 from sphinx.transforms import SphinxTransform
+from sphinx.util.i18n import docname_to_domain
 
 HERE = Path(__file__).resolve().parent / "i18n"
 # The two editions: where each lives relative to the site root, and how the switch names it.
@@ -189,6 +192,26 @@ def _config_inited(app, config) -> None:
         app.add_css_file("lossbook-ko.css")
 
 
+def _translate_toctree_captions(app, doctree) -> None:
+    """The table of contents' part captions ("The course", ...) in the Korean edition.
+
+    sphinx-external-toc inserts the toctrees of _toc.yml after Sphinx's translation transform has
+    run, so their captions would stay English although the root page's catalogue translates
+    them (the gettext builder extracts them). Translate them here, from the same catalogue.
+    """
+    if _edition(app) != "ko":
+        return
+    captions = [n for n in doctree.findall(addnodes.toctree) if n.get("caption")]
+    if not captions:
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, domain)
+    if found:
+        for node in captions:
+            node["caption"] = catalog.gettext(node["caption"])
+
+
 def _korean_downloads(app, exception) -> None:
     """In the Korean site, the .ipynb download of a chapter is the Korean notebook."""
     if exception is not None or app.builder.format != "html" or _edition(app) != "ko":
@@ -208,5 +231,6 @@ def setup(app):
     app.connect("builder-inited", _keep_images_for_gettext)
     # After sphinx-book-theme's buttons (priority 501), before lossbook_site's clean-up (900).
     app.connect("html-page-context", _page_context, priority=600)
+    app.connect("doctree-read", _translate_toctree_captions)
     app.connect("build-finished", _korean_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -40,6 +40,8 @@ KOREAN_TERMS = {
     "chapters/03-mean-squared-error.html": "평균 제곱 오차를",
     "chapters/04-cross-entropy.html": "교차 엔트로피의",
     "chapters/05-loss-vs-accuracy.html": "정확도가",
+    "chapters/06-losses-in-practice.html": "음의 로그 우도로",
+    "chapters/07-training-end-to-end.html": "조기 종료는",
 }
 
 
@@ -98,6 +100,19 @@ def test_language_switch_works_both_ways(browser_context, server):
     assert urlsplit(tab.url).path == f"/{page}"
     assert tab.evaluate("document.documentElement.lang") == "en"
     tab.close()
+
+
+def test_korean_table_of_contents_is_korean():
+    """The sidebar's part captions come from _toc.yml; the Korean pages show them translated."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    english = [part["caption"] for part in toc["parts"] if part.get("caption")]
+    assert english
+    for page in [p for p in KO_PAGES if p != "index.html"]:  # index.html only redirects
+        html = (KO / page).read_text(encoding="utf-8")
+        shown = [c.strip() for c in re.findall(r'class="caption-text">([^<]*)<', html)]
+        assert shown, f"ko/{page}: no table-of-contents captions found"
+        left = [c for c in shown if c in english]
+        assert not left, f"ko/{page}: table-of-contents captions still in English: {left}"
 
 
 def test_korean_site_has_its_own_title():

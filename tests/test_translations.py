@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from markdown_it import MarkdownIt
 
 from _ext import lossbook_i18n  # the site extension, imported from the repository root
 from booktools import translations
@@ -121,9 +122,27 @@ _VERBATIM_ROLES = {"math", "cite", "cite:p", "cite:t", "eq", "py:func", "func", 
                    "class", "mod", "py:mod", "meth", "attr", "kbd", "code"}
 
 
+_MARKDOWN = MarkdownIt("commonmark")
+
+
+def emphasis(text: str) -> Counter:
+    """How many *emphasis* and **strong** spans Markdown really renders in a message.
+
+    Korean attaches particles to words, and a closing ``*`` between punctuation and a letter
+    (``*어느 클래스인가?*라는``) is not a closing delimiter: the asterisks would show as text.
+    """
+    counts: Counter = Counter()
+    for token in _MARKDOWN.parseInline(text):
+        for child in token.children or []:
+            if child.type in ("em_open", "strong_open"):
+                counts[child.type.removesuffix("_open")] += 1
+    return counts
+
+
 def invariants(text: str) -> Counter:
-    """The parts of a message a translation must keep: role targets, code, math, link targets."""
-    kept: Counter = Counter()
+    """The parts of a message a translation must keep: role targets, code, math, link targets,
+    and its emphasis."""
+    kept: Counter = emphasis(text)
 
     def role(match: re.Match) -> str:
         name, content = match.group(1), match.group(3)
@@ -156,6 +175,10 @@ def test_invariants_see_roles_math_and_code():
         "{term}`손실 함수 <loss function>`인 `lb.cross_entropy`는 $\\log p$입니다({ref}`ch-ce`).",
         "{term}`손실 함수 <loss function>`인 `lb.cross_entropy`는 $-\\log p$입니다.",
     ]:
+        assert invariants(source) != invariants(bad), bad
+    question = "A classifier answers a different question: *which class is it?* Its answer"
+    assert invariants(question) == invariants("분류기는 *어느 클래스인가*?라는 질문에 답합니다.")
+    for bad in ["분류기는 *어느 클래스인가?*라는 질문에 답합니다.", "분류기는 어느 클래스인가?라는 질문"]:
         assert invariants(source) != invariants(bad), bad
 
 

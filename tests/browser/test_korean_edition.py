@@ -18,7 +18,18 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from sitekit import ROOT, SITE, WEIGHTS, html_pages, measure_weight
+from sitekit import (
+    BRANCH,
+    CONFIG,
+    NOTEBOOKS,
+    OWNER_REPO,
+    REPO_URL,
+    ROOT,
+    SITE,
+    WEIGHTS,
+    html_pages,
+    measure_weight,
+)
 
 from _ext import lossbook_i18n  # the site extension, imported from the repository root
 
@@ -27,11 +38,6 @@ EN_PAGES = [p for p in html_pages(SITE) if not p.startswith("ko/")] if SITE.exis
 KO_PAGES = html_pages(KO) if KO.exists() else []
 # index.html only redirects to the first page; every other page carries the switch.
 SWITCH_PAGES = [p for p in EN_PAGES if p != "index.html"]
-NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb"))
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-REPO_URL = CONFIG["repository"]["url"].rstrip("/")
-BRANCH = CONFIG["repository"].get("branch", "main")
-OWNER_REPO = urlsplit(REPO_URL).path.strip("/")
 
 # What a Korean reader types to find a chapter: its key term with a particle attached.
 KOREAN_TERMS = {

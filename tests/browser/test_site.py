@@ -15,16 +15,21 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-import yaml
-from sitekit import ROOT, SITE, WEIGHTS, html_pages, is_local, measure_weight
+from sitekit import (
+    BRANCH,
+    CONFIG,
+    NOTEBOOKS,
+    OWNER_REPO,
+    REPO_URL,
+    SITE,
+    WEIGHTS,
+    html_pages,
+    is_local,
+    measure_weight,
+)
 
 PAGES = html_pages(SITE) if SITE.exists() else []
-NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "chapters").glob("*.ipynb"))
 CHAPTER_PAGES = [p for p in PAGES if p.startswith("chapters/")]
-CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-REPO_URL = CONFIG["repository"]["url"].rstrip("/")
-BRANCH = CONFIG["repository"].get("branch", "main")
-OWNER_REPO = urlsplit(REPO_URL).path.strip("/")
 
 # What a reader would type to find a chapter, by the chapter's label.
 # Chapters without an entry are searched by their title.

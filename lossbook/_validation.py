@@ -303,12 +303,16 @@ def check_label_smoothing(value, func: str) -> float:
 def reduce(loss: np.ndarray, reduction: str):
     """Apply a reduction; scalar results come back as Python floats.
 
-    A sum beyond the float range is inf, as in torch, without numpy's overflow warning.
+    "batchmean" (kl_div's) divides the sum by the batch size ``loss.shape[0]``. A sum beyond the
+    float range is inf, as in torch, without numpy's overflow warning.
     """
     if reduction == "none":
         return loss
     with np.errstate(over="ignore"):
-        return float(loss.sum() if reduction == "sum" else loss.mean())
+        if reduction == "mean":
+            return float(loss.mean())
+        total = loss.sum()
+        return float(total / loss.shape[0] if reduction == "batchmean" else total)
 
 
 # --------------------------------------------------------------------------- loss families

@@ -245,7 +245,4 @@ def kl_div(input, target, *, reduction="mean", log_target=False):
     else:
         safe_t = np.where(present, t, 1)
         loss = t * np.log(safe_t) - t * safe_x
-    loss = np.where(present, loss, 0).astype(x.dtype, copy=False)
-    if reduction == "batchmean":
-        return float(loss.sum() / x.shape[0])
-    return reduce(loss, reduction)
+    return reduce(np.where(present, loss, 0).astype(x.dtype, copy=False), reduction)

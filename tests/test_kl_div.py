@@ -110,6 +110,14 @@ def test_kl_div_zero_targets_contribute_exactly_zero():
     assert strict(lb.kl_div, [[-np.inf, 0.0]], [log_t], reduction="sum", log_target=True) == math.inf
 
 
+@pytest.mark.parametrize("reduction", ["sum", "batchmean"])
+def test_kl_div_beyond_the_float_range_is_inf_without_a_warning(reduction):
+    # each term is 1e308, their sum overflows: inf as in torch, and no numpy overflow warning
+    x, t = np.full((1, 2), -1e308), np.ones((1, 2))
+    assert strict(lb.kl_div, x, t, reduction=reduction) == math.inf
+    assert float(F.kl_div(tt(x), tt(t), reduction=reduction)) == math.inf
+
+
 def test_kl_div_keeps_float32():
     x = np.log(np.array([[0.25, 0.75]], dtype=np.float32))
     t = np.array([[0.5, 0.5]], dtype=np.float32)

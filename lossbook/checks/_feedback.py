@@ -176,8 +176,7 @@ def read_answer(answer) -> tuple[np.ndarray | None, str | None]:
     if hasattr(answer, "__next__") and not hasattr(answer, "__array__"):
         return None, "got a generator or iterator; make it a list first: list(...)"
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with _quiet():
             arr = np.asarray(_plain(answer))
     except Exception:  # noqa: BLE001 - a ragged list, an object whose __array__ fails, ...
         return None, f"got {_describe(answer)} that is not one array of numbers"
@@ -455,8 +454,7 @@ def call(fn: Callable, *args) -> Outcome:
     """
     args = tuple(_copy(a) for a in args)
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
+        with _quiet():
             return Outcome(fn(*args), None)
     except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
         return Outcome(None, err)

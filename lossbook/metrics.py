@@ -275,9 +275,14 @@ def calibration_bins(probs, y_true, *, n_bins=10):
         raise TypeError(f"{func}: n_bins must be an int, got {type(n_bins).__name__}.")
     if n_bins < 1:
         raise ValueError(f"{func}: n_bins must be at least 1, got {n_bins}; 10 is usual.")
-    confidence = p.max(axis=1)
-    correct = (p.argmax(axis=1) == t).astype(np.float64)
-    edges = np.linspace(0.0, 1.0, int(n_bins) + 1)
+    return _equal_width_bins(p.max(axis=1), (p.argmax(axis=1) == t).astype(np.float64),
+                             int(n_bins))
+
+
+def _equal_width_bins(confidence, correct, n_bins) -> CalibrationBins:
+    """The bins of :func:`calibration_bins`, from checked inputs: each example's confidence and
+    whether it was right (1.0 or 0.0). ``lossbook.checks`` bins an exercise's answer with it."""
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
     which = np.searchsorted(edges[1:-1], confidence, side="left")   # (edges[m], edges[m+1]]
     counts = np.bincount(which, minlength=n_bins).astype(np.int64)
     sums_correct = np.bincount(which, weights=correct, minlength=n_bins)

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from ..metrics import _equal_width_bins
 from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
 
 __all__ = [
@@ -264,13 +265,10 @@ def check_ece(probs, y_true, n_bins=10) -> Problem:
     y = y.astype(np.int64)
     conf = p.max(axis=1)
     correct = (p.argmax(axis=1) == y).astype(np.float64)
-    edges = np.linspace(0.0, 1.0, nb + 1)
-    which = np.searchsorted(edges[1:-1], conf, side="left")
-    counts = np.bincount(which, minlength=nb)
-    full = counts > 0
-    acc = np.bincount(which, weights=correct, minlength=nb)[full] / counts[full]
-    mean_conf = np.bincount(which, weights=conf, minlength=nb)[full] / counts[full]
-    weights = counts[full] / len(y)
+    bins = _equal_width_bins(conf, correct, nb)
+    full = bins.counts > 0
+    acc, mean_conf = bins.accuracy[full], bins.confidence[full]
+    weights = bins.counts[full] / len(y)
     ece = float(np.sum(weights * np.abs(acc - mean_conf)))
     true_conf = p[np.arange(len(y)), y]
     return Problem(

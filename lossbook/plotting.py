@@ -8,8 +8,10 @@ from __future__ import annotations
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Circle, FancyBboxPatch
 
-__all__ = ["use_book_style", "BOOK_COLORS"]
+__all__ = ["use_book_style", "BOOK_COLORS", "draw_network", "draw_digits", "draw_curves",
+           "draw_confusion_matrix", "draw_reliability_diagram"]
 
 #: A colour-blind-safe cycle (Okabe and Ito) that reads on white.
 BOOK_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
@@ -46,6 +48,12 @@ def use_book_style():
         "figure.constrained_layout.use": True,
     })
     plt.close("all")
+
+
+def _new_ax(ax, figsize):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
 
 
 def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, show_bias=True,
@@ -88,9 +96,6 @@ def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, 
     >>> len(ax.texts) > 9
     True
     """
-    import numpy as np
-    from matplotlib.patches import Circle, FancyBboxPatch
-
     sizes = [int(n) for n in layer_sizes]
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(
@@ -114,8 +119,7 @@ def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, 
         hidden = ["hidden layer"] if len(sizes) == 3 else [
             f"hidden layer {k}" for k in range(1, len(sizes) - 1)]
         layer_names = ["input layer", *hidden, "output layer"]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(2.4 * len(sizes) + 1.0, 1.0 + 0.9 * max(sizes)))
+    ax = _new_ax(ax, (2.4 * len(sizes) + 1.0, 1.0 + 0.9 * max(sizes)))
 
     dx, radius = 3.0, 0.26
     top = (max(sizes) - 1) / 2
@@ -165,15 +169,6 @@ def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, 
     ax.set_ylim(-top - 1.0, top + (1.45 if show_bias else 0.6))
     ax.set_aspect("equal")
     ax.axis("off")
-    return ax
-
-
-__all__.append("draw_network")
-
-
-def _new_ax(ax, figsize):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
@@ -401,6 +396,3 @@ def draw_reliability_diagram(bins, *, ax=None):
     ax.set_aspect("equal")
     ax.legend(loc="upper left", fontsize=9)
     return ax
-
-
-__all__ += ["draw_digits", "draw_curves", "draw_confusion_matrix", "draw_reliability_diagram"]

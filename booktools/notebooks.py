@@ -191,15 +191,15 @@ def hygiene(paths: list[str]) -> int:
 
 # --- figures and budget: a pytest plugin on nbval's run -------------------------------------------
 
+def _pngs(outputs) -> list[str]:
+    """The base64 data of every PNG among ``outputs``."""
+    return [data for out in outputs or [] if (data := (out.get("data") or {}).get("image/png"))]
+
+
 def _images(outputs) -> list:
     """Every PNG among ``outputs``, as an (height, width, 3) int16 array."""
-    found = []
-    for out in outputs or []:
-        data = (out.get("data") or {}).get("image/png")
-        if data:
-            img = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
-            found.append(np.asarray(img, dtype=np.int16))
-    return found
+    return [np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"),
+                       dtype=np.int16) for data in _pngs(outputs)]
 
 
 def compare_figures(stored_outputs, fresh_outputs) -> list[str]:
@@ -283,7 +283,7 @@ def pytest_collection_modifyitems(session, config, items):
 
 def _check_figures(item) -> None:
     problems = compare_figures(item.cell.outputs, item.test_outputs)
-    _FIGURES[item.parent.nodeid] += len(_images(item.cell.outputs))
+    _FIGURES[item.parent.nodeid] += len(_pngs(item.cell.outputs))  # counted, not decoded again
     if problems:
         item.raise_cell_error(
             "Figures differ from the stored ones", "\n".join(problems)

@@ -57,10 +57,15 @@ def as_float_array(x, name: str, func: str, *, allow_empty: bool = False) -> np.
     return arr
 
 
+def first_index(mask: np.ndarray) -> tuple[int, ...]:
+    """The index of the first true entry of ``mask``, as plain ints for a message."""
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
 def check_no_nan(arr: np.ndarray, name: str, func: str) -> None:
     """Refuse NaN anywhere in ``arr`` (one pass over the data)."""
     if np.isnan(arr).any():
-        where = tuple(int(i) for i in np.argwhere(np.isnan(arr))[0])
+        where = first_index(np.isnan(arr))
         raise ValueError(
             f"{func}: {name} contains NaN (first at index {where}). "
             "A NaN usually comes from an earlier step (0/0, log of a negative number); fix it there."
@@ -71,7 +76,7 @@ def check_finite(arr: np.ndarray, name: str, func: str) -> None:
     """Refuse NaN (named as such) and +-inf anywhere in ``arr``."""
     check_no_nan(arr, name, func)
     if not np.isfinite(arr).all():
-        where = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        where = first_index(~np.isfinite(arr))
         raise ValueError(
             f"{func}: {name} contains {float(arr[where])} at index {where}; every value must be "
             "finite. An inf usually means an earlier step overflowed (training diverged, or exp "
@@ -120,7 +125,6 @@ def read_array(x, name: str, func: str) -> np.ndarray:
     return arr
 
 
-
 def check_reduction(reduction, func: str, *, extra: tuple[str, ...] = ()) -> str:
     """One of "mean", "sum", "none" (and the names in ``extra``, e.g. kl_div's "batchmean")."""
     allowed = REDUCTIONS + extra
@@ -145,7 +149,7 @@ def check_log_probabilities(x: np.ndarray, name: str, func: str) -> None:
     check_no_nan(x, name, func)
     hi = x.max()
     if hi > 0:
-        where = tuple(int(i) for i in np.argwhere(x == hi)[0])
+        where = first_index(x == hi)
         raise ValueError(
             f"{func}: {name} must hold log-probabilities (<= 0), got {float(hi):.6g} at index "
             f"{where}. If these are probabilities, pass np.log({name}); if they are logits, pass "
@@ -198,7 +202,7 @@ def check_probabilities(p: np.ndarray, name: str, func: str, hint: str = _LOGITS
     lo, hi = p.min(), p.max()
     if lo < 0 or hi > 1:
         bad = lo if lo < 0 else hi
-        where = tuple(int(i) for i in np.argwhere(p == bad)[0])
+        where = first_index(p == bad)
         raise ValueError(
             f"{func}: {name} must hold probabilities in [0, 1], got {float(bad):.6g} at index {where}. "
             + hint
@@ -218,7 +222,7 @@ def check_distribution(p: np.ndarray, name: str, func: str) -> None:
     off = np.abs(sums - 1)
     tol = row_sum_tolerance(p)
     if (off > tol).any():
-        i = tuple(int(j) for j in np.argwhere(np.atleast_1d(off) > tol)[0])
+        i = first_index(np.atleast_1d(off) > tol)
         s = float(np.atleast_1d(sums)[i])
         where = f"row {i[0]}" if p.ndim > 1 else "it"
         raise ValueError(
@@ -247,7 +251,7 @@ def check_class_target(target, n_classes: int, func: str, *, ignore_index=None) 
     valid = t != ignore_index if ignore_index is not None else np.ones(t.shape, dtype=bool)
     bad = valid & ((t < 0) | (t >= n_classes))
     if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = first_index(bad)
         value = t[where].item()
         extra = (
             f" (ignore_index is {ignore_index}; only that value may lie outside the range)"
@@ -387,7 +391,7 @@ def finite_row_max(z2, func):
     m = z2.max(axis=1, keepdims=True)
     if not np.isfinite(m).all():
         check_no_nan(z2, "input", func)
-        row = int(np.argwhere(~np.isfinite(m))[0, 0])
+        row = first_index(~np.isfinite(m))[0]
         raise ValueError(
             f"{func}: row {row} of input has maximum {float(m[row, 0]):.6g}: logits must be finite "
             "(-inf is allowed for a class that can never occur, but not a whole row of it)."

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_no_nan
+from ._validation import as_float_array, check_no_nan, first_index
 
 __all__ = [
     "step",
@@ -53,7 +53,7 @@ def _rows(x, axis, func):
         return x, np.zeros_like(x.max(axis=axis, keepdims=True, initial=0))
     m = np.max(x, axis=axis, keepdims=True)
     if not np.isfinite(m).all():
-        where = tuple(int(i) for i in np.argwhere(~np.isfinite(m))[0])
+        where = first_index(~np.isfinite(m))
         raise ValueError(
             f"{func}: the scores at {where} (axis {axis}) have maximum {float(m[where])}; +inf, or "
             "-inf for every class, has no softmax. Scores must be finite, with -inf allowed only "

@@ -54,12 +54,17 @@ def _probs_and_classes(probs, target) -> tuple[np.ndarray, np.ndarray]:
     return p2, y.astype(np.int64)
 
 
-def _logits_and_classes(logits, target) -> tuple[np.ndarray, np.ndarray]:
+def logits_and_classes(logits, target, *, allowed=()) -> tuple[np.ndarray, np.ndarray]:
+    """Finite (N, C) logits with C >= 2, and one class index per row as int64; a target may
+    also hold a value in ``allowed`` (an ignore_index)."""
     z, t = as_array(logits, "logits"), as_array(target, "target")
     if z.ndim != 2 or z.shape[1] < 2 or not np.all(np.isfinite(z)):
         raise ValueError(f"logits must be finite, of shape (N, C) with C >= 2; got {z.shape}")
-    if t.shape != (z.shape[0],) or np.any(t != np.round(t)) or np.any((t < 0) | (t >= z.shape[1])):
-        raise ValueError(f"target must hold one class index in [0, {z.shape[1]}) per row")
+    index = (t == np.round(t)) & (t >= 0) & (t < z.shape[1])
+    if t.shape != (z.shape[0],) or not np.all(index | np.isin(t, allowed)):
+        also = "".join(f" or {v:g}" for v in allowed)
+        raise ValueError(f"target must hold one class index in [0, {z.shape[1]}){also} per row; "
+                         f"got shape {t.shape}")
     return z, t.astype(np.int64)
 
 
@@ -157,7 +162,7 @@ def check_cross_entropy_grad(logits, target) -> Problem:
     Correct: the gradient softmax(z) - onehot(y), divided by N = 1.
     True
     """
-    z, y = _logits_and_classes(logits, target)
+    z, y = logits_and_classes(logits, target)
     n, c = z.shape
     onehot = np.eye(c)[y]
     p = softmax(z)
@@ -217,7 +222,7 @@ def check_label_smoothing(logits, target, epsilon) -> Problem:
     Hint: mix the one-hot label with the uniform distribution: (1 - 0.1) * onehot + 0.1 / C.
     False
     """
-    z, y = _logits_and_classes(logits, target)
+    z, y = logits_and_classes(logits, target)
     eps = as_number(epsilon, "epsilon")
     if not 0 < eps <= 1:
         raise ValueError(f"epsilon must be in (0, 1]; got {eps}")

@@ -15,6 +15,7 @@ import numpy as np
 
 from ..activations import log_softmax
 from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from .cross_entropy import logits_and_classes
 
 __all__ = [
     "check_pos_weight",
@@ -29,17 +30,6 @@ __all__ = [
 def _per_sample_nll(z: np.ndarray, target: np.ndarray) -> np.ndarray:
     """-log softmax(z)[i, target[i]] for each row (target: class indices)."""
     return -log_softmax(z)[np.arange(len(target)), target]
-
-
-def _logits_and_target(logits, target, *, allowed=()) -> tuple[np.ndarray, np.ndarray]:
-    z, t = as_array(logits, "logits"), as_array(target, "target")
-    if z.ndim != 2 or z.shape[1] < 2 or not np.all(np.isfinite(z)) or t.shape != (z.shape[0],):
-        raise ValueError(f"logits must be finite (N, C) and target (N,); got {z.shape} and "
-                         f"{t.shape}")
-    valid = ((t >= 0) & (t < z.shape[1]) & (t == np.round(t))) | np.isin(t, allowed)
-    if not valid.all():
-        raise ValueError(f"target must hold class indices in [0, {z.shape[1]})")
-    return z, t.astype(np.int64)
 
 
 @check
@@ -131,7 +121,7 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
           of those weights.
     False
     """
-    z, t = _logits_and_target(logits, target)
+    z, t = logits_and_classes(logits, target)
     class_weight = as_array(weight, "weight")
     if class_weight.shape != (z.shape[1],) or np.any(class_weight < 0):
         raise ValueError(f"weight must hold {z.shape[1]} non-negative class weights")
@@ -190,7 +180,7 @@ def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Prob
     False
     """
     ignore = as_number(ignore_index, "ignore_index")
-    z, t = _logits_and_target(logits, target, allowed=(ignore,))
+    z, t = logits_and_classes(logits, target, allowed=(ignore,))
     keep = t != ignore
     if not keep.any():
         return Problem(right=math.nan, what="the mean over no positions",

@@ -352,7 +352,7 @@ def check_multi_label_loss(logits, labels) -> Problem:
     right = float(terms.mean())
     first_only = _multi_hot([list(np.asarray(tags).reshape(-1)[:1]) for tags in labels], z.shape)
     log_p = z - np.logaddexp(0.0, z)  # log sigmoid(z)
-    log_softmax = z - np.logaddexp.reduce(z, axis=1, keepdims=True)
+    log_q = z - np.logaddexp.reduce(z, axis=1, keepdims=True)  # log softmax(z): what CrossEntropyLoss uses
     elements = f"N * L = {n} * {n_labels} = {n * n_labels}"
     return Problem(
         right=right,
@@ -380,7 +380,7 @@ def check_multi_label_loss(logits, labels) -> Problem:
             Mistake(_bce_terms(1.0 / (1.0 + np.exp(-z)), target).mean(), "that applies the "
                     "sigmoid twice: BCEWithLogitsLoss takes logits and applies it itself.",
                     "pass the logits, not sigmoid(logits)."),
-            Mistake(float(-(target * log_softmax).sum(axis=1).mean()), "that is CrossEntropyLoss "
+            Mistake(float(-(target * log_q).sum(axis=1).mean()), "that is CrossEntropyLoss "
                     "with the multi-hot target: its softmax makes the tags compete, and a photo "
                     "without tags contributes nothing.", "multi-label targets take "
                     "BCEWithLogitsLoss: one independent yes/no answer per tag."),

@@ -21,7 +21,8 @@ already been declared" in the reader's console.
 It also gives the bibliography's entries ``role="listitem"`` (docutils writes
 ``doc-biblioentry`` inside a ``role="list"``, which ARIA does not allow).
 
-It also adds ``_ext/static/lossbook.css``: code cells in a slightly smaller monospace, so that
+It also leaves the theme's top navbar empty (no second search field above the page), and adds
+``_ext/static/lossbook.css``: code cells in a slightly smaller monospace, so that
 a line of about 90 characters fits the text column.
 
 Page weight (a chapter with its assets, empty cache): ``python tests/browser/sitekit.py weight``.
@@ -212,7 +213,19 @@ def _add_static(app) -> None:
     app.config.html_static_path.append(str(Path(__file__).parent / "static"))
 
 
+def _no_header_search(app, config) -> None:
+    """No second search field in a bar above the page.
+
+    pydata-sphinx-theme (0.17) puts a search field in its top navbar whenever
+    ``navbar_persistent`` is not set, and sphinx-book-theme's own default (empty) does not count
+    as set. The sidebar already has the search field (and Ctrl+K opens it), so the site showed
+    a 64-pixel bar holding nothing but a copy of it on every page.
+    """
+    config.html_theme_options.setdefault("navbar_persistent", [])
+
+
 def setup(app):
+    app.connect("config-inited", _no_header_search)
     app.connect("builder-inited", _add_static)
     app.add_css_file("lossbook.css")
     # priority 900: after sphinx-mathjax-offline (default priority 500) has copied MathJax.

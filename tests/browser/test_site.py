@@ -83,6 +83,22 @@ def test_no_request_left_the_host(browser_context, visit):
     assert not browser_context.outside_requests, browser_context.outside_requests
 
 
+def test_one_search_field_and_no_empty_bar_above_the_page(browser_context, server):
+    """The sidebar's search field is the only one; the theme's top navbar stays empty."""
+    page = CHAPTER_PAGES[0] if CHAPTER_PAGES else "intro.html"
+    tab = browser_context.new_page()
+    tab.set_viewport_size({"width": 1280, "height": 800})
+    tab.goto(server.url(page), wait_until="load")
+    fields = tab.eval_on_selector_all(
+        ".search-button-field",
+        "es => es.filter(e => e.getBoundingClientRect().width > 0).map(e => e.closest('[id]').id)",
+    )
+    header = tab.evaluate("(document.querySelector('#pst-header') || {offsetHeight: 0}).offsetHeight")
+    tab.close()
+    assert len(fields) == 1, f"{page}: {len(fields)} visible search fields (inside {fields})"
+    assert header == 0, f"{page}: a {header}-pixel bar above the page"
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_math_is_typeset(visit, page):
     r = visit(page)

@@ -108,6 +108,44 @@ def test_language_switch_works_both_ways(browser_context, server):
     tab.close()
 
 
+def _subsection_ids(path: Path) -> list[str]:
+    """The ids of a page's headed sections below its title, in page order."""
+    html = path.read_text(encoding="utf-8")
+    main = html[html.index("<main"):html.index("</main>")]
+    return re.findall(r'<section id="([^"]+)">\s*<h[2-6][ >]', main)
+
+
+@pytest.mark.parametrize("page", SWITCH_PAGES)
+def test_both_editions_give_each_section_the_same_id(page):
+    """The language switch opens the other edition at the section being read, by its id."""
+    assert _subsection_ids(KO / page) == _subsection_ids(SITE / page)
+
+
+def test_language_switch_opens_the_section_being_read(browser_context, server):
+    pages = [p for p in SWITCH_PAGES if len(_subsection_ids(SITE / p)) >= 3]
+    assert pages, "no page with three sections"
+    page = max(pages, key=lambda p: len(_subsection_ids(SITE / p)))
+    section = _subsection_ids(SITE / page)[len(_subsection_ids(SITE / page)) // 2]
+    tab = browser_context.new_page()
+    for start, other in ((page, f"ko/{page}"), (f"ko/{page}", page)):
+        tab.goto(server.url(start), wait_until="load")
+        tab.wait_for_load_state("networkidle")
+        # A reader who scrolled there, reading the section's first lines; the switch is clicked
+        # in the page (Playwright's own click would first scroll the sticky header "into view").
+        tab.evaluate("id => document.getElementById(id).scrollIntoView()", section)
+        with tab.expect_navigation():
+            tab.evaluate("document.querySelector('.lossbook-language-switch').click()")
+        there = urlsplit(tab.url)
+        assert (there.path, there.fragment) == (f"/{other}", section), tab.url
+        assert tab.evaluate("id => document.getElementById(id) !== null", section)
+    # At the top of a page there is no section to keep: the switch opens the page's top.
+    tab.evaluate("window.scrollTo(0, 0)")
+    with tab.expect_navigation():
+        tab.evaluate("document.querySelector('.lossbook-language-switch').click()")
+    assert (urlsplit(tab.url).path, urlsplit(tab.url).fragment) == (f"/ko/{page}", "")
+    tab.close()
+
+
 def test_korean_table_of_contents_is_korean():
     """The sidebar's part captions come from _toc.yml; the Korean pages show them translated."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))

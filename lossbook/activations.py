@@ -131,7 +131,7 @@ def tanh(x):
 
 
 def tanh_derivative(x):
-    """1 - tanh(x)**2.
+    """The derivative of tanh, ``1 - tanh(x)**2``.
 
     Examples
     --------

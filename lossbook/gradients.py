@@ -214,7 +214,7 @@ def numerical_gradient(f, x, *, eps=1e-6):
     x : array-like
         Where to differentiate; computed in float64 (a copy; ``x`` is not modified).
     eps : float > 0
-        The step. The error of a central difference is about eps**2 * f''' (truncation) plus
+        The step. The error of a central difference is about ``eps**2 * f'''`` (truncation) plus
         1e-16 * abs(f) / eps (rounding), so 1e-6 is a good default in float64. A step so large that
         it crosses a jump of f (as accuracy has) measures the jump, not a slope.
 

@@ -49,7 +49,7 @@ def mse_loss(input, target, *, reduction="mean"):
 
     Notes
     -----
-    MSE = (1/n) * sum_i (input_i - target_i)**2. There is no factor 1/2.
+    ``MSE = (1/n) * sum_i (input_i - target_i)**2``. There is no factor 1/2.
 
     Examples
     --------
@@ -91,7 +91,7 @@ def huber_loss(input, target, *, reduction="mean", delta=1.0):
     input, target : array-like of the same shape
     reduction : {"mean", "sum", "none"}
     delta : float > 0
-        Where the loss switches from 0.5 * d**2 to delta * (abs(d) - 0.5 * delta).
+        Where the loss switches from ``0.5 * d**2`` to ``delta * (abs(d) - 0.5 * delta)``.
 
     Examples
     --------

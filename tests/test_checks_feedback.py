@@ -149,7 +149,7 @@ def test_read_answer_reads_fractions_and_decimals_as_numbers():
 
 def test_a_value_check_given_a_function_says_to_call_it():
     said = Problem(right=1.0, what="the MSE").assess(lambda y_pred, y: 1.0)
-    assert said == Feedback(False, "got a function (<lambda>); the MSE is made of numbers.",
+    assert said == Feedback(False, "got a function (<lambda>); the answer should be numbers: the MSE.",
                             "call your function and pass what it returns: check(f(...)), not "
                             "check(f).")
 
@@ -178,7 +178,7 @@ def _problem():
 @pytest.mark.parametrize("answer,feedback", [
     ([1.0, 2.0], (True, "[1., 2.] is the gradient.", None)),
     (None, (False, "you have not answered yet.", "try again.")),
-    ("x", (False, "got the text 'x'; the gradient is made of numbers.",
+    ("x", (False, "got the text 'x'; the answer should be numbers: the gradient.",
            "answer with a number or an array of numbers (a numpy array or a tensor is fine).")),
     ([[1.0], [2.0]], (False, "your answer has the right numbers but shape (2, 1); the gradient "
                       "has shape (2,).", "drop the extra axis of size 1 (.reshape(2,) or "
@@ -187,8 +187,8 @@ def _problem():
     ([2.0, 4.0], (False, "twice too big.", "halve it.")),
     (3.0, (False, "that is the sum.", "keep one entry per element.")),
     ([1.0, 2.0, 3.0], (False, "your answer has shape (3,), but the gradient has shape (2,).",
-                       "the gradient has shape (2,): one entry per element of the exercise's "
-                       "input.")),
+                       "print the shape after each step of your computation to see where it "
+                       "stops being (2,).")),
     ([1.0, np.inf], (False, "your answer contains nan or inf.", "try again.")),
     ([1.0005, 2.0], (False, "[1.0005, 2.    ] is close to the gradient, but not within a "
                      "relative 1e-05.", "pass the value your code computed instead of typing a "

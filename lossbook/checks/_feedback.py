@@ -243,7 +243,7 @@ def _shape_hint(a: np.ndarray, right: np.ndarray, what: str) -> str:
     if a.size == right.size and 1 in a.shape:
         return (f"drop the extra axis of size 1 (.reshape{right.shape} or .squeeze()); a (N, 1) "
                 "column meeting an (N,) row broadcasts, so check the shapes where you computed it.")
-    return f"{what} has shape {right.shape}: one entry per element of the exercise's input."
+    return f"print the shape after each step of your computation to see where it stops being {right.shape}."
 
 
 @dataclass
@@ -293,7 +293,7 @@ class Problem:
         if a is None:
             hint = _NUMBERS_HINT if not reason.startswith("got a function") else (
                 "call your function and pass what it returns: check(f(...)), not check(f).")
-            return Feedback(False, f"{reason}; {self.what} is made of numbers.", hint)
+            return Feedback(False, f"{reason}; the answer should be numbers: {self.what}.", hint)
         right, rtol, atol = self.right_array, self.rtol, self.atol
         if _matches(a, right, rtol, atol):
             return Feedback(True, self.correct or f"{fmt(right)} is {self.what}.")

@@ -66,15 +66,17 @@ def report(ok: bool, message: str, hint: str | None = None) -> Verdict:
     hint : str, optional
         Why it may be wrong and what to try; printed only when ``ok`` is false.
 
-    Whitespace in ``message`` and ``hint`` is collapsed and lines longer than 88 characters
-    continue on the next line, indented, so a verdict is always one ``Correct:`` or
-    ``Not yet:`` line and at most one ``Hint:`` line, each perhaps continued.
-
     Returns
     -------
     Verdict
         ``ok`` as a :class:`Verdict`: true or false like a bool (so ``assert check(...)``
         works), but not echoed by Jupyter at the end of a cell.
+
+    Notes
+    -----
+    Whitespace in ``message`` and ``hint`` is collapsed and lines longer than 88 characters
+    continue on the next line, indented, so a verdict is always one ``Correct:`` or
+    ``Not yet:`` line and at most one ``Hint:`` line, each perhaps continued.
 
     Examples
     --------

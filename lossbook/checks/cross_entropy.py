@@ -312,17 +312,17 @@ def check_stable_cross_entropy(func) -> Feedback:
                             "return the mean over the batch as a float.")
         got = float(got.reshape(()))
         if not np.isfinite(got):
-            return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {right:.4f}.",
+            return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {max(right, 0.0):.4f}.",
                             "np.exp(1000) overflows to inf. Subtract the row maximum before exp "
                             "and compute log p as z - max - log(sum(exp(z - max))).")
         if i >= 2 and got < right and got < 40:
-            return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {right:.4f}.",
+            return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {max(right, 0.0):.4f}.",
                             "a clipped log (log(p + 1e-7) or clip(p, 1e-7)) caps each example's "
                             "loss near 16.12. Work with log-probabilities, never with p.")
         if len(y) > 1 and np.isclose(got, right * len(y), rtol=1e-5):
             return Feedback(False, f"on {case} it returned the sum over the batch.",
                             "take the mean over examples.")
-        return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {right:.4f}.",
+        return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {max(right, 0.0):.4f}.",
                         "compute -(z[y] - logsumexp(z)) per row, then the mean.")
     return Feedback(True, f"exact on all {len(_STABLE_CASES)} test cases, logits of +-1000 "
                     "included.")

@@ -325,8 +325,10 @@ def check_mse_function(fn) -> Feedback:
     for p, t, what in _FUNCTION_CASES:
         out = call(fn, p, t)
         if out.error is not None:
-            return Feedback(False, f"on {what}, your function {out.says()}",
-                            "convert the inputs with np.asarray first, so lists work too.")
+            hint = ("define it with two parameters, def my_mse(y_pred, y), and return their MSE."
+                    if isinstance(out.error, TypeError) and "positional argument" in str(out.error)
+                    else "convert the inputs with np.asarray first, so lists work too.")
+            return Feedback(False, f"on {what}, your function {out.says()}", hint)
         if out.value is None:
             return Feedback(False, f"on {what}, your function returned None.",
                             "end it with return and the MSE.")

@@ -49,6 +49,8 @@ help:
 	@echo "make test            run every test (make -j2 test: two at a time)"
 	@echo "make notebooks [NB=chapters/XX.ipynb]   re-execute notebooks and store their outputs"
 	@echo "make serve           build and serve the site on http://127.0.0.1:8000/"
+	@echo "make book-venv       create .venv with the book's toolchain only (make test adds the rest)"
+	@echo "make clean           remove what the builds made (_build, caches; .venv stays)"
 	@echo "make translations    update the Korean catalogues and notebooks after English edits"
 	@echo "make translations-status   translated, fuzzy and empty Korean messages per page"
 	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test"

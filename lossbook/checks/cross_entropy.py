@@ -116,6 +116,9 @@ def check_cross_entropy(probs, target) -> Problem:
                 "logits."),
         Mistake(right * n if n > 1 else None, f"{fmt(right * n)} is the sum over the batch, not "
                 "the mean.", f"divide by the number of examples ({n}), or use reduction='mean'."),
+        Mistake(right / c, f"{fmt(right / c)} is a mean over all N * C = {n * c} entries of "
+                "t * log p.", "sum over the classes first, then average over the examples: "
+                "(-(t * np.log(p)).sum(axis=1)).mean(), not (-(t * np.log(p))).mean()."),
         Mistake(per_example if n > 1 else None, "those are the per-example losses.",
                 "the loss with reduction='mean' is one number: take their mean."),
         Mistake(pred_class if not np.array_equal(argmax, y) else None,

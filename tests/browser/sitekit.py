@@ -192,3 +192,21 @@ if __name__ == "__main__":
         print("usage: python tests/browser/sitekit.py weight [page.html ...]")
         raise SystemExit(2)
     raise SystemExit(_weight_report(sys.argv[2:]))
+
+
+def search(browser_context, server, term: str, *, edition: str = "") -> list[str]:
+    """The pages (paths from the site root) that the site's own search lists for ``term``.
+
+    ``edition`` is "" for English or "ko/" for Korean. Sphinx fills ``.search-summary`` only when
+    the search has finished (with the count, or "did not match"), in either language.
+    """
+    tab = browser_context.new_page()
+    tab.goto(server.url(f"{edition}search.html?q=" + term.replace(" ", "+")), wait_until="load")
+    tab.wait_for_function(
+        "() => { const s = document.querySelector('.search-summary');"
+        " return s && s.innerText.trim().length > 0; }",
+        timeout=20_000,
+    )
+    hits = tab.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
+    tab.close()
+    return [urlsplit(h).path.lstrip("/") for h in hits]

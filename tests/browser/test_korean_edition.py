@@ -29,6 +29,7 @@ from sitekit import (
     WEIGHTS,
     html_pages,
     measure_weight,
+    search,
 )
 
 from _ext import lossbook_i18n  # the site extension, imported from the repository root
@@ -205,16 +206,7 @@ def test_korean_stemmer_is_the_same_in_the_browser(browser_context, server):
 @pytest.mark.parametrize(("page", "term"), sorted(KOREAN_TERMS.items()))
 def test_korean_search_finds_chapter_by_its_korean_term(browser_context, server, page, term):
     assert (KO / page).exists(), f"{page} is not in the Korean site"
-    tab = browser_context.new_page()
-    tab.goto(server.url("ko/search.html?q=" + term.replace(" ", "+")), wait_until="load")
-    tab.wait_for_function(
-        "() => { const s = document.querySelector('.search-summary');"
-        " return s && s.innerText.trim().length > 0 && !/Preparing|준비/.test(s.innerText); }",
-        timeout=20_000,
-    )
-    hits = tab.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
-    tab.close()
-    found = [urlsplit(h).path.lstrip("/") for h in hits]
+    found = search(browser_context, server, term, edition="ko/")
     assert f"ko/{page}" in found, f"searching {term!r} did not find ko/{page}; found {found}"
 
 

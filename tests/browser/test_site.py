@@ -26,6 +26,7 @@ from sitekit import (
     html_pages,
     is_local,
     measure_weight,
+    search,
 )
 
 PAGES = html_pages(SITE) if SITE.exists() else []
@@ -153,16 +154,7 @@ def _search_cases():
 
 @pytest.mark.parametrize(("page", "term"), _search_cases())
 def test_search_finds_chapter(browser_context, server, page, term):
-    tab = browser_context.new_page()
-    tab.goto(server.url("search.html?q=" + term.replace(" ", "+")), wait_until="load")
-    tab.wait_for_function(
-        "() => { const s = document.querySelector('.search-summary');"
-        " return s && /found|did not match/.test(s.innerText); }",
-        timeout=20_000,
-    )
-    hits = tab.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
-    tab.close()
-    found = [urlsplit(h).path.lstrip("/") for h in hits]
+    found = search(browser_context, server, term)
     assert page in found, f"searching {term!r} did not find {page}; found {found}"
 
 

@@ -210,3 +210,18 @@ def search(browser_context, server, term: str, *, edition: str = "") -> list[str
     hits = tab.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
     tab.close()
     return [urlsplit(h).path.lstrip("/") for h in hits]
+
+
+# The budget of a chapter page's shell: its assets without the page's own HTML and figures.
+# Measured 2026-11: about 2.2 MiB raw / 0.75 MiB gzip (MathJax is half of it).
+SHELL_BUDGET_RAW = 2.6 * 2**20
+SHELL_BUDGET_GZIP = 0.95 * 2**20
+
+
+def shell_weight(browser_context, server, page: str) -> tuple[list, int, int]:
+    """Weigh ``page`` with its assets (kept for pytest's summary); return the shell's requests
+    (url, raw bytes, gzip bytes) and their raw and gzip totals."""
+    w = measure_weight(browser_context, server.url(page))
+    WEIGHTS.append(w | {"page": page})
+    shell = [r for r in w["rows"] if "/_images/" not in r[0] and not r[0].endswith(page)]
+    return shell, sum(r[1] for r in shell), sum(r[2] for r in shell)

@@ -25,11 +25,12 @@ from sitekit import (
     OWNER_REPO,
     REPO_URL,
     ROOT,
+    SHELL_BUDGET_GZIP,
+    SHELL_BUDGET_RAW,
     SITE,
-    WEIGHTS,
     html_pages,
-    measure_weight,
     search,
+    shell_weight,
 )
 
 from _ext import lossbook_i18n  # the site extension, imported from the repository root
@@ -231,12 +232,8 @@ def test_page_weight_of_a_korean_chapter(browser_context, server):
     pages = [p for p in pages if (SITE / p).exists()]
     assert pages, "no Korean notebook chapter built yet"
     page = max(pages, key=lambda p: (SITE / p).stat().st_size)
-    w = measure_weight(browser_context, server.url(page))
-    WEIGHTS.append(w | {"page": page})
-    shell = [r for r in w["rows"] if "/_images/" not in r[0] and not r[0].endswith(page)]
-    raw = sum(r[1] for r in shell)
-    gz = sum(r[2] for r in shell)
-    # The same budget as the English chapter (test_site.py), plus the small Korean stylesheet.
-    assert raw < 2.6 * 2**20 and gz < 0.95 * 2**20, (
+    _, raw, gz = shell_weight(browser_context, server, page)
+    # The same budget as the English chapter, with the small Korean stylesheet inside it.
+    assert raw < SHELL_BUDGET_RAW and gz < SHELL_BUDGET_GZIP, (
         f"{page}: theme+MathJax+fonts weigh {raw / 1024:.0f} KiB raw, {gz / 1024:.0f} KiB gzip"
     )

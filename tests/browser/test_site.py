@@ -21,12 +21,13 @@ from sitekit import (
     NOTEBOOKS,
     OWNER_REPO,
     REPO_URL,
+    SHELL_BUDGET_GZIP,
+    SHELL_BUDGET_RAW,
     SITE,
-    WEIGHTS,
     html_pages,
     is_local,
-    measure_weight,
     search,
+    shell_weight,
 )
 
 PAGES = html_pages(SITE) if SITE.exists() else []
@@ -266,13 +267,8 @@ def test_page_weight_of_a_chapter(browser_context, server):
     notebook_pages = [p for p in CHAPTER_PAGES if p.removesuffix(".html") + ".ipynb" in NOTEBOOKS]
     assert notebook_pages, "no notebook chapter built yet"
     page = max(notebook_pages, key=lambda p: (SITE / p).stat().st_size)
-    w = measure_weight(browser_context, server.url(page))
-    WEIGHTS.append(w | {"page": page})
-    shell = [r for r in w["rows"] if "/_images/" not in r[0] and not r[0].endswith(page)]
-    raw = sum(r[1] for r in shell)
-    gz = sum(r[2] for r in shell)
-    # Measured 2026-11: about 2.2 MiB raw / 0.75 MiB gzip (MathJax is half of it).
-    assert raw < 2.6 * 2**20 and gz < 0.95 * 2**20, (
+    shell, raw, gz = shell_weight(browser_context, server, page)
+    assert raw < SHELL_BUDGET_RAW and gz < SHELL_BUDGET_GZIP, (
         f"{page}: theme+MathJax+fonts weigh {raw / 1024:.0f} KiB raw, {gz / 1024:.0f} KiB gzip: "
         + ", ".join(f"{p} {b // 1024} KiB" for p, b, _ in shell[:8])
     )

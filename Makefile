@@ -8,24 +8,23 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Installed once per change of the lists: the book's toolchain, then everything else.
+# Installed once per change of the lists or the lock: the book's toolchain, then everything else.
 BOOK_STAMP := $(VENV)/.book-installed
 TEST_STAMP := $(VENV)/.test-installed
-NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
-# One thread: what a Binder user gets, and the same numbers on every machine.
-export OMP_NUM_THREADS := 1
-export MKL_NUM_THREADS := 1
-export OPENBLAS_NUM_THREADS := 1
-export PYTHONHASHSEED := 0
+# The chapter notebooks and the one-thread environment are defined once, in booktools/__init__.py
+# (every tool and test that runs the book's code sets that environment itself).
+NOTEBOOKS := $(shell $(PYTHON) -m booktools notebooks)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Kernels and tools started by the tests come from .venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-# nbval's kernel and the notebook checks (booktools/notebooks.py) run the notebooks in this run only.
-NBVAL := $(BIN)/python -m pytest -q -p booktools.notebooks -p no:cacheprovider --nbval --nbval-current-env \
+# nbval's kernel and the notebook checks (booktools/nbval_plugin.py) run the notebooks in this run only.
+NBVAL := $(BIN)/python -m pytest -q -p booktools.nbval_plugin -p no:cacheprovider --nbval --nbval-current-env \
          --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=""
+# The fast tier: no Sphinx, no notebooks, no browser (pytest markers in pyproject.toml).
+FAST := not translations and not notebooks and not site
 
-.PHONY: help book test venv book-venv lint unit notebooks-test hygiene book-strict site-test \
-        browser-tools notebooks serve clean translations translations-status
+.PHONY: help book test check venv book-venv lint unit fast notebooks-test hygiene book-strict site-test \
+        browser-tools notebooks serve clean translations translations-status lock
 
 # The Korean edition (locale/README.md): the same sources with the Korean catalogues, built into
 # _build/ko and copied to _build/html/ko, so that both editions have the same page paths.
@@ -47,16 +46,22 @@ book: $(BOOK_STAMP)
 help:
 	@echo "make book            build the site into _build/html"
 	@echo "make test            run every test (make -j2 test: two at a time)"
+	@echo "make check           the fast loop while editing: ruff, lossbook's tests and doctests,"
+	@echo "                     the Markdown pages' examples (no Sphinx, notebooks or browser)"
 	@echo "make notebooks [NB=chapters/XX.ipynb]   re-execute notebooks and store their outputs"
 	@echo "make serve           build and serve the site on http://127.0.0.1:8000/"
 	@echo "make book-venv       create .venv with the book's toolchain only (make test adds the rest)"
 	@echo "make clean           remove what the builds made (_build, caches; .venv stays)"
 	@echo "make translations    update the Korean catalogues and notebooks after English edits"
 	@echo "make translations-status   translated, fuzzy and empty Korean messages per page"
+	@echo "make lock            resolve requirements.txt anew into requirements.lock"
 	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test"
 
 test: lint unit notebooks-test hygiene book-strict site-test
 	@echo "make test: every check passed"
+
+check: lint fast
+	@echo "make check: the fast tier passed (make test runs everything)"
 
 venv: $(TEST_STAMP)
 book-venv: $(BOOK_STAMP)
@@ -64,29 +69,39 @@ book-venv: $(BOOK_STAMP)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# --no-compile: byte-compiling every installed file up front doubles the install time of
-# `make book`, and the two site builds hardly notice.
-$(BOOK_STAMP): requirements-book.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --no-compile -r requirements-book.txt
+# Both lists are installed with the lock as constraints (booktools/lock.py), so every transitive
+# package is the one the site and the tests were written against. --no-compile: byte-compiling
+# every installed file up front doubles the install time of `make book`, and the two site builds
+# hardly notice.
+$(BOOK_STAMP): requirements-book.txt requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m booktools.lock install requirements-book.txt
 	@touch $@
 
-# `make test` byte-compiles the whole environment once after installing. Where
-# PYTHONDONTWRITEBYTECODE is set (many container images and CI runners set it), Python would
-# otherwise compile torch's thousands of modules again in every notebook kernel: measured, that
-# nearly doubles each notebook's CPU time (chapter 7: 13.9 s instead of 7.6 s of its 15 s budget).
-# Files that do not compile on this Python (a few test files of other Pythons) are skipped.
+# On Linux, torch comes from PyTorch's CPU-only index when it answers within a few seconds
+# (booktools/lock.py says which build it used). `make test` byte-compiles the whole environment
+# once after installing. Where PYTHONDONTWRITEBYTECODE is set (many container images and CI
+# runners set it), Python would otherwise compile torch's thousands of modules again in every
+# notebook kernel: measured, that nearly doubles each notebook's CPU time. Files that do not
+# compile on this Python (a few test files of other Pythons) are skipped.
 $(TEST_STAMP): requirements.txt $(BOOK_STAMP)
-	$(BIN)/python -m pip install --no-compile -r requirements.txt
+	$(BIN)/python -m booktools.lock install requirements.txt
 	$(BIN)/python -c "import compileall, sys; compileall.compile_dir(sys.prefix + '/lib', quiet=2, workers=0)"
 	@touch $@
+
+lock: $(TEST_STAMP)
+	$(BIN)/python -m booktools.lock update
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
 # The package's unit tests and doctests, and the examples on the Markdown pages (README.md,
-# intro.md, chapters/*.md): pyproject.toml's testpaths and --doctest-glob.
+# intro.md, chapters/*.md): pyproject.toml's testpaths and --doctest-glob. `unit` runs them all
+# (the catalogues' tests build the gettext templates with Sphinx); `fast` leaves out the slow groups.
 unit: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -p no:nbval -p no:cacheprovider
+
+fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q -p no:nbval -p no:cacheprovider -m "$(FAST)"
 
 # nbval re-executes every notebook and compares its text outputs; booktools (a pytest plugin)
 # compares its figures and measures its CPU time and memory in the same run.
@@ -95,16 +110,17 @@ notebooks-test: $(TEST_STAMP)
 
 hygiene: $(TEST_STAMP)
 	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS)
-	$(BIN)/python -m booktools.notebooks hygiene $(NOTEBOOKS)
+	$(BIN)/python -m booktools.standard $(NOTEBOOKS)
 
 # --all: a fresh Sphinx environment, so every page is read again and every warning shown.
 book-strict: $(TEST_STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going --all
 	$(call build-korean,--all)
 
-# Chromium and axe-core for the browser tests (tests/browser/setup.sh says what it installs).
-browser-tools:
-	bash tests/browser/setup.sh
+# A Chromium for the browser tests: one the machine has, else playwright's own, else (as root on
+# Debian) apt's; axe-core comes from a pinned PyPI package. booktools/browser.py says which.
+browser-tools: $(TEST_STAMP)
+	$(BIN)/python -m booktools.browser
 
 site-test: book-strict browser-tools
 	$(BIN)/python -m pytest -q tests/browser -p no:nbval -p no:cacheprovider -o addopts=""
@@ -113,7 +129,7 @@ site-test: book-strict browser-tools
 # `make notebooks NB=chapters/03-mean-squared-error.ipynb`.
 NB ?= $(NOTEBOOKS)
 notebooks: $(TEST_STAMP)
-	$(BIN)/python -m booktools.notebooks execute $(NB)
+	$(BIN)/python -m booktools.execute $(NB)
 
 # The Korean catalogues after an English edit: new strings empty, changed ones fuzzy (with the
 # old translation to start from); then the Korean notebooks (ko/) from the catalogues.
@@ -133,5 +149,5 @@ serve: book
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
 
 clean:
-	rm -rf _build .pytest_cache .hypothesis tests/browser/node_modules
+	rm -rf _build .pytest_cache .hypothesis
 	find . -name __pycache__ -not -path "./$(VENV)/*" -prune -exec rm -rf {} +

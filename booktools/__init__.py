@@ -1,17 +1,62 @@
 """The book's maintenance tools: not tests, and not part of the lossbook package learners import.
 
-Run from the repository root (the Makefile does):
+One job per module, each importing only what its job needs (run from the repository root; the
+Makefile does):
 
-``python -m booktools.notebooks execute|hygiene NOTEBOOK.ipynb ...``
-    re-execute notebooks and store their outputs (``make notebooks``); check the committed
-    notebooks against the chapter standard (``make test``). Loaded as a pytest plugin beside
-    nbval (``-p booktools.notebooks``), it also compares every figure with the stored one and
-    holds each notebook to the Binder budget, in nbval's own run.
-
-``python -m booktools.translations config|notebooks|status|prune``
-    the Korean edition: its build configuration (``make book``), the Korean notebooks in ``ko/``
-    and the per-page progress (``make translations``). See ``locale/README.md``.
-
-Importing the package imports nothing else, so ``make book`` (which installs only the book's
-toolchain) can run the translations module without the test tools.
+``booktools`` (this file, standard library only)
+    the repository root, the list of notebooks and the one-thread environment every tool and
+    test uses; ``python -m booktools notebooks`` prints the list for the Makefile.
+``booktools.execute``
+    re-execute notebooks and store their outputs (``make notebooks``).
+``booktools.standard``
+    the chapter standard: the rules every chapter notebook follows (Colab cell, sections,
+    exercises, figures with alt text and captions), used by ``make test``'s hygiene step and the tests.
+``booktools.nbval_plugin``
+    a pytest plugin beside nbval (``-p booktools.nbval_plugin``): in nbval's own run it compares
+    every figure with the stored one and holds each notebook to the Binder budget.
+``booktools.browser``
+    a Chromium for the browser tests (found, or installed without root where possible) and axe-core.
+``booktools.pageweight``
+    what a reader downloads to open a page (``python -m booktools.pageweight``).
+``booktools.lock``
+    the lock file of every installed package (``make lock``) and its agreement with the lists.
+``booktools.translations``
+    the Korean edition: its build configuration, notebooks and progress (``locale/README.md``).
 """
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# One thread, like a Binder user, and the same numbers on every machine. Set by every tool that
+# runs the book's code (notebook kernels inherit it) and by the unit tests' conftest.
+SINGLE_THREAD = {
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "PYTHONHASHSEED": "0",
+}
+
+
+def single_thread_env() -> None:
+    """Put the one-thread settings into this process's environment (and its children's)."""
+    os.environ.update(SINGLE_THREAD)
+    # A kernel must draw inline (PNG outputs), whatever backend the caller's shell sets.
+    os.environ.pop("MPLBACKEND", None)
+
+
+def notebooks() -> list[Path]:
+    """The chapter notebooks, in reading order (their file names start with the chapter number)."""
+    return sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+def _main(argv: list[str]) -> int:
+    if argv == ["notebooks"]:
+        print(" ".join(p.relative_to(ROOT).as_posix() for p in notebooks()))
+        return 0
+    print("usage: python -m booktools notebooks", file=sys.stderr)
+    return 2

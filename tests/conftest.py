@@ -4,9 +4,9 @@ Hypothesis runs derandomized with a modest number of examples, so CI is determin
 whole unit suite stays fast on two cores. torch (the reference) runs on one thread.
 """
 
-import os
+from booktools import single_thread_env
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+single_thread_env()  # before torch and numpy start their thread pools
 
 import torch  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402

@@ -14,54 +14,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+from booktools import notebooks
+from booktools.lock import pins as _requirements
+from booktools.standard import COLAB_CELL, GLOSSARY_TERMS, KOREAN_TERMS
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPO_URL = CONFIG["repository"]["url"]
 BRANCH = CONFIG["repository"]["branch"]
-NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
-
-COLAB_CELL = f'''# Colab or a fresh environment: install lossbook if it is missing; does nothing otherwise.
-import importlib.util
-import subprocess
-import sys
-
-if importlib.util.find_spec("lossbook") is None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                    "lossbook @ git+{REPO_URL}@{BRANCH}"], check=True)'''
-
-# The glossary terms every chapter may link with {term}`...`: the terms the course teaches.
-GLOSSARY_TERMS = [
-    "input layer", "hidden layer", "output layer", "neuron", "weight", "bias", "weighted sum",
-    "activation function", "loss function", "mean squared error", "sum of squared errors",
-    "root mean squared error", "mean absolute error", "Huber loss", "residual", "cross-entropy",
-    "binary cross-entropy", "negative log-likelihood", "one-hot encoding", "label", "logit",
-    "softmax", "log-sum-exp", "label smoothing", "accuracy", "metric", "step function",
-    "sigmoid function", "tanh", "ReLU", "gradient", "derivative", "gradient descent",
-    "learning rate", "parameter", "forward pass", "backpropagation", "reduction", "batch",
-    "class weight", "surrogate loss", "epoch", "maximum likelihood", "probability distribution",
-]
-KOREAN = {
-    "input layer": "입력층", "hidden layer": "은닉층", "output layer": "출력층", "weight": "가중치",
-    "bias": "편향", "weighted sum": "가중합", "activation function": "활성화 함수",
-    "loss function": "손실 함수", "mean squared error": "평균 제곱 오차",
-    "cross-entropy": "교차 엔트로피", "one-hot encoding": "원-핫 인코딩", "accuracy": "정확도",
-    "step function": "계단 함수", "sigmoid function": "시그모이드 함수", "gradient": "기울기",
-    "derivative": "미분", "logit": "로짓", "softmax": "소프트맥스",
-}
-
-
-def _requirements(path: Path) -> dict[str, str]:
-    """Name -> pinned version of a requirements file, following its ``-r`` includes."""
-    pins = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        m = re.fullmatch(r"([A-Za-z0-9_.-]+)==(\S+)", line)
-        if m:
-            pins[m.group(1).lower()] = m.group(2)
-        elif line.startswith("-r "):
-            pins |= _requirements(path.parent / line.removeprefix("-r ").strip())
-    return pins
-
+NOTEBOOKS = notebooks()
 
 def test_config_keeps_the_lead_settings():
     assert CONFIG["execute"]["execute_notebooks"] == "off"
@@ -150,22 +111,29 @@ def test_book_requirements_are_the_build_only():
     for name in ("torch", "scikit-learn", "pytest", "nbval", "playwright", "linkchecker"):
         assert name in full and name not in book, name
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "-r requirements-book.txt" in makefile
+    assert "-m booktools.lock install requirements-book.txt" in makefile
     assert re.search(r"^book: \$\(BOOK_STAMP\)$", makefile, re.M), "make book installs the book list"
 
 
-def test_binder_runtime_matches_the_python_we_test_with():
+def test_binder_runtime_matches_the_ci_image():
+    """Binder's Python and CI's are the one pair that must agree (the stored outputs come from
+    it); the unit suite itself runs on any Python pyproject.toml admits."""
     runtime = (ROOT / "binder" / "runtime.txt").read_text(encoding="utf-8").strip()
-    assert runtime == f"python-{sys.version_info.major}.{sys.version_info.minor}"
     workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
-    assert f"python:{runtime.removeprefix('python-')}-" in workflow, "CI image Python differs"
+    images = re.findall(r"image:\s*python:(\d+\.\d+)-", workflow)
+    assert images and set(images) == {runtime.removeprefix("python-")}, (runtime, images)
+    project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    lowest = re.search(r'requires-python = ">=(\d+)\.(\d+)"', project).groups()
+    assert sys.version_info[:2] >= tuple(map(int, lowest)), "this Python is below requires-python"
 
 
 def test_pages_workflow_tests_then_publishes():
     wf = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
     steps = wf["jobs"]["test"]["steps"]
     runs = [s.get("run", "") for s in steps]
-    assert "make test" in runs
+    assert "bash .ci/run" in runs, "the workflow runs CI's one entry point"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.rstrip().splitlines()[-1] == "make test", "and .ci/run runs the README's test command"
     upload = [s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact")]
     assert upload and upload[0]["with"]["path"] == "_build/html"
     deploy = wf["jobs"]["deploy"]
@@ -192,7 +160,7 @@ def test_glossary_has_every_term_with_korean():
     for term, body in entries.items():
         assert body.startswith("Korean: "), f"{term}: definition must start with its Korean term"
         assert len(body.split(". ", 1)[-1]) > 20, f"{term}: definition too short"
-    for term, korean in KOREAN.items():
+    for term, korean in KOREAN_TERMS.items():
         assert korean in entries[term], f"{term}: Korean term {korean} missing"
 
 
@@ -205,12 +173,12 @@ def test_one_bibliography_in_the_book():
     assert refs.startswith("(references)=")
 
 
-def test_browser_tools_are_locked():
-    here = ROOT / "tests" / "browser"
-    pkg = json.loads((here / "package.json").read_text(encoding="utf-8"))
-    lock = json.loads((here / "package-lock.json").read_text(encoding="utf-8"))
-    assert "axe-core" in pkg["devDependencies"]
-    assert lock["packages"]["node_modules/axe-core"]["version"] == pkg["devDependencies"]["axe-core"]
+def test_browser_tests_need_no_node():
+    """axe-core comes from a pinned PyPI package; nothing in the tests needs npm or Node."""
+    assert "axe-playwright-python" in _requirements(ROOT / "requirements.txt")
+    assert not list((ROOT / "tests").rglob("package*.json"))
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "npm" not in makefile and "node " not in makefile
 
 
 def test_every_korean_term_the_chapters_give_is_in_the_glossary():

@@ -30,6 +30,7 @@ from _ext import lossbook_i18n  # the site extension, imported from the reposito
 from booktools import translations
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.translations  # a slow group: `make check` leaves it out
 
 CATALOGUES = translations.catalogue_paths()
 CATALOGUES_DIR = translations.CATALOGUES

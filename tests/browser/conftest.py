@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: the built site on 127.0.0.1, Debian's Chromium, one visit per page.
+"""Fixtures of the browser tests: the built site on 127.0.0.1, a headless Chromium, one visit per page.
 
 Each page is opened once (``visit(page)`` caches a PageReport); the tests in test_site.py then
 check one property each, so a failure names the page and the property.
@@ -11,16 +11,17 @@ from pathlib import Path
 
 import pytest
 from sitekit import (
-    AXE_JS,
-    CHROMIUM,
-    INSTALL_HINT,
     SITE,
     WEIGHTS,
     SiteServer,
+    axe_js,
+    chromium,
     is_local,
     launch,
     wait_for_mathjax,
 )
+
+from booktools.browser import NoBrowser
 
 
 @dataclass
@@ -40,6 +41,12 @@ class PageReport:
     icons: list[dict] = field(default_factory=list)  # Font Awesome glyphs drawn by CSS
 
 
+def pytest_collection_modifyitems(items):
+    """Every browser test is in the ``site`` group (a slow one: `make check` leaves it out)."""
+    for item in items:
+        item.add_marker(pytest.mark.site)
+
+
 @pytest.fixture(scope="session")
 def site() -> Path:
     if not (SITE / "index.html").exists():
@@ -57,10 +64,11 @@ def server(site):
 def playwright_instance():
     from playwright.sync_api import sync_playwright
 
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}. {INSTALL_HINT}")
-    if not AXE_JS.exists():
-        pytest.fail(f"axe-core is missing at {AXE_JS}. Run `bash tests/browser/setup.sh`.")
+    try:
+        chromium()
+        axe_js()
+    except NoBrowser as err:  # never a skip: the message says the command that gets one
+        pytest.fail(str(err))
     with sync_playwright() as pw:
         yield pw
 
@@ -146,7 +154,7 @@ _COLLECT = """() => {
 def visit(browser_context, server):
     """visit(page) -> PageReport: open the page once, with axe-core, and remember what happened."""
     cache: dict[str, PageReport] = {}
-    axe_source = AXE_JS.read_text(encoding="utf-8")
+    axe_source = axe_js().read_text(encoding="utf-8")
 
     def _visit(page_path: str) -> PageReport:
         if page_path in cache:

@@ -1,0 +1,5 @@
+import sys
+
+from booktools import _main
+
+sys.exit(_main(sys.argv[1:]))

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.errors import ExtensionError
 from sphinx.locale import init as init_locale
 from sphinx.search import SearchLanguage, languages
 from sphinx.transforms import SphinxTransform
@@ -152,11 +153,19 @@ def _page_context(app, pagename, templatename, context, doctree) -> None:
         _point_buttons_at_korean_sources(app, pagename, context)
 
 
+SOURCE_BUTTONS = {"source-edit-button"}  # sphinx-book-theme 1.3's edit button
+
+
 def _point_buttons_at_korean_sources(app, pagename, context) -> None:
-    """Edit/view buttons open the page's catalogue; a .md page has no Korean notebook to open."""
+    """The edit button opens the page's catalogue; a .md page has no Korean notebook to open.
+    Pages without a source (the index, search) have no edit button."""
+    if pagename not in app.env.found_docs:
+        return
     repo = app.config.html_theme_options.get("repository_url", "").rstrip("/")
     branch = app.config.html_theme_options.get("repository_branch", "") or "main"
     po = f"locale/ko/LC_MESSAGES/{pagename}.po"
+
+    found = set()
 
     def fix(buttons):
         for button in buttons:
@@ -164,15 +173,26 @@ def _point_buttons_at_korean_sources(app, pagename, context) -> None:
                 fix(button.get("buttons", []))
             elif button.get("label") == "source-edit-button":
                 button["url"] = f"{repo}/edit/{branch}/{po}"
-            elif button.get("label") == "source-file-button":
-                button["url"] = f"{repo}/blob/{branch}/{po}?plain=1"
+                found.add(button["label"])
 
     fix(context.get("header_buttons", []))
+    if found != SOURCE_BUTTONS:
+        raise ExtensionError(
+            f"lossbook_i18n: {pagename}: sphinx-book-theme's header buttons have no "
+            f"{sorted(SOURCE_BUTTONS - found)} (its button labels changed from the version in "
+            "requirements.lock?); the Korean page's edit and source buttons would open the English "
+            "file. Pin the theme back or update _point_buttons_at_korean_sources.")
 
 
 def _keep_images_for_gettext(app) -> None:
     if app.builder.name == "gettext":
-        from myst_nb.core.render import base_render_priority
+        try:
+            from myst_nb.core.render import base_render_priority
+        except ImportError as err:
+            raise ExtensionError(
+                "lossbook_i18n: myst_nb.core.render.base_render_priority is gone (myst-nb changed "
+                "from the version in requirements.lock); pin it back or update "
+                "_keep_images_for_gettext") from err
 
         html = base_render_priority()["html"]
         app.config.nb_mime_priority_overrides = [

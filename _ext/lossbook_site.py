@@ -25,7 +25,10 @@ It also leaves the theme's top navbar empty (no second search field above the pa
 ``_ext/static/lossbook.css``: code cells in a slightly smaller monospace, so that
 a line of about 90 characters fits the text column.
 
-Page weight (a chapter with its assets, empty cache): ``python tests/browser/sitekit.py weight``.
+Where the theme no longer holds what these steps patch, the build stops with a message that
+says what (never a silent no-op).
+
+Page weight (a chapter with its assets, empty cache): ``python -m booktools.pageweight``.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ import logging
 import re
 import shutil
 from pathlib import Path
+
+from sphinx.errors import ExtensionError
 
 # MathJax files and folders, relative to _static/mathjax, that tex-chtml.js never requests.
 MATHJAX_UNUSED = [
@@ -103,8 +108,19 @@ def _used_codepoints(outdir: Path, static: Path) -> set[int]:
     return used
 
 
-def subset_fontawesome(outdir: Path) -> bool:
-    """Replace the Font Awesome web fonts by WOFF subsets; False (and no change) if unexpected."""
+class ThemeChanged(Exception):
+    """The theme's files no longer hold what this hook patches: say what, never patch silently."""
+
+    def __init__(self, what: str):
+        super().__init__(
+            f"lossbook_site: {what}. The theme (pydata-sphinx-theme / sphinx-book-theme) or "
+            "sphinx-mathjax-offline changed from the version in requirements.lock; pin it back "
+            "(make lock) or update _ext/lossbook_site.py to the new files.")
+
+
+def subset_fontawesome(outdir: Path) -> None:
+    """Replace the Font Awesome web fonts by WOFF subsets; ThemeChanged (and no change) if the
+    theme's files are not what this was written for."""
     from fontTools import subset
 
     # fontTools reports every table it prunes at INFO level; the build log needs none of it.
@@ -112,8 +128,11 @@ def subset_fontawesome(outdir: Path) -> bool:
     static = outdir / "_static"
     fonts = static / FA_WEBFONTS
     css_path = static / THEME_CSS
-    if not css_path.exists() or not all((fonts / f"{n}.ttf").exists() for n in FA_FONTS):
-        return False
+    if not css_path.exists():
+        raise ThemeChanged(f"the theme's stylesheet {THEME_CSS} is missing")
+    missing = [n for n in FA_FONTS if not (fonts / f"{n}.ttf").exists()]
+    if missing:
+        raise ThemeChanged(f"the Font Awesome fonts {missing} are missing from {FA_WEBFONTS}")
     css = css_path.read_text(encoding="utf-8")
     new_css = css
     for name in FA_FONTS:
@@ -122,7 +141,8 @@ def subset_fontawesome(outdir: Path) -> bool:
             f'url(../{FA_WEBFONTS}/{name}.ttf) format("truetype")'
         )
         if new_css.count(old) != 1:
-            return False
+            raise ThemeChanged(f"{THEME_CSS} holds the @font-face source of {name} "
+                               f"{new_css.count(old)} times, not once ({old!r})")
         new_css = new_css.replace(old, f'url(../{FA_WEBFONTS}/{name}.woff) format("woff")')
     used = _used_codepoints(outdir, static)
     kept: dict[str, list[int]] = {}
@@ -145,7 +165,6 @@ def subset_fontawesome(outdir: Path) -> bool:
         for suffix in (".woff2", ".ttf"):
             (fonts / f"{name}{suffix}").unlink()
     (fonts / "subset.json").write_text(json.dumps(kept, indent=1), encoding="utf-8")
-    return True
 
 
 def trim_site(outdir: Path) -> None:
@@ -159,10 +178,13 @@ def trim_site(outdir: Path) -> None:
         if stripped != data:
             path.write_bytes(stripped)
     fontawesome = static / "scripts" / "fontawesome.js"
-    if fontawesome.exists():
-        fontawesome.write_text(FONTAWESOME_STUB, encoding="utf-8")
+    if not fontawesome.exists():
+        raise ThemeChanged("the theme's scripts/fontawesome.js is missing")
+    fontawesome.write_text(FONTAWESOME_STUB, encoding="utf-8")
     subset_fontawesome(outdir)
     mathjax = static / "mathjax"
+    if not (mathjax / "tex-chtml.js").exists():
+        raise ThemeChanged("_static/mathjax/tex-chtml.js (sphinx-mathjax-offline's copy) is missing")
     for rel in MATHJAX_UNUSED:
         target = mathjax / rel
         if target.is_dir():
@@ -205,7 +227,10 @@ def _bibliography_as_list(app, pagename, templatename, context, doctree) -> None
 
 def _on_build_finished(app, exception) -> None:
     if exception is None and app.builder.format == "html":
-        trim_site(Path(app.outdir))
+        try:
+            trim_site(Path(app.outdir))
+        except ThemeChanged as err:
+            raise ExtensionError(str(err)) from None
 
 
 def _add_static(app) -> None:

@@ -22,8 +22,19 @@ def test_every_pin_of_the_lists_is_in_the_lock(name):
         f"{name}: the lists pin {LISTED[name]}, the lock {LOCKED[name]}: run `make lock`")
 
 
+def _cuda_torch() -> bool:
+    """True when the installed torch is PyPI's Linux (CUDA) build, not the CPU-only one the lock
+    describes: that happens where PyTorch's CPU index cannot be reached (booktools/lock.py)."""
+    try:
+        return any(r.startswith("cuda-toolkit") for r in distribution("torch").requires or [])
+    except PackageNotFoundError:
+        return False
+
+
 def _closure(names) -> set[str]:
-    """The names and every dependency they declare (for this platform, no extras), transitively."""
+    """The names and every dependency they declare (for this platform, no extras), transitively.
+    The CUDA libraries of a CUDA build of torch are left out: the lock describes the CPU build,
+    which has none (they are the default index's, not a version we chose)."""
     seen, todo = set(), list(names)
     while todo:
         name = todo.pop()
@@ -36,6 +47,8 @@ def _closure(names) -> set[str]:
             continue  # reported by the test below
         for spec in requires:
             req = Requirement(spec)
+            if name == "torch" and _cuda_torch() and req.marker and "platform_system" in str(req.marker):
+                continue  # a CUDA library of PyPI's Linux build of torch
             if req.marker is None or req.marker.evaluate({"extra": ""}):
                 todo.append(lock.normalise(req.name))
     return seen

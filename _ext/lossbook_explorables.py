@@ -81,7 +81,9 @@ LABELS = {
         "curve": "loss in nats",
         "alt_bars": "Bars of the softmax probabilities of cat, fox and dog, and bars of the "
                     "gradient of the loss with respect to each logit.",
-        "alt_curve": "The curve of minus the log of the true class's probability, with the "
+        # No apostrophes in labels: the English page would show smart quotes (’), unlike the
+        # catalogue's text.
+        "alt_curve": "The curve of minus the log of the probability of the true class, with the "
                      "current prediction as a point.",
     },
     "ch5-weight": {

@@ -135,9 +135,9 @@
     var names = L.classes.split(/,\s*/);
     var row = htmlEl(stage, "div", {"class": "lbx-row"});
     var left = panel(row, 300, 300, L.alt_bars), right = panel(row, 300, 300, L.alt_curve);
-    var P = lin(0, 1, 130, 30), G = lin(-1, 1, 280, 170);
+    var P = lin(0, 1, 130, 30), G = lin(-1, 1, 286, 194);
     axisText(left, 8, 24, L.prob, "start", "lbx-key");
-    axisText(left, 8, 164, L.grad, "start", "lbx-key");
+    axisText(left, 8, 184, L.grad, "start", "lbx-key");
     svgEl(left, "line", {x1: 20, x2: 290, y1: P(0), y2: P(0), "class": "lbx-axis"});
     svgEl(left, "line", {x1: 20, x2: 290, y1: G(0), y2: G(0), "class": "lbx-axis"});
     var bars = names.map(function (name, k) {

@@ -5,10 +5,7 @@ Figure helpers take ``ax=None`` (a new figure when omitted) and return the axes 
 
 from __future__ import annotations
 
-import matplotlib as mpl
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Circle, FancyBboxPatch
 
 __all__ = ["use_book_style", "BOOK_COLORS", "draw_network", "draw_digits", "draw_curves",
            "draw_confusion_matrix", "draw_reliability_diagram"]
@@ -22,6 +19,9 @@ def use_book_style():
 
     Call it once in a notebook's set-up cell.
     """
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
     mpl.rcParams.update({
         "figure.figsize": (6.0, 3.6),
         "figure.dpi": 100,
@@ -52,6 +52,8 @@ def use_book_style():
 
 def _new_ax(ax, figsize):
     if ax is None:
+        import matplotlib.pyplot as plt  # on first use: `import lossbook` stays free of pyplot
+
         _, ax = plt.subplots(figsize=figsize)
     return ax
 
@@ -119,6 +121,8 @@ def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, 
         hidden = ["hidden layer"] if len(sizes) == 3 else [
             f"hidden layer {k}" for k in range(1, len(sizes) - 1)]
         layer_names = ["input layer", *hidden, "output layer"]
+    from matplotlib.patches import Circle, FancyBboxPatch
+
     ax = _new_ax(ax, (2.4 * len(sizes) + 1.0, 1.0 + 0.9 * max(sizes)))
 
     dx, radius = 3.0, 0.26

@@ -151,7 +151,8 @@ def test_the_right_answer_in_any_form_is_correct(case, capsys):
         out, verdict = _printed(capsys, check, answer, *ex.args, **ex.kwargs)
         assert verdict and out.startswith("Correct: "), (type(answer), out)
     out, verdict = _printed(capsys, check, None, *ex.args, **ex.kwargs)
-    assert not verdict and out.startswith("Not yet: you have not answered yet.")
+    assert not verdict and out == ("Not yet: you have not answered yet.\nHint: replace None with "
+                                   "your answer; the check says what is wrong.\n")
 
 
 @pytest.mark.parametrize("check", FUNCTION_CHECKS, ids=lambda c: c.__name__)

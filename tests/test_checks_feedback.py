@@ -177,7 +177,8 @@ def _problem():
 
 @pytest.mark.parametrize("answer,feedback", [
     ([1.0, 2.0], (True, "[1., 2.] is the gradient.", None)),
-    (None, (False, "you have not answered yet.", "try again.")),
+    (None, (False, "you have not answered yet.", "replace None with your answer; the check says "
+                   "what is wrong.")),  # a neutral nudge, never the recipe
     ("x", (False, "got the text 'x'; the answer should be numbers: the gradient.",
            "answer with a number or an array of numbers (a numpy array or a tensor is fine).")),
     ([[1.0], [2.0]], (False, "your answer has the right numbers but shape (2, 1); the gradient "

@@ -25,7 +25,7 @@ module's ``EXAMPLES`` (inputs for every check it defines) let the tests feed eve
 every check and expect its message (a check without examples fails the tests). A check whose
 answer is a function (the learner's own ``mse``) uses :func:`check_function` instead::
 
-    @check_function(start="define mse(y_pred, y), then pass it.", reference=right_mse)
+    @check_function(recipe="define mse(y_pred, y), then pass it.", reference=right_mse)
     def check_mse_function(fn) -> Feedback:
         out = call(fn, [1.0, 2.0], [0.0, 0.0])  # never raises: out.value or out.error
         if out.error is not None:
@@ -60,6 +60,8 @@ __all__ = [
 ]
 
 NOT_ANSWERED = "you have not answered yet."
+NUDGE = "replace None with your answer; the check says what is wrong."
+FUNCTION_NUDGE = "replace None with your function (without ()); the check says what is wrong."
 _NUMBERS_HINT = "answer with a number or an array of numbers (a numpy array or a tensor is fine)."
 
 
@@ -251,8 +253,9 @@ class Problem:
     """One exercise's right answer and the mistakes a check recognises.
 
     ``right`` is what the learner should give and ``what`` names it ("the MSE"); ``correct`` is
-    the message for a right answer, ``start`` the hint when nothing was answered, ``hint`` the
-    hint for an unrecognised wrong answer, ``diagnose(answer_array)`` an optional last look
+    the message for a right answer, ``hint`` the hint for an unrecognised wrong answer (``recipe``,
+    the way to the answer, when there is no ``hint``; before any answer a neutral nudge is said
+    instead, so a stored output never gives the answer away), ``diagnose(answer_array)`` an optional last look
     that returns a ``(message, hint)`` or None. Answers within ``rtol``/``atol`` are right;
     within ``near`` (relative) they are called rounded.
     """
@@ -261,7 +264,7 @@ class Problem:
     what: str
     mistakes: Sequence[Mistake] = ()
     correct: str | None = None
-    start: str | None = None
+    recipe: str | None = None
     hint: str | None = None
     rtol: float = 1e-5
     atol: float = 1e-8
@@ -287,8 +290,8 @@ class Problem:
 
     def assess(self, answer) -> Feedback:
         """Judge ``answer`` without printing; never raises."""
-        if answer is None:
-            return Feedback(False, NOT_ANSWERED, self.start or self.hint)
+        if answer is None:  # a neutral nudge: the recipe comes only after a wrong answer
+            return Feedback(False, NOT_ANSWERED, NUDGE)
         a, reason = read_answer(answer)
         if a is None:
             hint = _NUMBERS_HINT if not reason.startswith("got a function") else (
@@ -310,7 +313,7 @@ class Problem:
                             self.shape_hint or _shape_hint(a, right, self.what))
         a = a.reshape(right.shape)
         if not np.all(np.isfinite(a)):
-            return Feedback(False, "your answer contains nan or inf.", self.hint)
+            return Feedback(False, "your answer contains nan or inf.", self.hint or self.recipe)
         if self.diagnose is not None:
             found = self.diagnose(a)
             if found:
@@ -320,7 +323,7 @@ class Problem:
                             f"{rtol:g}.", "pass the value your code computed instead of typing a "
                             "rounded number.")
         shown = fmt(a) if a.size <= 12 else "your answer"
-        return Feedback(False, f"{shown} is not {self.what}.", self.hint)
+        return Feedback(False, f"{shown} is not {self.what}.", self.hint or self.recipe)
 
 
 def judge(answer, problem: Problem | None = None, /, **fields) -> Verdict:
@@ -367,23 +370,23 @@ def check(build: Callable[..., Problem]) -> Callable[..., Verdict]:
 
 
 def check_function(test: Callable[..., Feedback] | None = None, *,
-                   start: str = "define the function, then pass it (without ()).",
+                   recipe: str = "define the function, then pass it (without ()).",
                    reference: Callable | None = None):
     """Turn ``test(fn, *inputs) -> Feedback`` into a check whose answer is the learner's function.
 
-    A missing answer (then ``start`` is the hint), something that is not a function, and any
+    A missing answer (a neutral nudge), something that is not a function, and any
     error while testing it (the learner's code may fail in any way) become "Not yet", never an
     exception. ``reference``, a right answer, is kept as ``check.reference`` for the tests. Use
-    it bare (``@check_function``) or with options (``@check_function(start=..., reference=...)``).
+    it bare (``@check_function``) or with options (``@check_function(recipe=..., reference=...)``).
     """
     if test is None:
-        return functools.partial(check_function, start=start, reference=reference)
+        return functools.partial(check_function, recipe=recipe, reference=reference)
 
     @functools.wraps(test)
     def run(*args, **kwargs) -> Verdict:
         fn, args = _split_answer(args, kwargs)
         if fn is None:
-            return report(False, NOT_ANSWERED, start)
+            return report(False, NOT_ANSWERED, FUNCTION_NUDGE)
         if not callable(fn):
             return report(False, f"got {_describe(fn)}, not a function.",
                           "pass the function itself: check(my_function), without ().")
@@ -393,6 +396,8 @@ def check_function(test: Callable[..., Feedback] | None = None, *,
         except Exception as err:  # noqa: BLE001 - e.g. a returned object whose == raises
             said = Feedback(False, f"testing your function failed with {type(err).__name__}: "
                             f"{err}", "return a plain number (a float) from your function.")
+        if not said.ok and not said.hint:  # the recipe only after a wrong answer
+            said = said._replace(hint=recipe)
         return report(*said)
 
     run.reference = reference

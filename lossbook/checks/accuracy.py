@@ -61,7 +61,7 @@ def check_accuracy(logits, target) -> Problem:
     return Problem(
         right=right, what="the accuracy", rtol=1e-6, near=None,
         correct=f"accuracy {right:.4f}, {right_count} of {n} examples right.",
-        start="accuracy is the mean of (prediction == target).",
+        recipe="accuracy is the mean of (prediction == target).",
         hint="predict class 1 where the logit is > 0 (argmax of the scores for several "
         "classes), compare with the targets, and take the mean.",
         shape_hint="accuracy is a single float: the mean of (prediction == target).",
@@ -125,7 +125,7 @@ def check_loss_share(probs, target) -> Problem:
         right=right, what="the share of the loss that the wrong predictions cause", rtol=1e-4,
         correct=f"the wrong predictions, {int(wrong.sum())} of {n} examples ({wrong.mean():.0%} "
         f"of the accuracy), cause {right:.1%} of the loss.",
-        start="the share is (loss of the wrong examples) / (total loss).", hint=hint,
+        recipe="the share is (loss of the wrong examples) / (total loss).", hint=hint,
         shape_hint="the share is one float: (loss of the wrong examples) / (total loss).",
         mistakes=[
             Mistake(100 * right, f"{fmt(100 * right)} is a percentage.",
@@ -220,7 +220,7 @@ def check_accuracy_slope(accuracy_fn, loss_fn, w0) -> Problem:
         atol=1e-8, near=None, diagnose=which, mistakes=mistakes,
         correct=f"the accuracy is flat at w = {w0:.4f} (slope {acc_slope:.0f}) while the loss "
         f"has slope {loss_slope:.4f}.",
-        start="answer = (slope of the accuracy, slope of the loss), each a central difference.",
+        recipe="answer = (slope of the accuracy, slope of the loss), each a central difference.",
         shape_hint="answer = (slope of the accuracy, slope of the loss): two numbers.",
     )
 
@@ -285,10 +285,11 @@ def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
     return Problem(
         right=right, what="the smallest nudge that flips a prediction", rtol=1e-6, near=None,
         diagnose=None if no_flip else past,
-        correct=(f"weight {j} must grow by {right:.6f} before the first prediction flips; below "
+        correct=(f"the weight of feature {j} (column {j} of X) must grow by {right:.6f} before "
+                 "the first prediction flips; below "
                  "that the accuracy does not move." if not no_flip else
                  "no positive nudge flips a prediction: the answer is inf."),
-        start="for each example, solve z_i + delta * X[i, index] = 0; take the smallest "
+        recipe="for each example, solve z_i + delta * X[i, index] = 0; take the smallest "
         "positive delta.",
         hint=("no positive nudge changes a prediction here; the answer is inf." if no_flip else
               "for each example, its logit z_i = X[i] @ weight + bias changes by "
@@ -352,7 +353,7 @@ def check_soft_accuracy_grad(X, y, weight, bias, *, temperature) -> Problem:
     return Problem(
         right=right, what="the soft-accuracy gradient", rtol=1e-5, atol=1e-10,
         correct=f"the soft-accuracy gradient at temperature {T:g} is {shown}.",
-        start="chain rule: sigmoid'(u_i) * s_i * X[i] / T for each example, then the mean.",
+        recipe="chain rule: sigmoid'(u_i) * s_i * X[i] / T for each example, then the mean.",
         hint="chain rule: for each example sigmoid'(u_i) * s_i * X[i] / T with u_i = s_i * z_i / T "
         "and sigmoid'(u) = sigmoid(u) (1 - sigmoid(u)); then average.",
         shape_hint=f"the gradient has one entry per weight, shape {right.shape}: average over "

@@ -139,7 +139,7 @@ def check_cross_entropy(probs, target) -> Problem:
                                     "Python counts from 0."))
     return Problem(
         right=right, what="the cross-entropy in nats, as PyTorch reports it", mistakes=mistakes,
-        start="compute -sum_k t_k * log(p_k), with np.log.", hint=_GENERIC_HINT,
+        recipe="compute -sum_k t_k * log(p_k), with np.log.", hint=_GENERIC_HINT,
         shape_hint="a loss with reduction='mean' is a single number: average the per-example "
         "losses.",
     )
@@ -173,7 +173,7 @@ def check_cross_entropy_grad(logits, target) -> Problem:
     return Problem(
         right=right, what="the gradient of the mean cross-entropy",
         correct=f"the gradient softmax(z) - onehot(y), divided by N = {n}.",
-        start="softmax(z) - onehot(y), then divide by N.",
+        recipe="softmax(z) - onehot(y), then divide by N.",
         hint="check one row by hand: p = softmax(z); p[y] -= 1; then divide by N.",
         shape_hint=f"the gradient has the logits' shape {(n, c)}: one row per example.",
         mistakes=[
@@ -244,7 +244,7 @@ def check_label_smoothing(logits, target, epsilon) -> Problem:
     smoothed_p = float(-np.log(((1 - eps) * np.exp(logp) + eps / c)[np.arange(n), y]).mean())
     return Problem(
         right=right, what=f"the label-smoothed loss (epsilon = {eps:g}), as in PyTorch",
-        start="t = (1 - eps) * onehot + eps / C, then -sum(t * log_softmax(z)).",
+        recipe="t = (1 - eps) * onehot + eps / C, then -sum(t * log_softmax(z)).",
         hint="t = (1 - eps) * onehot + eps / C; loss_i = -sum_c t_ic log softmax(z_i)_c; then "
         "average over the examples.",
         shape_hint="the loss with reduction='mean' is one number: average over the examples.",
@@ -284,7 +284,7 @@ def _reference_cross_entropy(logits, target):
     return float(-log_softmax(logits)[np.arange(len(target)), target].mean())
 
 
-@check_function(start="subtract the row maximum, then use log-sum-exp: lse(z) - z[y].",
+@check_function(recipe="subtract the row maximum, then use log-sum-exp: lse(z) - z[y].",
                 reference=_reference_cross_entropy)
 def check_stable_cross_entropy(func) -> Feedback:
     """Check a learner's function ``func(logits, target) -> float`` for a stable mean cross-entropy.
@@ -353,7 +353,7 @@ def check_softmax_floor(num_classes) -> Problem:
     right = float(-log_softmax(np.eye(c)[0])[0])
     return Problem(
         right=right, what=f"the floor log(1 + (C - 1)/e) for C = {c} classes",
-        start="apply softmax once more to the best output, a one-hot vector.",
+        recipe="apply softmax once more to the best output, a one-hot vector.",
         hint="take the best output a softmax layer can give, the one-hot vector, apply softmax "
         "to it once more, and take -log of the true class's entry.",
         mistakes=[

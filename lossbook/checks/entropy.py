@@ -60,7 +60,7 @@ def check_kl_divergence(probs, target) -> Problem:
         right=kl,
         what="the KL divergence D_KL(t || p) in nats",
         correct=f"D_KL(t || p) = {fmt(kl)} nats = H(t, p) - H(t) = {fmt(cross)} - {fmt(entropy)}.",
-        start="compute sum_k t_k * log(t_k / p_k) with np.log and assign it to `answer`.",
+        recipe="compute sum_k t_k * log(t_k / p_k) with np.log and assign it to `answer`.",
         hint=("compute sum_k t_k * log(t_k / p_k) with np.log; a class with t_k = 0 adds 0 "
               "(0 log 0 = 0), so skip it rather than let 0 * log(0) give nan."),
         mistakes=[

@@ -82,7 +82,7 @@ def check_mse(y_pred, y) -> Problem:
     return Problem(
         right=mse, what="the MSE", rtol=1e-6,
         correct=f"MSE = {fmt(mse)}, the mean of the squared errors.",
-        start="compute the mean squared error and assign it to `answer`.",
+        recipe="compute the mean squared error and assign it to `answer`.",
         hint="subtract the targets from the predictions, square each difference, take the mean.",
         shape_hint="the MSE is one number: reduce the squared errors with np.mean.",
         mistakes=[
@@ -141,7 +141,7 @@ def check_rmse(y_pred, y) -> Problem:
     return Problem(
         right=rmse, what="the RMSE", rtol=1e-6,
         correct=f"RMSE = {fmt(rmse)}, in the same units as the targets (MSE = {fmt(mse)}).",
-        start="compute the root mean squared error and assign it to `answer`.",
+        recipe="compute the root mean squared error and assign it to `answer`.",
         hint="RMSE = np.sqrt(np.mean((y_pred - y) ** 2)).",
         shape_hint="the RMSE is one number: average the squared errors, then take the root.",
         mistakes=[
@@ -196,7 +196,7 @@ def check_mse_gradient(y_pred, y) -> Problem:
     return Problem(
         right=grad, what="the gradient", rtol=1e-6,
         correct="dMSE/dy_pred = 2 * (y_pred - y) / N, one entry per prediction.",
-        start="compute one derivative per prediction and assign it.",
+        recipe="compute one derivative per prediction and assign it.",
         hint="dMSE/dy_pred_i = 2 * (y_pred_i - y_i) / N.",
         shape_hint=f"the gradient has one entry per prediction, shape {p.shape}: do not sum or "
         "average it, and give y_pred and y the same shape before subtracting.",
@@ -264,7 +264,7 @@ def check_line_gradient_step(x, y, *, w: float, b: float, lr: float) -> Problem:
         right=right, what="the pair (w_new, b_new)", rtol=1e-6, diagnose=half_right,
         correct=f"w = {fmt(right[0])}, b = {fmt(right[1])} after one step "
         f"(dL/dw = {fmt(grads[0])}, dL/db = {fmt(grads[1])}).",
-        start="return the pair (w_new, b_new).",
+        recipe="return the pair (w_new, b_new).",
         hint="e = w*x + b - y; dw = 2*mean(e*x); db = 2*mean(e); then (w - lr*dw, b - lr*db).",
         shape_hint="return a tuple of two numbers: (w - lr * dw, b - lr * db).",
         mistakes=[
@@ -302,7 +302,7 @@ def _reference_mse(y_pred, y):
     return float(np.mean((y_pred - y) ** 2))
 
 
-@check_function(start="define the function and pass it to the check.", reference=_reference_mse)
+@check_function(recipe="define the function and pass it to the check.", reference=_reference_mse)
 def check_mse_function(fn) -> Feedback:
     """Check a learner's ``mse(y_pred, y)``: right values, and a refusal of mismatched shapes.
 

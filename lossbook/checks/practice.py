@@ -71,7 +71,7 @@ def check_pos_weight(target) -> Problem:
     return Problem(
         right=right, what="pos_weight",
         correct=f"pos_weight = {fmt(right)} = negatives / positives.",
-        start="count the negatives and the positives.",
+        recipe="count the negatives and the positives.",
         hint="count the negatives and the positives (per column for multi-label targets, "
         f"giving shape {right.shape}) and divide the first by the second.",
         mistakes=[
@@ -136,7 +136,7 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
         right=right, what="the weighted mean cross-entropy",
         correct=f"the weighted mean is {right:.4f} (sum of weighted losses / sum of the targets' "
         f"weights {w.sum():.4f}).",
-        start="weight each example's loss by the weight of its true class, then divide by the "
+        recipe="weight each example's loss by the weight of its true class, then divide by the "
         "sum of those weights.",
         hint="compute -log softmax at the true class for each example, weight it by "
         "weight[target[i]], sum, and divide by weight[target].sum().",
@@ -193,7 +193,7 @@ def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Prob
     return Problem(
         right=right, what="the mean over the kept positions",
         correct=f"the mean over the {k} kept positions is {right:.4f}.",
-        start="keep only the positions whose target is not ignore_index, then average their "
+        recipe="keep only the positions whose target is not ignore_index, then average their "
         "losses.",
         hint="select target != ignore_index, compute -log softmax at the true class for those "
         "rows only, and average.",
@@ -249,7 +249,7 @@ def check_sum_learning_rate(lr: float, target_shape) -> Problem:
         right=right, what="the learning rate for reduction='sum'",
         correct=f"lr = {lr:g} / {count} = {right:.4g}: 'mean' divides by all {count} elements "
         "of the target.",
-        start="how much larger is the gradient of the sum than the gradient of the mean?",
+        recipe="how much larger is the gradient of the sum than the gradient of the mean?",
         hint="the gradient of the sum is (number of averaged elements) times the gradient of "
         "the mean.",
         mistakes=[
@@ -283,8 +283,9 @@ def check_gaussian_variance(residuals) -> Problem:
 
     Examples
     --------
-    >>> check_gaussian_variance(2.0, [1.0, -1.0, 2.0, 0.0])
-    Not yet: 2 divides by N - 1.
+    >>> check_gaussian_variance(3.0, [1.0, -1.0, 2.0, 0.0])
+    Not yet: 3 divides by N - 2: the unbiased estimate for the residuals of a fitted line (two
+             parameters).
     Hint: the maximum-likelihood variance divides by N.
     False
     """
@@ -296,14 +297,19 @@ def check_gaussian_variance(residuals) -> Problem:
     return Problem(
         right=right, what="the maximum-likelihood variance",
         correct=f"var = mean(r**2) = {right:.4f}, the MSE of the residuals.",
-        start="set the derivative of the NLL with respect to the variance to zero.",
+        recipe="set the derivative of the NLL with respect to the variance to zero.",
         hint="differentiate 0.5 * (log v + r**2 / v) with respect to v, average over the "
         "examples, and solve for v.",
         mistakes=[
             Mistake(math.sqrt(right), f"{fmt(math.sqrt(right))} is the standard deviation.",
                     "the variance is its square."),
+            Mistake(np.sum(r**2) / (n - 2) if n > 2 else None, f"{fmt(np.sum(r**2) / max(n - 2, 1))}"
+                    " divides by N - 2: the unbiased estimate for the residuals of a fitted line "
+                    "(two parameters).", "the maximum-likelihood variance divides by N."),
             Mistake(np.sum(r**2) / (n - 1) if n > 1 else None, f"{fmt(np.sum(r**2) / max(n - 1, 1))}"
-                    " divides by N - 1.", "the maximum-likelihood variance divides by N."),
+                    " divides by N - 1, the sample variance's denominator (for a fitted line's "
+                    "residuals the unbiased one is N - 2).",
+                    "the maximum-likelihood variance divides by N."),
             Mistake(np.var(r) if np.mean(r) != 0 else None, f"{fmt(np.var(r))} is np.var of the "
                     "residuals, which subtracts their mean first.", "the Gaussian is centred on "
                     "the prediction, so use mean(r**2)."),
@@ -359,7 +365,7 @@ def check_multi_label_loss(logits, labels) -> Problem:
         what="the mean binary cross-entropy with logits against the multi-hot target",
         correct=f"BCEWithLogitsLoss = {fmt(right)}: the mean over all {elements} elements of "
                 "the multi-hot target.",
-        start="build the (N, L) float target with a 1.0 at every listed tag, then average the "
+        recipe="build the (N, L) float target with a 1.0 at every listed tag, then average the "
               "binary cross-entropy of every element.",
         hint="target[i, tags] = 1.0 for each example i; then the mean over all elements of "
              "-[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))].",

@@ -49,7 +49,7 @@ def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
         right=total,
         what="the number of optimiser steps",
         correct=f"{total} steps: {per_epoch} mini-batches per epoch times {e} epochs.",
-        start="count the mini-batches of one epoch, then multiply by the number of epochs.",
+        recipe="count the mini-batches of one epoch, then multiply by the number of epochs.",
         hint=("one step per mini-batch: an epoch has n // batch_size full batches, plus one "
               "smaller batch for the remainder unless drop_last=True."),
         mistakes=[
@@ -95,7 +95,7 @@ def check_batch_size_for_spread(sigma, target_spread) -> Problem:
         right=right,
         what="the smallest batch size",
         correct=f"B = {right}: sigma / sqrt(B) = {fmt(s / math.sqrt(right))} <= {fmt(t)}.",
-        start="solve sigma / sqrt(B) <= target_spread for B, and round up.",
+        recipe="solve sigma / sqrt(B) <= target_spread for B, and round up.",
         hint="the spread shrinks like 1 / sqrt(B): B >= (sigma / target_spread) ** 2, rounded up.",
         mistakes=[
             Mistake(unless_right(math.ceil(s / t - 1e-9)),
@@ -131,7 +131,7 @@ def check_weight_decay_step(weight, grad, lr, weight_decay) -> Problem:
     return Problem(
         right=right,
         what="the weight after one SGD step with weight decay",
-        start="new weight = weight - lr * (grad + weight_decay * weight).",
+        recipe="new weight = weight - lr * (grad + weight_decay * weight).",
         hint="the decay term adds weight_decay * weight to the gradient before the step.",
         mistakes=[
             Mistake(w - lr * g, "that is a plain SGD step: the weight decay is missing.",
@@ -181,7 +181,7 @@ def check_early_stopping(val_losses, patience) -> Problem:
         what="(the epoch kept, the last epoch trained)",
         correct=(f"training stops after epoch {stopped} and keeps the weights of epoch {kept}, "
                  f"validation loss {fmt(losses[kept - 1])}."),
-        start="answer a pair (kept, stopped), counting epochs from 1.",
+        recipe="answer a pair (kept, stopped), counting epochs from 1.",
         hint=("walk through the losses: remember the lowest so far and its epoch; stop when the "
               f"current epoch is {p} epochs past it."),
         mistakes=[
@@ -231,7 +231,7 @@ def check_precision_recall(cm, k) -> Problem:
         correct=(f"class {k}: precision {fmt(precision)} (of {int(predicted)} predicted {k}, "
                  f"{int(tp)} are {k}), recall {fmt(recall)} (of {int(actual)} true {k}, "
                  f"{int(tp)} found)."),
-        start="precision divides the diagonal entry by its column sum, recall by its row sum.",
+        recipe="precision divides the diagonal entry by its column sum, recall by its row sum.",
         hint=("rows are true classes, columns predictions: precision = cm[k, k] / cm[:, k].sum(), "
               "recall = cm[k, k] / cm[k, :].sum()."),
         mistakes=[
@@ -275,7 +275,7 @@ def check_ece(probs, y_true, n_bins=10) -> Problem:
         right=ece,
         what="the expected calibration error",
         correct=f"ECE = {fmt(ece)} over {int(full.sum())} non-empty bins of {nb}.",
-        start=("bin the top-class probabilities, then add |accuracy - confidence| of each bin, "
+        recipe=("bin the top-class probabilities, then add |accuracy - confidence| of each bin, "
                "weighted by its share of the examples."),
         hint=("confidence = probs.max(axis=1); in each non-empty bin compare the share of correct "
               "predictions with the mean confidence; weight by bin size / N."),

@@ -54,6 +54,7 @@ from .metrics import (
     precision_recall,
 )
 from .network import MLP, Dense
+from .checks import set_language
 
 __version__ = "0.1.0"
 
@@ -102,6 +103,7 @@ __all__ = [
     "expected_calibration_error",
     "Dense",
     "MLP",
+    "set_language",
     "checks",
     "data",
     "plotting",

@@ -22,6 +22,7 @@ from .activations import (
     tanh,
     tanh_derivative,
 )
+from .checks import set_language
 from .gradients import (
     binary_cross_entropy_grad,
     binary_cross_entropy_with_logits_grad,
@@ -54,7 +55,6 @@ from .metrics import (
     precision_recall,
 )
 from .network import MLP, Dense
-from .checks import set_language
 
 __version__ = "0.1.0"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import read_array
+from ._validation import read_labels
 
 __all__ = ["noisy_line", "blobs", "load_iris", "load_diabetes", "load_digits", "stratified_split",
            "minibatches"]
@@ -154,12 +154,7 @@ def load_digits():
 
 def _check_labels(y, func):
     """``y`` as a 1-D int64 array of non-negative class labels, or a clear error."""
-    arr = read_array(y, "y", func)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(
-            f"{func}: y holds {arr.dtype} values; expected integer class labels. "
-            "Use y.astype(np.int64) if they are whole numbers."
-        )
+    arr = read_labels(y, "y", func)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{func}: y must be a non-empty 1-D array of labels, got shape {arr.shape}.")
     if arr.min() < 0:

@@ -485,9 +485,12 @@ def _split_answer(args, kwargs):
 
 
 def _register(run, inner, attr):
+    """Give ``run`` the signature a learner calls: ``answer`` first (the value, or the learner's
+    function for a function check), then the exercise's inputs; and list it in ``CHECKS``."""
     params = list(inspect.signature(inner).parameters.values())
-    if attr == "problem":
-        params.insert(0, inspect.Parameter("answer", inspect.Parameter.POSITIONAL_OR_KEYWORD))
+    if attr == "test":  # the learner's function is the answer
+        params = params[1:]
+    params.insert(0, inspect.Parameter("answer", inspect.Parameter.POSITIONAL_OR_KEYWORD))
     run.__signature__ = inspect.Signature(params, return_annotation=Verdict)
     setattr(run, attr, inner)
     CHECKS.append(run)

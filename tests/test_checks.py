@@ -22,8 +22,10 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 import lossbook.checks
-from lossbook.checks import _feedback
-from lossbook.checks._feedback import CHECKS, Problem, report
+from lossbook.checks._answers import read_answer
+from lossbook.checks._judge import Problem
+from lossbook.checks._registry import CHECKS
+from lossbook.checks._voice import report
 
 TOPICS = [importlib.import_module(f"lossbook.checks.{m.name}")
           for m in pkgutil.iter_modules(lossbook.checks.__path__) if not m.name.startswith("_")]
@@ -226,7 +228,7 @@ def _not_right(answer, check, ex) -> bool:
     if not hasattr(check, "problem"):
         return True
     problem = _problem(check, ex)
-    arr, _ = _feedback.read_answer(answer)
+    arr, _ = read_answer(answer)
     return arr is None or not _same(arr, problem.right, problem.rtol, problem.atol)
 
 

@@ -26,7 +26,7 @@ from babel.messages.pofile import read_po
 import lossbook as lb
 import lossbook.checks
 from lossbook.checks import _voice
-from lossbook.checks._feedback import CHECKS
+from lossbook.checks._registry import CHECKS
 
 LOCALE = Path(_voice.LOCALEDIR)
 POT = LOCALE / "lossbook.pot"

@@ -1,6 +1,6 @@
 """Self-checks for the chapter on why we train on a loss and report accuracy.
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the inputs it is given
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the inputs it is given
 and recognises the typical mistakes (a percentage instead of a fraction, a count instead of an
 average, a finite-difference step that straddles a jump, a missing ``1/N`` or ``1/T``).
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid_derivative
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ._answers import as_array, as_number, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Self-checks for the cross-entropy chapter.
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs:
 the right answer and the answers the usual mistakes produce (a base-10 or base-2 logarithm, a
 sum instead of a mean, a forgotten minus sign, the wrong class, probabilities passed where
 logits belong so that softmax runs twice, a naive softmax that overflows).
@@ -13,19 +13,9 @@ import math
 import numpy as np
 
 from ..activations import log_softmax, softmax
-from ._feedback import (
-    Feedback,
-    Mistake,
-    Problem,
-    as_array,
-    as_number,
-    call,
-    check,
-    check_function,
-    example,
-    fmt,
-    read_answer,
-)
+from ._answers import as_array, as_number, fmt, logits_and_classes, read_answer
+from ._judge import Feedback, Mistake, Problem
+from ._registry import call, check, check_function, example
 from ._voice import N_, _
 
 __all__ = [
@@ -55,21 +45,6 @@ def _probs_and_classes(probs, target) -> tuple[np.ndarray, np.ndarray]:
     if y.size != p2.shape[0] or np.any(y != np.round(y)) or np.any((y < 0) | (y >= p2.shape[1])):
         raise ValueError(f"target must hold one class index in [0, {p2.shape[1]}) per row of probs")
     return p2, y.astype(np.int64)
-
-
-def logits_and_classes(logits, target, *, allowed=()) -> tuple[np.ndarray, np.ndarray]:
-    """Finite (N, C) logits with C >= 2, and one class index per row as int64; a target may
-    also hold a value in ``allowed`` (an ignore_index)."""
-    z, t = as_array(logits, "logits"), as_array(target, "target")
-    if z.ndim != 2 or z.shape[1] < 2 or not np.all(np.isfinite(z)):
-        raise ValueError(f"logits must be finite, of shape (N, C) with C >= 2; got {z.shape}")
-    index = (t == np.round(t)) & (t >= 0) & (t < z.shape[1])
-    if t.shape != (z.shape[0],) or not np.all(index | np.isin(t, allowed)):
-        also = "".join(f" or {v:g}" for v in allowed)
-        raise ValueError(
-            f"target must hold one class index in [0, {z.shape[1]}){also} per row; got shape {t.shape}"
-        )
-    return z, t.astype(np.int64)
 
 
 @check

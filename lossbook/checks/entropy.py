@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Mistake, Problem, as_array, check, example, fmt
+from ._answers import as_array, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
 
 __all__ = ["check_kl_divergence"]

@@ -1,6 +1,6 @@
 """Self-checks for the exercises of the mean squared error chapter.
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs:
 the right answer, and the usual mistakes (a sum instead of a mean, a forgotten square, the 1/2
 factor, a broadcast (N, 1) against (N,), RMSE instead of MSE, a gradient without its 2 or its
 1/N) so the hint can name the one that was made.
@@ -10,18 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import (
-    Feedback,
-    Mistake,
-    Problem,
-    as_array,
-    as_number,
-    call,
-    check,
-    check_function,
-    example,
-    fmt,
-)
+from ._answers import as_array, as_number, fmt
+from ._judge import Feedback, Mistake, Problem
+from ._registry import call, check, check_function, example
 from ._voice import N_, _
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Self-checks for the exercises on the structure of a network (chapter "ch-network-structure").
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs:
 the right answer and the usual wrong turns (forgot the bias, forgot the activation, transposed
 the weight matrix, counted the weights but not the biases, flipped the sign of the gradient, ...)
 so the hint can name the mistake rather than just say "wrong".
@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..activations import relu, sigmoid, step, tanh
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ._answers import as_array, as_number, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
 
 __all__ = [

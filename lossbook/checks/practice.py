@@ -3,7 +3,7 @@ reductions and the learning rate, the Gaussian noise variance, and a multi-label
 smoothing is checked by ``check_label_smoothing``, shared with the
 cross-entropy chapter.)
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs
 (nothing is hard-coded) and names the typical mistake when the answer matches one.
 """
 
@@ -14,9 +14,10 @@ import math
 import numpy as np
 
 from ..activations import log_softmax
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ._answers import as_array, as_number, fmt, logits_and_classes
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
-from .cross_entropy import logits_and_classes
 
 __all__ = [
     "check_pos_weight",
@@ -140,8 +141,7 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
     >>> z = [[2.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
     >>> check_weighted_cross_entropy(None, z, [0, 1, 1], [1.0, 3.0])
     Not yet: you have not answered yet.
-    Hint: weight each example's loss by the weight of its true class, then divide by the sum
-          of those weights.
+    Hint: replace None with your answer; the check says what is wrong.
     False
     """
     z, t = logits_and_classes(logits, target)

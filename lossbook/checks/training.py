@@ -13,7 +13,9 @@ import math
 import numpy as np
 
 from ..metrics import _equal_width_bins
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ._answers import as_array, as_number, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
 
 __all__ = [

@@ -1,29 +1,35 @@
 """The registry of the checks: the engine's third seam, and how to write a check.
 
-A new check in a topic module::
+A new check in a topic module: the one registration, with the examples beside it, and every
+sentence a learner reads in ``_()`` (``lossbook/locale/README.md``)::
 
-    @check
+    @check(examples=[example([0.25, 0.75], [0.0, 1.0])])
     def check_cross_entropy_nats(probs, target) -> Problem:
-        '''Check a cross-entropy in nats; called as ``check_cross_entropy_nats(answer, probs, target)``.'''
+        '''Check a cross-entropy in nats.
+
+        Parameters
+        ----------
+        answer : float or None
+            The learner's value (every check takes it first).
+        probs, target : array-like
+        '''
         p, t = as_array(probs, "probs"), as_array(target, "target")
         nats = -np.sum(t * np.log(p))
-        return Problem(right=nats, what="the cross-entropy in nats", mistakes=[
-            Mistake(nats / np.log(10), "that is the base-10 logarithm.", "use np.log, the natural log."),
-            Mistake(-nats, "the sign is flipped.", "cross-entropy is minus the sum."),
+        return Problem(right=nats, what=_("the cross-entropy in nats"), mistakes=[
+            Mistake(nats / np.log(10), _("that is the base-10 logarithm."), _("use np.log.")),
+            Mistake(-nats, _("the sign is flipped."), _("cross-entropy is minus the sum.")),
         ])
 
-    EXAMPLES = {check_cross_entropy_nats: [example([0.25, 0.75], [0.0, 1.0])]}
-
+The decorator gives the check the signature ``check_cross_entropy_nats(answer, probs, target)``;
 ``check_cross_entropy_nats.problem(probs, target)`` gives the table without printing, and the
-module's ``EXAMPLES`` (inputs for every check it defines) let the tests feed every mistake of
-every check and expect its message (a check without examples fails the tests). A check whose
-answer is a function (the learner's own ``mse``) uses :func:`check_function` instead::
+tests feed every mistake of every check, for each of its examples, and expect its message. A
+check whose answer is a function (the learner's own ``mse``) is a test on the same tables::
 
-    @check_function(recipe="define mse(y_pred, y), then pass it.", reference=right_mse)
+    @check_function(reference=right_mse, examples=[example()], recipe=N_("define mse(y_pred, y)."))
     def check_mse_function(fn) -> Feedback:
         out = call(fn, [1.0, 2.0], [0.0, 0.0])  # never raises: out.value or out.error
         if out.error is not None:
-            return Feedback(False, f"your function {out.says()}", "...")
+            return Feedback(False, _("your function {0}").format(out.says()), None)
         return check_mse.problem([1.0, 2.0], [0.0, 0.0]).assess(out.value)
 
 It still prints one verdict and never raises; ``reference`` is a right answer for the tests.
@@ -35,7 +41,7 @@ import copy
 import functools
 import inspect
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -79,12 +85,18 @@ def _unusable(name: str, err: Exception) -> Feedback:
     )
 
 
-def check(build: Callable[..., Problem]) -> Callable[..., Verdict]:
-    """Turn ``build(*inputs) -> Problem`` into the check ``name(answer, *inputs) -> Verdict``.
+def check(*, examples: Sequence[Example]) -> Callable[[Callable[..., Problem]], Callable[..., Verdict]]:
+    """Register ``build(*inputs) -> Problem`` as the check ``name(answer, *inputs) -> Verdict``.
 
-    The check prints one verdict and never raises, whatever the answer or the inputs are;
+    The one registration of a check: ``examples`` (inputs made with :func:`example`, at least
+    one) sit beside it, and the tests feed every mistake of its table for each of them. The
+    check prints one verdict and never raises, whatever the answer or the inputs are;
     ``name.problem(*inputs)`` is ``build`` itself, for tests that read the table.
     """
+    return functools.partial(_check, examples=_examples(examples))
+
+
+def _check(build: Callable[..., Problem], *, examples) -> Callable[..., Verdict]:
 
     @functools.wraps(build)
     def run(*args, **kwargs) -> Verdict:
@@ -97,25 +109,35 @@ def check(build: Callable[..., Problem]) -> Callable[..., Verdict]:
             said = problem.assess(answer)
         return report(*said)
 
-    return _register(run, build, "problem")
+    return _register(run, build, "problem", examples)
 
 
 def check_function(
-    test: Callable[..., Feedback] | None = None,
     *,
+    reference: Callable,
+    examples: Sequence[Example],
     recipe: str = N_("define the function, then pass it (without ())."),
-    reference: Callable | None = None,
 ):
-    """Turn ``test(fn, *inputs) -> Feedback`` into a check whose answer is the learner's function.
+    """Register ``test(fn, *inputs) -> Feedback`` as a check whose answer is the learner's function.
 
-    A missing answer (a neutral nudge), something that is not a function, and any
-    error while testing it (the learner's code may fail in any way) become "Not yet", never an
-    exception. ``reference``, a right answer, is kept as ``check.reference`` for the tests. Use
-    it bare (``@check_function``) or with options (``@check_function(recipe=..., reference=...)``).
+    A missing answer (a neutral nudge), something that is not a function, and any error while
+    testing it (the learner's code may fail in any way) become "Not yet", never an exception;
+    ``recipe`` is the hint after a wrong function whose test gave none. ``reference``, a right
+    answer, is kept as ``check.reference`` and ``examples`` as ``check.examples`` for the tests.
     """
-    if test is None:
-        return functools.partial(check_function, recipe=recipe, reference=reference)
+    return functools.partial(
+        _check_function, recipe=recipe, reference=reference, examples=_examples(examples)
+    )
 
+
+def _examples(examples) -> tuple[Example, ...]:
+    examples = tuple(examples)
+    if not examples or not all(isinstance(e, Example) for e in examples):
+        raise TypeError("a check needs examples=[example(...), ...]: at least one, made with example()")
+    return examples
+
+
+def _check_function(test, *, recipe, reference, examples):
     @functools.wraps(test)
     def run(*args, **kwargs) -> Verdict:
         fn, args = _split_answer(args, kwargs)
@@ -141,7 +163,7 @@ def check_function(
         return report(*said)
 
     run.reference = reference
-    return _register(run, test, "test")
+    return _register(run, test, "test", examples)
 
 
 def _split_answer(args, kwargs):
@@ -150,7 +172,7 @@ def _split_answer(args, kwargs):
     return (args[0], args[1:]) if args else (None, args)
 
 
-def _register(run, inner, attr):
+def _register(run, inner, attr, examples):
     """Give ``run`` the signature a learner calls: ``answer`` first (the value, or the learner's
     function for a function check), then the exercise's inputs; and list it in ``CHECKS``."""
     params = list(inspect.signature(inner).parameters.values())
@@ -159,6 +181,7 @@ def _register(run, inner, attr):
     params.insert(0, inspect.Parameter("answer", inspect.Parameter.POSITIONAL_OR_KEYWORD))
     run.__signature__ = inspect.Signature(params, return_annotation=Verdict)
     setattr(run, attr, inner)
+    run.examples = examples
     CHECKS.append(run)
     return run
 

@@ -47,7 +47,12 @@ def _probs_and_classes(probs, target) -> tuple[np.ndarray, np.ndarray]:
     return p2, y.astype(np.int64)
 
 
-@check
+@check(
+    examples=[
+        example([0.25, 0.6, 0.15], [0.0, 1.0, 0.0]),
+        example([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2], [0.5, 0.4, 0.1]], [0, 2, 1, 1]),
+    ]
+)
 def check_cross_entropy(probs, target) -> Problem:
     """Check a cross-entropy (mean over the batch, natural log) computed from probabilities.
 
@@ -169,7 +174,12 @@ def check_cross_entropy(probs, target) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example([[2.0, -1.0, 0.5], [0.0, 3.0, 1.0], [1.0, 1.0, 1.0]], [0, 2, 1]),
+        example([[0.5, -0.2], [1.0, 2.0], [0.1, 0.3]], [1, 1, 0]),
+    ]
+)
 def check_cross_entropy_grad(logits, target) -> Problem:
     """Check the gradient of the mean cross-entropy with respect to the logits.
 
@@ -244,7 +254,12 @@ def check_cross_entropy_grad(logits, target) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example([[3.0, 0.0, -1.0, 0.5], [0.2, 0.1, 2.2, -0.4]], [0, 2], 0.2),
+        example([[2.0, 0.5, 0.1, -1.0], [0.0, 3.0, 0.2, 0.1], [1.0, 1.0, 1.0, 1.0]], [0, 1, 3], epsilon=0.2),
+    ]
+)
 def check_label_smoothing(logits, target, epsilon) -> Problem:
     """Check a mean cross-entropy with label smoothing, as ``F.cross_entropy(label_smoothing=)``.
 
@@ -359,6 +374,7 @@ def _reference_cross_entropy(logits, target):
 @check_function(
     recipe=N_("subtract the row maximum, then use log-sum-exp: lse(z) - z[y]."),
     reference=_reference_cross_entropy,
+    examples=[example()],
 )
 def check_stable_cross_entropy(func) -> Feedback:
     """Check a learner's function ``func(logits, target) -> float`` for a stable mean cross-entropy.
@@ -433,7 +449,7 @@ def check_stable_cross_entropy(func) -> Feedback:
     )
 
 
-@check
+@check(examples=[example(10), example(3)])
 def check_softmax_floor(num_classes) -> Problem:
     """Check the lowest loss reachable when probabilities are passed to a cross-entropy on logits.
 
@@ -491,21 +507,3 @@ def check_softmax_floor(num_classes) -> Problem:
             ),
         ],
     )
-
-
-EXAMPLES = {
-    check_cross_entropy: [
-        example([0.25, 0.6, 0.15], [0.0, 1.0, 0.0]),
-        example([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2], [0.5, 0.4, 0.1]], [0, 2, 1, 1]),
-    ],
-    check_cross_entropy_grad: [
-        example([[2.0, -1.0, 0.5], [0.0, 3.0, 1.0], [1.0, 1.0, 1.0]], [0, 2, 1]),
-        example([[0.5, -0.2], [1.0, 2.0], [0.1, 0.3]], [1, 1, 0]),
-    ],
-    check_label_smoothing: [
-        example([[3.0, 0.0, -1.0, 0.5], [0.2, 0.1, 2.2, -0.4]], [0, 2], 0.2),
-        example([[2.0, 0.5, 0.1, -1.0], [0.0, 3.0, 0.2, 0.1], [1.0, 1.0, 1.0, 1.0]], [0, 1, 3], epsilon=0.2),
-    ],
-    check_stable_cross_entropy: [example()],
-    check_softmax_floor: [example(10), example(3)],
-}

@@ -29,6 +29,10 @@ __all__ = [
     "check_first_layer_grad",
 ]
 
+# Inputs of the examples below.
+_X = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
+_W = np.array([[0.5, -1.0, 0.2], [1.0, 0.3, -0.4], [-0.6, 0.1, 0.9]])
+
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "identity": lambda z: z,
     "relu": relu,
@@ -77,7 +81,12 @@ def _other_activations(z: np.ndarray, activation: str) -> list[Mistake]:
     ]
 
 
-@check
+@check(
+    examples=[
+        example([0.5, -1.0, 2.0], [0.8, 0.2, -0.5], 0.3, activation="sigmoid"),
+        example([1.0, 2.0], [0.7, 0.4], -0.3, activation="tanh"),
+    ]
+)
 def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
     """Check the output of one neuron, ``activation(w · x + b)``.
 
@@ -157,7 +166,7 @@ def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
     )
 
 
-@check
+@check(examples=[example([4, 8, 8, 3]), example([3, 5, 2])])
 def check_parameter_count(layer_sizes: Sequence[int]) -> Problem:
     """Check the number of parameters of a fully connected network with biases.
 
@@ -268,7 +277,7 @@ def _layer(weight, bias, name="weight"):
     return w, b
 
 
-@check
+@check(examples=[example(_X, _W, [0.1, -0.2, 0.3], activation="relu")])
 def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
     """Check a dense layer on a batch: ``activation(x @ weight.T + bias)``.
 
@@ -347,7 +356,19 @@ def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example(
+            _X,
+            [
+                np.array([[0.2, -0.4, 0.6], [-0.3, 0.8, 0.1], [0.5, 0.5, -0.5]]),
+                np.array([[1.0, -1.0, 0.5], [0.3, 0.7, -0.2]]),
+            ],
+            [np.array([0.0, 0.1, -0.1]), np.array([0.05, -0.05])],
+            activation="tanh",
+        )
+    ]
+)
 def check_mlp_output(
     x, weights: Sequence, biases: Sequence, *, activation: str = "relu", output_activation: str = "identity"
 ) -> Problem:
@@ -446,7 +467,16 @@ def check_mlp_output(
     )
 
 
-@check
+@check(
+    examples=[
+        example(
+            [2.0, -1.0],
+            [1.0],
+            (np.array([[0.5, -1.0], [1.5, 0.5], [-0.5, 0.25]]), np.array([[1.0, 0.5, 2.0]])),
+            (np.array([0.5, -1.0, 0.25]), np.array([0.25])),
+        )
+    ]
+)
 def check_first_layer_grad(x, y, weights, biases) -> Problem:
     """Check dL/dW1 for a one-hidden-layer ReLU network and the squared error of one example.
 
@@ -540,35 +570,3 @@ def check_first_layer_grad(x, y, weights, biases) -> Problem:
             ),
         ],
     )
-
-
-_X = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
-_W = np.array([[0.5, -1.0, 0.2], [1.0, 0.3, -0.4], [-0.6, 0.1, 0.9]])
-
-EXAMPLES = {
-    check_neuron_output: [
-        example([0.5, -1.0, 2.0], [0.8, 0.2, -0.5], 0.3, activation="sigmoid"),
-        example([1.0, 2.0], [0.7, 0.4], -0.3, activation="tanh"),
-    ],
-    check_parameter_count: [example([4, 8, 8, 3]), example([3, 5, 2])],
-    check_layer_output: [example(_X, _W, [0.1, -0.2, 0.3], activation="relu")],
-    check_mlp_output: [
-        example(
-            _X,
-            [
-                np.array([[0.2, -0.4, 0.6], [-0.3, 0.8, 0.1], [0.5, 0.5, -0.5]]),
-                np.array([[1.0, -1.0, 0.5], [0.3, 0.7, -0.2]]),
-            ],
-            [np.array([0.0, 0.1, -0.1]), np.array([0.05, -0.05])],
-            activation="tanh",
-        )
-    ],
-    check_first_layer_grad: [
-        example(
-            [2.0, -1.0],
-            [1.0],
-            (np.array([[0.5, -1.0], [1.5, 0.5], [-0.5, 0.25]]), np.array([[1.0, 0.5, 2.0]])),
-            (np.array([0.5, -1.0, 0.25]), np.array([0.25])),
-        )
-    ],
-}

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..activations import relu, sigmoid, step, tanh
+from ..activations import ACTIVATIONS, relu
 from ._answers import as_array, as_number, fmt
 from ._judge import Mistake, Problem
 from ._registry import check, example
@@ -33,12 +33,9 @@ __all__ = [
 _X = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
 _W = np.array([[0.5, -1.0, 0.2], [1.0, 0.3, -0.4], [-0.6, 0.1, 0.9]])
 
+# The exercises' activations, from the package's one table (softmax is no neuron's activation here).
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "identity": lambda z: z,
-    "relu": relu,
-    "sigmoid": sigmoid,
-    "tanh": tanh,
-    "step": step,
+    name: ACTIVATIONS[name][0] for name in ("identity", "relu", "sigmoid", "tanh", "step")
 }
 
 

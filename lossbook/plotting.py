@@ -5,24 +5,60 @@ Figure helpers take ``ax=None`` (a new figure when omitted) and return the axes 
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 
-__all__ = ["use_book_style", "BOOK_COLORS", "draw_network", "draw_digits", "draw_curves",
-           "draw_confusion_matrix", "draw_reliability_diagram"]
+__all__ = ["use_book_style", "BOOK_COLORS", "KOREAN_FONT", "korean_font_files", "draw_network",
+           "draw_digits", "draw_curves", "draw_confusion_matrix", "draw_reliability_diagram"]
 
 #: A colour-blind-safe cycle (Okabe and Ito) that reads on white.
 BOOK_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+#: The font for Hangul in figures: NanumGothic (Naver, SIL Open Font License 1.1), as shipped by
+#: the PyPI package ``koreanize-matplotlib`` (pinned in requirements.txt and
+#: binder/requirements.txt; the notebooks' Colab cell installs it). lossbook only reads its font
+#: files: importing that package would change matplotlib's settings (and fails on Python 3.12+,
+#: which has no ``distutils``).
+KOREAN_FONT = "NanumGothic"
+_KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
+_KOREAN_FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
+
+
+def korean_font_files() -> list[Path]:
+    """The Korean font files installed with ``koreanize-matplotlib``; empty when it is missing."""
+    spec = importlib.util.find_spec(_KOREAN_FONT_PACKAGE)  # locates the package, does not run it
+    folders = [Path(f) / "fonts" for f in (spec.submodule_search_locations or [])] if spec else []
+    return [folder / name for folder in folders for name in _KOREAN_FONT_FILES
+            if (folder / name).is_file()]
+
+
+def _register_korean_font() -> bool:
+    """Make the Korean font known to matplotlib (once); False when it is not installed."""
+    from matplotlib import font_manager
+
+    files = korean_font_files()
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in files:
+        if str(path) not in known:
+            font_manager.fontManager.addfont(str(path))
+    return bool(files)
 
 
 def use_book_style():
     """Set the book's figure style: white faces (readable on light and dark pages), sizes, colours.
 
-    Call it once in a notebook's set-up cell.
+    Call it once in a notebook's set-up cell. Text is set in matplotlib's sans-serif (DejaVu
+    Sans); a character it lacks, such as Hangul, falls back to :data:`KOREAN_FONT` when
+    ``koreanize-matplotlib`` is installed. English text is drawn exactly as without it.
     """
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
+    family = ["sans-serif", KOREAN_FONT] if _register_korean_font() else ["sans-serif"]
     mpl.rcParams.update({
+        "font.family": family,
         "figure.figsize": (6.0, 3.6),
         "figure.dpi": 100,
         "savefig.dpi": 100,

@@ -20,14 +20,18 @@ REPO_URL = CONFIG["repository"]["url"]
 BRANCH = CONFIG["repository"]["branch"]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
-COLAB_CELL = f'''# Colab or a fresh environment: install lossbook if it is missing; does nothing otherwise.
+COLAB_CELL = f'''# Colab or a fresh environment: install lossbook and the Korean font of the figures if they are
+# missing; does nothing otherwise.
 import importlib.util
 import subprocess
 import sys
 
 if importlib.util.find_spec("lossbook") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                    "lossbook @ git+{REPO_URL}@{BRANCH}"], check=True)'''
+                    "lossbook @ git+{REPO_URL}@{BRANCH}"], check=True)
+if importlib.util.find_spec("koreanize_matplotlib") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                    "koreanize-matplotlib=={{font}}"], check=True)'''
 
 # The glossary terms every chapter may link with {term}`...`: the terms the course teaches.
 GLOSSARY_TERMS = [
@@ -61,6 +65,10 @@ def _requirements(path: Path) -> dict[str, str]:
         elif line.startswith("-r "):
             pins |= _requirements(path.parent / line.removeprefix("-r ").strip())
     return pins
+
+
+# The Colab cell installs the Korean font package at the version requirements.txt pins.
+COLAB_CELL = COLAB_CELL.replace("{font}", _requirements(ROOT / "requirements.txt")["koreanize-matplotlib"])
 
 
 def test_config_keeps_the_lead_settings():
@@ -123,12 +131,12 @@ def test_binder_requirements_are_runtime_only_and_cpu_torch():
     pins = _requirements(binder)
     root = _requirements(ROOT / "requirements.txt")
     assert pins["torch"] == root["torch"] + "+cpu", "torch: the CPU build of the root pin"
-    for name in ("numpy", "matplotlib", "scikit-learn"):
+    for name in ("numpy", "matplotlib", "scikit-learn", "koreanize-matplotlib"):
         assert pins[name] == root[name], f"{name}: binder pins {pins[name]}, root {root[name]}"
     tools = {"jupyter-book", "sphinx", "pytest", "hypothesis", "nbval", "nbclient", "nbstripout",
              "ruff", "playwright", "linkchecker", "sphinx-exercise", "sphinx-mathjax-offline"}
     assert not tools & set(pins), f"book or test tools in binder: {tools & set(pins)}"
-    assert set(pins) == {"torch", "numpy", "matplotlib", "scikit-learn"}
+    assert set(pins) == {"torch", "numpy", "matplotlib", "scikit-learn", "koreanize-matplotlib"}
 
 
 def test_root_requirements_name_no_other_index():

@@ -25,7 +25,7 @@ NBVAL := $(BIN)/python -m pytest -q -p booktools.notebooks -p no:cacheprovider -
          --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=""
 
 .PHONY: help book test venv book-venv lint unit notebooks-test hygiene book-strict site-test \
-        browser-tools notebooks serve clean translations translations-status
+        browser-tools notebooks serve clean translations translations-status messages
 
 # The Korean edition (locale/README.md): the same sources with the Korean catalogues, built into
 # _build/ko and copied to _build/html/ko, so that both editions have the same page paths.
@@ -53,6 +53,7 @@ help:
 	@echo "make clean           remove what the builds made (_build, caches; .venv stays)"
 	@echo "make translations    update the Korean catalogues and notebooks after English edits"
 	@echo "make translations-status   translated, fuzzy and empty Korean messages per page"
+	@echo "make messages        update the self-checks' message catalogues (lossbook/locale)"
 	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test"
 
 test: lint unit notebooks-test hygiene book-strict site-test
@@ -127,6 +128,20 @@ translations: $(TEST_STAMP)
 
 translations-status: $(BOOK_STAMP)
 	$(BIN)/python -m booktools.translations status
+
+# The self-checks' messages (lossbook/locale/README.md): extract the template from the code, merge
+# it into each language's catalogue (new messages empty, changed ones fuzzy), compile the .mo files
+# (committed, so an install needs no build step) and count the translated messages per language.
+MESSAGES := lossbook/locale
+messages:
+	xgettext --language=Python --keyword=_ --keyword=N_ --from-code=UTF-8 --package-name=lossbook \
+	  --msgid-bugs-address="" --add-location=file --sort-by-file --no-wrap \
+	  -o $(MESSAGES)/lossbook.pot lossbook/checks/*.py 2>/dev/null
+	sed -i '/^"POT-Creation-Date:/d' $(MESSAGES)/lossbook.pot
+	@for po in $(MESSAGES)/*/LC_MESSAGES/lossbook.po; do \
+	  msgmerge --quiet --update --backup=none --no-wrap --sort-by-file $$po $(MESSAGES)/lossbook.pot && \
+	  printf '%s: ' $$po && msgfmt --check --statistics -o $${po%.po}.mo $$po || exit 1; \
+	done
 
 serve: book
 	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl-C to stop)"

@@ -22,6 +22,7 @@ from .activations import (
     tanh,
     tanh_derivative,
 )
+from .checks import set_language
 from .gradients import (
     binary_cross_entropy_grad,
     binary_cross_entropy_with_logits_grad,
@@ -102,6 +103,7 @@ __all__ = [
     "expected_calibration_error",
     "Dense",
     "MLP",
+    "set_language",
     "checks",
     "data",
     "plotting",

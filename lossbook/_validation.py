@@ -27,7 +27,6 @@ from __future__ import annotations
 import math
 import numbers
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -304,21 +303,6 @@ def check_label_smoothing(value, func: str) -> float:
     return value
 
 
-def reduce(loss: np.ndarray, reduction: str):
-    """Apply a reduction; scalar results come back as Python floats.
-
-    "batchmean" (kl_div's) divides the sum by the batch size ``loss.shape[0]``. A sum beyond the
-    float range is inf, as in torch, without numpy's overflow warning.
-    """
-    if reduction == "none":
-        return loss
-    with np.errstate(over="ignore"):
-        if reduction == "mean":
-            return float(loss.mean())
-        total = loss.sum()
-        return float(total / loss.shape[0] if reduction == "batchmean" else total)
-
-
 # --------------------------------------------------------------------------- loss families
 # One validator per family, called by the loss and by its gradient with the name of the function
 # the learner called, so both refuse the same input with the same message.
@@ -414,57 +398,17 @@ def warn_if_probabilities(z2, m, func, stacklevel):
         )
 
 
-@dataclass(frozen=True)
-class ClassProblem:
-    """A validated classification input: loss_i = -sum_c a_ic * s_ic for log-probabilities s.
-
-    ``z`` is the scores as given, ``z2`` their (N, C) view, ``weight`` the class weights or None.
-    With index targets, ``target`` holds (N,) indices (0 for ignored rows), ``counted`` is False
-    for ignored rows, and ``row_weight`` is the weight each row's target counts with (0 for ignored
-    rows and zero-weight classes); with probability targets, ``target`` is (N, C) and
-    ``row_weight`` and ``counted`` are None. ``row_max`` is the logits' row
-    maxima when they were checked, else None.
-    """
-
-    z: np.ndarray
-    z2: np.ndarray
-    weight: np.ndarray | None
-    target: np.ndarray
-    row_weight: np.ndarray | None
-    counted: np.ndarray | None
-    label_smoothing: float
-    row_max: np.ndarray | None
-
-    @property
-    def probability_target(self):
-        return self.row_weight is None
-
-    def coefficients(self):
-        """The (N, C) array a: target (smoothed) times class weight; rows that count 0 are 0."""
-        n, c = self.z2.shape
-        eps, w = self.label_smoothing, self.weight
-        if self.probability_target:
-            a = self.target * (1 - eps) + eps / c if eps > 0 else self.target
-            return a if w is None else a * w
-        a = np.zeros((n, c), dtype=self.z2.dtype)
-        a[np.arange(n), self.target] = (1 - eps) * (1 if w is None else w[self.target])
-        if eps > 0:  # the smoothing part counts even where the target's class weight is 0
-            a += (eps / c) * (1 if w is None else w)
-        a[~self.counted] = 0
-        return a
-
-    def mean_denominator(self):
-        """What "mean" divides by: N for probability targets, else the rows' total weight."""
-        return self.z2.shape[0] if self.probability_target else self.row_weight.sum()
-
-
 def validate_classification(input, target, *, weight, ignore_index, reduction, label_smoothing,
-                            func, log_probs=False, check_logits=True):
-    """cross_entropy, nll_loss and their gradients.
+                            func, log_probs=False):
+    """cross_entropy, nll_loss and their gradients: the input checked once, as plain arrays.
 
-    Logits (``log_probs=False``) must have finite row maxima; ``check_logits=False`` leaves that
-    check to a caller that does it while it computes (cross_entropy's fast path). Log-probabilities
-    (``log_probs=True``, nll_loss) must be NaN-free and below +inf, and a positive entry warns.
+    Returns ``(z, t, counted, w, eps, m)``: the scores ``z`` as given, (N, C) or (C,); the target
+    ``t``, either (N, C) class probabilities (then ``counted`` is None) or (N,) class indices
+    with ignored rows set to 0 and ``counted`` False for them; the class weights ``w`` or None;
+    the label smoothing ``eps``; and the logits' row maxima ``m`` (N, 1), finite (None for
+    log-probabilities). Logits: NaN, +inf or a row of only -inf is refused, and a warning is
+    given when every row looks like probabilities. Log-probabilities (``log_probs=True``,
+    nll_loss): NaN and +inf are refused, and a positive entry warns.
     """
     check_reduction(reduction, func)
     eps = check_label_smoothing(label_smoothing, func)
@@ -472,17 +416,14 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
     z, z2 = class_scores(input, "input", func)
     n, c = z2.shape
     w = None if weight is None else check_weight(weight, c, func, z.dtype)
-    probability = not log_probs and is_probability_target(target, z, func)
-    if probability:
+    if not log_probs and is_probability_target(target, z, func):
         t = as_float_array(target, "target", func).astype(z.dtype, copy=False)
         check_distribution(t, "target", func)
-        t, row_weight, valid = t.reshape(n, c), None, None
+        t, counted = t.reshape(n, c), None
     else:
         t = index_target(target, z, func, ignore_index)
-        valid = t != ignore_index
-        t = np.where(valid, t, 0)
-        row_weight = valid.astype(z.dtype) if w is None else np.where(valid, w[t], 0).astype(z.dtype)
-    m = None
+        counted = t != ignore_index
+        t = np.where(counted, t, 0)
     if log_probs:
         check_no_nan(z2, "input", func)
         top = z2.max()
@@ -496,10 +437,10 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
                 UserWarning,
                 stacklevel=3,
             )
-    elif check_logits:
-        m = finite_row_max(z2, func)
-        warn_if_probabilities(z2, m, func, stacklevel=3)
-    return ClassProblem(z, z2, w, t, row_weight, valid, eps, m)
+        return z, t, counted, w, eps, None
+    m = finite_row_max(z2, func)
+    warn_if_probabilities(z2, m, func, stacklevel=3)
+    return z, t, counted, w, eps, m
 
 
 def validate_probs_target(probs, target, base, reduction, func):

@@ -8,6 +8,7 @@ engine in ``_feedback.py``, and are re-exported here, so a notebook calls
 """
 
 from ._feedback import Verdict, is_close, report
+from ._voice import get_language, set_language
 from .accuracy import (
     check_accuracy,
     check_accuracy_slope,
@@ -58,6 +59,8 @@ __all__ = [
     "Verdict",
     "is_close",
     "report",
+    "set_language",
+    "get_language",
     # network structure
     "check_neuron_output",
     "check_parameter_count",

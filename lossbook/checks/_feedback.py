@@ -52,17 +52,34 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._verdict import Verdict, is_close, report
+from ._voice import N_, _
 
 __all__ = [
-    "Verdict", "report", "is_close", "Mistake", "Feedback", "Problem", "judge", "check",
-    "check_function", "example", "Example", "read_answer", "as_array", "as_number", "fmt", "call",
-    "Outcome", "CHECKS", "NOT_ANSWERED",
+    "Verdict",
+    "report",
+    "is_close",
+    "Mistake",
+    "Feedback",
+    "Problem",
+    "judge",
+    "check",
+    "check_function",
+    "example",
+    "Example",
+    "read_answer",
+    "as_array",
+    "as_number",
+    "fmt",
+    "call",
+    "Outcome",
+    "CHECKS",
+    "NOT_ANSWERED",
 ]
 
-NOT_ANSWERED = "you have not answered yet."
-NUDGE = "replace None with your answer; the check says what is wrong."
-FUNCTION_NUDGE = "replace None with your function (without ()); the check says what is wrong."
-_NUMBERS_HINT = "answer with a number or an array of numbers (a numpy array or a tensor is fine)."
+NOT_ANSWERED = N_("you have not answered yet.")
+NUDGE = N_("replace None with your answer; the check says what is wrong.")
+FUNCTION_NUDGE = N_("replace None with your function (without ()); the check says what is wrong.")
+_NUMBERS_HINT = N_("answer with a number or an array of numbers (a numpy array or a tensor is fine).")
 
 
 class Mistake(NamedTuple):
@@ -107,7 +124,7 @@ def fmt(value) -> str:
     if arr.ndim == 0:
         return f"{float(arr):.6g}"
     if arr.size > 12:
-        return f"an array of shape {arr.shape}"
+        return _("an array of shape {0}").format(arr.shape)
     return np.array2string(arr, precision=4, suppress_small=True, separator=", ")
 
 
@@ -130,13 +147,13 @@ def _describe(value) -> str:
     """What a learner passed, in a few words: "the text 'abc'", 'a dict', 'an int', ..."""
     if isinstance(value, (str, bytes)):
         shown = repr(value) if len(repr(value)) <= 30 else repr(value)[:27] + "..."
-        return f"the text {shown}"
+        return _("the text {shown}").format(shown=shown)
     if callable(value) and not hasattr(value, "__array__"):
-        return f"a function ({getattr(value, '__name__', type(value).__name__)})"
+        return _("a function ({0})").format(getattr(value, "__name__", type(value).__name__))
     if isinstance(value, np.ndarray):
-        return "a numpy array"
+        return _("a numpy array")
     if callable(getattr(value, "detach", None)):
-        return "a tensor"
+        return _("a tensor")
     name = type(value).__name__
     return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
@@ -170,27 +187,31 @@ def read_answer(answer) -> tuple[np.ndarray | None, str | None]:
     (None, "got the text '0.5'")
     """
     if answer is None:
-        return None, "got None"
-    if isinstance(answer, (str, bytes, dict, set, frozenset)) or callable(answer) and not (
-        hasattr(answer, "__array__") or hasattr(answer, "detach")
+        return None, _("got None")
+    if (
+        isinstance(answer, (str, bytes, dict, set, frozenset))
+        or callable(answer)
+        and not (hasattr(answer, "__array__") or hasattr(answer, "detach"))
     ):
-        return None, f"got {_describe(answer)}"
+        return None, _("got {0}").format(_describe(answer))
     if hasattr(answer, "__next__") and not hasattr(answer, "__array__"):
-        return None, "got a generator or iterator; make it a list first: list(...)"
+        return None, _("got a generator or iterator; make it a list first: list(...)")
     try:
         with _quiet():
             arr = np.asarray(_plain(answer))
     except Exception:  # noqa: BLE001 - a ragged list, an object whose __array__ fails, ...
-        return None, f"got {_describe(answer)} that is not one array of numbers"
+        return None, _("got {0} that is not one array of numbers").format(_describe(answer))
     if arr.dtype.kind == "c":
-        return None, "got complex numbers"
+        return None, _("got complex numbers")
     if arr.dtype.kind in "US":
-        convert = " (.astype(float) converts them)" if isinstance(answer, np.ndarray) else ""
-        return None, f"got {_describe(answer)} of text; numbers are needed{convert}"
+        convert = _(" (.astype(float) converts them)") if isinstance(answer, np.ndarray) else ""
+        return None, _("got {0} of text; numbers are needed{convert}").format(
+            _describe(answer), convert=convert
+        )
     if arr.dtype.kind == "O":  # Fractions, Decimals, or things that are not numbers
         arr = _numbers(arr)
     if arr is None or arr.dtype.kind not in "biuf":
-        return None, f"got {_describe(answer)} that is not made of numbers"
+        return None, _("got {0} that is not made of numbers").format(_describe(answer))
     return arr.astype(np.float64), None
 
 
@@ -239,13 +260,17 @@ def _matches(a: np.ndarray, value: np.ndarray, rtol: float, atol: float) -> bool
 
 def _shape_hint(a: np.ndarray, right: np.ndarray, what: str) -> str:
     if right.ndim == 0:
-        return f"{what} is a single number: reduce your values to one (a mean or a sum?)."
+        return _("{what} is a single number: reduce your values to one (a mean or a sum?).").format(what=what)
     if a.ndim == 2 and a.shape == right.shape[::-1]:
-        return "your answer looks transposed: swap the axes (or check the order of a matrix product)."
+        return _("your answer looks transposed: swap the axes (or check the order of a matrix product).")
     if a.size == right.size and 1 in a.shape:
-        return (f"drop the extra axis of size 1 (.reshape{right.shape} or .squeeze()); a (N, 1) "
-                "column meeting an (N,) row broadcasts, so check the shapes where you computed it.")
-    return f"print the shape after each step of your computation to see where it stops being {right.shape}."
+        return _(
+            "drop the extra axis of size 1 (.reshape{0} or .squeeze()); a (N, 1) column meeting "
+            "an (N,) row broadcasts, so check the shapes where you computed it."
+        ).format(right.shape)
+    return _("print the shape after each step of your computation to see where it stops being {0}.").format(
+        right.shape
+    )
 
 
 @dataclass
@@ -291,39 +316,63 @@ class Problem:
     def assess(self, answer) -> Feedback:
         """Judge ``answer`` without printing; never raises."""
         if answer is None:  # a neutral nudge: the recipe comes only after a wrong answer
-            return Feedback(False, NOT_ANSWERED, NUDGE)
+            return Feedback(False, _(NOT_ANSWERED), _(NUDGE))
         a, reason = read_answer(answer)
         if a is None:
-            hint = _NUMBERS_HINT if not reason.startswith("got a function") else (
-                "call your function and pass what it returns: check(f(...)), not check(f).")
-            return Feedback(False, f"{reason}; the answer should be numbers: {self.what}.", hint)
+            hint = (
+                _(_NUMBERS_HINT)
+                if not callable(answer)
+                else (_("call your function and pass what it returns: check(f(...)), not check(f)."))
+            )
+            return Feedback(
+                False,
+                _("{reason}; the answer should be numbers: {0}.").format(self.what, reason=reason),
+                hint,
+            )
         right, rtol, atol = self.right_array, self.rtol, self.atol
         if _matches(a, right, rtol, atol):
-            return Feedback(True, self.correct or f"{fmt(right)} is {self.what}.")
-        if a.shape != right.shape and a.size == right.size and _close(
-                a.reshape(right.shape), right, rtol, atol):
-            return Feedback(False, f"your answer has the right numbers but shape {a.shape}; "
-                            f"{self.what} has shape {right.shape}.", _shape_hint(a, right, self.what))
+            return Feedback(True, self.correct or _("{0} is {1}.").format(fmt(right), self.what))
+        if (
+            a.shape != right.shape
+            and a.size == right.size
+            and _close(a.reshape(right.shape), right, rtol, atol)
+        ):
+            return Feedback(
+                False,
+                _("your answer has the right numbers but shape {0}; {1} has shape {2}.").format(
+                    a.shape, self.what, right.shape
+                ),
+                _shape_hint(a, right, self.what),
+            )
         for value, m in self.live_mistakes():
             if _matches(a, value, rtol, atol):
                 return Feedback(False, m.message, m.hint)
         if not (right.shape == () and a.size == 1) and a.shape != right.shape:
-            wanted = "is one number" if right.shape == () else f"has shape {right.shape}"
-            return Feedback(False, f"your answer has shape {a.shape}, but {self.what} {wanted}.",
-                            self.shape_hint or _shape_hint(a, right, self.what))
+            wanted = _("is one number") if right.shape == () else _("has shape {0}").format(right.shape)
+            return Feedback(
+                False,
+                _("your answer has shape {0}, but {1} {wanted}.").format(a.shape, self.what, wanted=wanted),
+                self.shape_hint or _shape_hint(a, right, self.what),
+            )
         a = a.reshape(right.shape)
         if not np.all(np.isfinite(a)):
-            return Feedback(False, "your answer contains nan or inf.", self.hint or self.recipe)
+            return Feedback(False, _("your answer contains nan or inf."), self.hint or self.recipe)
         if self.diagnose is not None:
             found = self.diagnose(a)
             if found:
                 return Feedback(False, *found)
         if self.near and _close(a, right, self.near, atol):
-            return Feedback(False, f"{fmt(a)} is close to {self.what}, but not within a relative "
-                            f"{rtol:g}.", "pass the value your code computed instead of typing a "
-                            "rounded number.")
-        shown = fmt(a) if a.size <= 12 else "your answer"
-        return Feedback(False, f"{shown} is not {self.what}.", self.hint or self.recipe)
+            return Feedback(
+                False,
+                _("{0} is close to {1}, but not within a relative {rtol:g}.").format(
+                    fmt(a), self.what, rtol=rtol
+                ),
+                _("pass the value your code computed instead of typing a rounded number."),
+            )
+        shown = fmt(a) if a.size <= 12 else _("your answer")
+        return Feedback(
+            False, _("{shown} is not {0}.").format(self.what, shown=shown), self.hint or self.recipe
+        )
 
 
 def judge(answer, problem: Problem | None = None, /, **fields) -> Verdict:
@@ -344,9 +393,16 @@ CHECKS: list[Callable[..., Verdict]] = []
 
 
 def _unusable(name: str, err: Exception) -> Feedback:
-    return Feedback(False, f"{name} could not use the exercise's inputs ({type(err).__name__}: "
-                    f"{err}).", "call it as in the exercise; if you changed the exercise's "
-                    "variables, re-run the cells that define them.")
+    return Feedback(
+        False,
+        _("{name} could not use the exercise's inputs ({0}: {err}).").format(
+            type(err).__name__, name=name, err=err
+        ),
+        _(
+            "call it as in the exercise; if you changed the exercise's variables, "
+            "re-run the cells that define them."
+        ),
+    )
 
 
 def check(build: Callable[..., Problem]) -> Callable[..., Verdict]:
@@ -355,6 +411,7 @@ def check(build: Callable[..., Problem]) -> Callable[..., Verdict]:
     The check prints one verdict and never raises, whatever the answer or the inputs are;
     ``name.problem(*inputs)`` is ``build`` itself, for tests that read the table.
     """
+
     @functools.wraps(build)
     def run(*args, **kwargs) -> Verdict:
         answer, args = _split_answer(args, kwargs)
@@ -369,9 +426,12 @@ def check(build: Callable[..., Problem]) -> Callable[..., Verdict]:
     return _register(run, build, "problem")
 
 
-def check_function(test: Callable[..., Feedback] | None = None, *,
-                   recipe: str = "define the function, then pass it (without ()).",
-                   reference: Callable | None = None):
+def check_function(
+    test: Callable[..., Feedback] | None = None,
+    *,
+    recipe: str = N_("define the function, then pass it (without ())."),
+    reference: Callable | None = None,
+):
     """Turn ``test(fn, *inputs) -> Feedback`` into a check whose answer is the learner's function.
 
     A missing answer (a neutral nudge), something that is not a function, and any
@@ -386,18 +446,24 @@ def check_function(test: Callable[..., Feedback] | None = None, *,
     def run(*args, **kwargs) -> Verdict:
         fn, args = _split_answer(args, kwargs)
         if fn is None:
-            return report(False, NOT_ANSWERED, FUNCTION_NUDGE)
+            return report(False, _(NOT_ANSWERED), _(FUNCTION_NUDGE))
         if not callable(fn):
-            return report(False, f"got {_describe(fn)}, not a function.",
-                          "pass the function itself: check(my_function), without ().")
+            return report(
+                False,
+                _("got {0}, not a function.").format(_describe(fn)),
+                _("pass the function itself: check(my_function), without ()."),
+            )
         try:
             with _quiet():
                 said = test(fn, *args, **kwargs)
         except Exception as err:  # noqa: BLE001 - e.g. a returned object whose == raises
-            said = Feedback(False, f"testing your function failed with {type(err).__name__}: "
-                            f"{err}", "return a plain number (a float) from your function.")
+            said = Feedback(
+                False,
+                _("testing your function failed with {0}: {err}").format(type(err).__name__, err=err),
+                _("return a plain number (a float) from your function."),
+            )
         if not said.ok and not said.hint:  # the recipe only after a wrong answer
-            said = said._replace(hint=recipe)
+            said = said._replace(hint=_(recipe))
         return report(*said)
 
     run.reference = reference
@@ -437,7 +503,7 @@ class Outcome(NamedTuple):
     def says(self) -> str:
         """The error in a few words: 'raised ZeroDivisionError: division by zero'."""
         text = textwrap.shorten(" ".join(str(self.error).split()), 120)
-        return f"raised {type(self.error).__name__}" + (f": {text}" if text else "")
+        return _("raised {0}").format(type(self.error).__name__) + (f": {text}" if text else "")
 
 
 def _copy(value):

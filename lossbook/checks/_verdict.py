@@ -6,6 +6,8 @@ import textwrap
 
 import numpy as np
 
+from ._voice import _
+
 __all__ = ["report", "is_close", "Verdict"]
 
 
@@ -49,9 +51,14 @@ _WIDTH = 88  # a notebook's output column; longer lines continue, indented under
 
 def _wrap(label: str, text: str) -> str:
     """``label`` and ``text`` on one line, wrapped at ``_WIDTH`` with the text's indent."""
-    return textwrap.fill(" ".join(str(text).split()), width=_WIDTH, initial_indent=label,
-                         subsequent_indent=" " * len(label), break_on_hyphens=False,
-                         break_long_words=False)
+    return textwrap.fill(
+        " ".join(str(text).split()),
+        width=_WIDTH,
+        initial_indent=label,
+        subsequent_indent=" " * len(label),
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
 
 
 def report(ok: bool, message: str, hint: str | None = None) -> Verdict:
@@ -89,11 +96,11 @@ def report(ok: bool, message: str, hint: str | None = None) -> Verdict:
     False
     """
     if ok:
-        print(_wrap("Correct: ", message))
+        print(_wrap(_("Correct: "), message))
     else:
-        print(_wrap("Not yet: ", message))
+        print(_wrap(_("Not yet: "), message))
         if hint:
-            print(_wrap("Hint: ", hint))
+            print(_wrap(_("Hint: "), hint))
     return Verdict(ok)
 
 
@@ -125,4 +132,3 @@ def is_close(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> boo
     if not np.array_equal(a[~finite], e[~finite]):
         return False
     return bool(np.all(np.abs(a[finite] - e[finite]) <= atol + rtol * np.abs(e[finite])))
-

@@ -84,8 +84,9 @@ def _visible_nodes(tree: ast.AST) -> set[tuple[int, int]]:
                 for kw in sub.keywords:
                     if kw.arg not in _VISIBLE_KEYWORDS:
                         hidden.update(id(n) for n in ast.walk(kw.value))
-                callee = sub.func.attr if isinstance(sub.func, ast.Attribute) else ""
-                if callee not in ("join", "format") and sub is not node:
+                callee = sub.func.attr if isinstance(sub.func, ast.Attribute) else \
+                    getattr(sub.func, "id", "")
+                if callee not in ("join", "format", "fill"):  # text stays text through these
                     for arg in sub.args:
                         hidden.update(id(n) for n in ast.walk(arg))
             elif isinstance(sub, ast.Compare):

@@ -199,6 +199,10 @@ def code_template(english: Path) -> Catalog:
         for message in codecells.messages(_source(cell)):
             catalog.add(message.text, locations=[(where, number)],
                         auto_comments=[f"{message.kind}, code cell {number}"])
+    for message in catalog:
+        # Babel guesses python-format from a "%" ("45% classifier"); msgmerge would then call a
+        # natural translation broken and mark it fuzzy. Code-cell strings are never %-formatted.
+        message.flags.discard("python-format")
     return catalog
 
 

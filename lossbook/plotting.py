@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .checks._voice import _
+
 __all__ = ["use_book_style", "BOOK_COLORS", "KOREAN_FONT", "korean_font_files", "draw_network",
            "draw_digits", "draw_curves", "draw_confusion_matrix", "draw_reliability_diagram"]
 
@@ -154,9 +156,9 @@ def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, 
                 raise ValueError(f"draw_network: {name}[{k}] has shape {got}; layers of "
                                  f"{sizes[k]} and {sizes[k + 1]} neurons need shape {want}.")
     if layer_names is None:
-        hidden = ["hidden layer"] if len(sizes) == 3 else [
-            f"hidden layer {k}" for k in range(1, len(sizes) - 1)]
-        layer_names = ["input layer", *hidden, "output layer"]
+        hidden = [_("hidden layer")] if len(sizes) == 3 else [
+            _("hidden layer {0}").format(k) for k in range(1, len(sizes) - 1)]
+        layer_names = [_("input layer"), *hidden, _("output layer")]
     from matplotlib.patches import Circle, FancyBboxPatch
 
     ax = _new_ax(ax, (2.4 * len(sizes) + 1.0, 1.0 + 0.9 * max(sizes)))
@@ -320,7 +322,7 @@ def draw_curves(curves, *, ylabel, ax=None, start=1, mark=None, mark_label=None)
         ax.plot(np.arange(start, start + values.size), values, label=label)
     if mark is not None:
         ax.axvline(mark, color="0.35", linestyle=":", linewidth=1.5, label=mark_label)
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(_("epoch"))
     ax.set_ylabel(ylabel)
     ax.legend()
     return ax
@@ -376,8 +378,8 @@ def draw_confusion_matrix(cm, *, ax=None, class_names=None):
                         color="white" if dark else "#222222")
     ax.set_xticks(range(c), names)
     ax.set_yticks(range(c), names)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
+    ax.set_xlabel(_("predicted class"))
+    ax.set_ylabel(_("true class"))
     ax.grid(False)
     return ax
 
@@ -418,21 +420,21 @@ def draw_reliability_diagram(bins, *, ax=None):
     full = counts > 0
     left, width = edges[:-1], np.diff(edges)
     ax = _new_ax(ax, (4.2, 4.0))
-    ax.plot([0, 1], [0, 1], color="0.45", linestyle="--", linewidth=1.2, label="calibrated")
+    ax.plot([0, 1], [0, 1], color="0.45", linestyle="--", linewidth=1.2, label=_("calibrated"))
     ax.bar(left[full], acc[full], width=width[full], align="edge", color=BOOK_COLORS[0],
-           edgecolor="white", linewidth=1.0, label="accuracy")
+           edgecolor="white", linewidth=1.0, label=_("accuracy"))
     ax.bar(left[full], conf[full] - acc[full], bottom=acc[full], width=width[full],
            align="edge", color=BOOK_COLORS[1], alpha=0.35, edgecolor=BOOK_COLORS[1],
-           linewidth=0.8, label="gap to confidence")
+           linewidth=0.8, label=_("gap to confidence"))
     ax.plot(left[full] + width[full] / 2, conf[full], "o", color=BOOK_COLORS[1], markersize=4,
-            label="mean confidence")
+            label=_("mean confidence"))
     for x, w, a, n in zip(left[full], width[full], acc[full], counts[full], strict=True):
         ax.text(x + w / 2, 0.012, str(int(n)), ha="center", va="bottom", fontsize=7,
                 color="white" if a > 0.08 else "#222222")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("confidence (top-class probability)")
-    ax.set_ylabel("accuracy")
+    ax.set_xlabel(_("confidence (top-class probability)"))
+    ax.set_ylabel(_("accuracy"))
     ax.set_aspect("equal")
     ax.legend(loc="upper left", fontsize=9)
     return ax

@@ -20,7 +20,7 @@ REPO_URL = CONFIG["repository"]["url"]
 BRANCH = CONFIG["repository"]["branch"]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
-COLAB_CELL = f'''# Colab or a fresh environment: install lossbook and the Korean font of the figures if they are
+COLAB_CELL = f'''# Colab or a fresh environment: install lossbook and the figures' Korean font if they are
 # missing; does nothing otherwise.
 import importlib.util
 import subprocess

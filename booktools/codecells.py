@@ -41,6 +41,9 @@ _VISIBLE_CALLS = {
     "draw_digits": ((1,), ("labels",)),
     "draw_confusion_matrix": ((), ("class_names",)),
     "format": ((), ()),  # "...".format(...): the string itself is the receiver
+    # the chapters' own printing helpers (06: say(text), show(label, fn))
+    "say": ((0,), ()),
+    "show": ((0,), ()),
 }
 # Keywords that carry reader-visible text in any call (plot legends and the like).
 _VISIBLE_KEYWORDS = {"label", "mark_label", "title", "xlabel", "ylabel"}

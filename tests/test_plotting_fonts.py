@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -65,9 +66,10 @@ def test_english_figures_are_unchanged_by_the_korean_fallback():
 
 
 def _korean_texts() -> str:
-    """Every Hangul character the Korean notebooks' code cells can draw or print."""
+    """Every Hangul character the Korean notebooks' code cells and the package can show."""
     chars = set()
-    for po in translations.code_catalogue_paths():
+    package = Path(lb.__file__).parent / "locale" / "ko" / "LC_MESSAGES" / "lossbook.po"
+    for po in [*translations.code_catalogue_paths(), package]:
         for text in translations.translations(po).values():
             chars.update(_HANGUL.findall(text))
     return "".join(sorted(chars))
@@ -78,8 +80,8 @@ def test_korean_text_draws_without_missing_glyphs():
     assert len(hangul) > 100, "the code catalogues hold almost no Korean"
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # "Glyph 44032 missing from font(s) DejaVu Sans" fails
-        for k in range(0, len(hangul), 40):
-            _png("손실 " + hangul[k:k + 40], fallback=True)
+        for k in range(0, len(hangul), 12):
+            _png("손실 " + hangul[k:k + 12], fallback=True)
 
 
 def test_without_the_fallback_hangul_would_be_tofu():
@@ -88,3 +90,11 @@ def test_without_the_fallback_hangul_would_be_tofu():
         warnings.simplefilter("always")
         _png("손실 함수", fallback=False)
     assert any("missing from font" in str(w.message) for w in caught)
+
+
+def test_no_korean_text_inside_mathtext():
+    """A label with $...$ is set by mathtext, which has no font fallback: Hangul there is tofu."""
+    mixed = [(po.name, text) for po in translations.code_catalogue_paths()
+             for text in translations.translations(po).values()
+             if "$" in text and _HANGUL.search(text)]
+    assert not mixed, f"Hangul in a mathtext label (write the math as Unicode instead): {mixed}"

@@ -231,19 +231,31 @@ def check_distribution(p: np.ndarray, name: str, func: str) -> None:
         )
 
 
+def read_labels(values, name: str, func: str, *, other: str | None = None) -> np.ndarray:
+    """Class labels, the one reader for losses, metrics and data: an integer array as it is, and
+    booleans as the labels 0 and 1 (everywhere, on purpose: a bool label is a binary class).
+
+    Floats, text and the like are refused with the fix: ``astype(np.int64)`` for whole numbers,
+    else ``other`` (what to do instead, e.g. pass probabilities) or ``argmax`` for scores. The
+    shape and the range of the labels are the caller's to check.
+    """
+    arr = read_array(values, name, func)
+    if arr.dtype == np.bool_:
+        return arr.astype(np.int64)
+    if not np.issubdtype(arr.dtype, np.integer):
+        if (np.issubdtype(arr.dtype, np.floating) and arr.size and np.isfinite(arr).all()
+                and np.all(np.mod(arr, 1) == 0)):
+            hint = f"Its values are whole numbers: use {name}.astype(np.int64)."
+        else:
+            hint = other or f"If these are scores, take {name}.argmax(axis=-1) first."
+        raise TypeError(f"{func}: {name} holds {arr.dtype} values; expected integer class labels. {hint}")
+    return arr
+
+
 def check_class_target(target, n_classes: int, func: str, *, ignore_index=None) -> np.ndarray:
     """Class indices: an integer array of values in [0, n_classes) or equal to ignore_index."""
-    t = read_array(target, "target", func)
-    if t.dtype == np.bool_ or not np.issubdtype(t.dtype, np.integer):
-        if (np.issubdtype(t.dtype, np.floating) and t.size and np.isfinite(t).all()
-                and np.all(np.mod(t, 1) == 0)):
-            hint = " Its values are whole numbers: use target.astype(np.int64)."
-        else:
-            hint = (
-                " Class-index targets must be integers; for soft labels pass probabilities of "
-                "the input's shape."
-            )
-        raise TypeError(f"{func}: target holds {t.dtype} values, expected integer class indices.{hint}")
+    t = read_labels(target, "target", func, other="Class-index targets must be integers; for "
+                    "soft labels pass probabilities of the input's shape.")
     if t.size == 0:
         raise ValueError(f"{func}: target is empty (shape {t.shape}); pass at least one label.")
     # checked in the target's own dtype, so a uint64 label above 2**63 is quoted as it is

@@ -243,3 +243,24 @@ def log_softmax_jacobian(x):
     s = _softmax(x, -1, "log_softmax_jacobian")
     eye = np.eye(s.shape[-1], dtype=s.dtype)
     return eye - s[..., None, :]
+
+
+def _identity(x):
+    return x
+
+
+def _identity_derivative(x):
+    return np.ones_like(x)
+
+
+#: The one table of activations by name, for layers (``Dense(..., activation="relu")``) and the
+#: self-checks: (function, derivative). Softmax mixes a row's outputs, so its derivative is a
+#: Jacobian (:func:`softmax_jacobian`), not an elementwise function: None here.
+ACTIVATIONS = {
+    "identity": (_identity, _identity_derivative),
+    "step": (step, step_derivative),
+    "sigmoid": (sigmoid, sigmoid_derivative),
+    "tanh": (tanh, tanh_derivative),
+    "relu": (relu, relu_derivative),
+    "softmax": (softmax, None),
+}

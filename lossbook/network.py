@@ -13,14 +13,7 @@ from ._validation import as_float_array, check_finite, check_positive_number
 
 __all__ = ["Dense", "MLP"]
 
-_ACTIVATIONS = {
-    "identity": (lambda z: z, lambda z: np.ones_like(z)),
-    "step": (_act.step, _act.step_derivative),
-    "sigmoid": (_act.sigmoid, _act.sigmoid_derivative),
-    "tanh": (_act.tanh, _act.tanh_derivative),
-    "relu": (_act.relu, _act.relu_derivative),
-    "softmax": (_act.softmax, None),
-}
+_ACTIVATIONS = _act.ACTIVATIONS
 
 
 def _check_activation(name):

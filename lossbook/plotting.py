@@ -6,11 +6,15 @@ Figure helpers take ``ax=None`` (a new figure when omitted) and return the axes 
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from . import _params
+from ._validation import as_float_array, check_finite, read_labels
 from .checks._voice import _
+from .metrics import CalibrationBins
 
 __all__ = ["use_book_style", "BOOK_COLORS", "KOREAN_FONT", "korean_font_files", "draw_network",
            "draw_digits", "draw_curves", "draw_confusion_matrix", "draw_reliability_diagram"]
@@ -88,6 +92,23 @@ def use_book_style():
     plt.close("all")
 
 
+def _sequence(value, name, func, length=None):
+    """A sequence (list, tuple, range, array; not text) as a list (of ``length`` entries when given)."""
+    if (not isinstance(value, (Sequence, np.ndarray)) or isinstance(value, (str, bytes))
+            or getattr(value, "ndim", 1) == 0):
+        raise TypeError(f"{func}: {name} must be a list, got {type(value).__name__}.")
+    value = list(value)
+    if length is not None and len(value) != length:
+        raise ValueError(f"{func}: {name} needs {length} entries, got {len(value)}.")
+    return value
+
+
+def _text(value, name, func, *, optional=False):
+    if (value is None and optional) or isinstance(value, str):
+        return value
+    raise TypeError(f"{func}: {name} must be text (a str), got {type(value).__name__}.")
+
+
 def _new_ax(ax, figsize):
     if ax is None:
         import matplotlib.pyplot as plt  # on first use: `import lossbook` stays free of pyplot
@@ -136,29 +157,37 @@ def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, 
     >>> len(ax.texts) > 9
     True
     """
-    sizes = [int(n) for n in layer_sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(
-            f"draw_network: layer_sizes={list(layer_sizes)!r} needs at least two positive sizes."
-        )
+    func = "draw_network"
+    sizes = [_params.integer(n, "layer_sizes", func, low=1)
+             for n in _sequence(layer_sizes, "layer_sizes", func)]
+    if len(sizes) < 2:
+        raise ValueError(f"{func}: layer_sizes={sizes!r} needs at least two positive sizes.")
+    show_bias = _params.flag(show_bias, "show_bias", func)
+    fmt = _text(fmt, "fmt", func)
     n_links = len(sizes) - 1
     for name, labels, inner in (("weight_labels", weight_labels, True),
                                 ("bias_labels", bias_labels, False)):
         if labels is None:
             continue
-        if len(labels) != n_links:
-            raise ValueError(f"draw_network: {name} needs {n_links} entries, one per pair of "
-                             f"layers, got {len(labels)}.")
-        for k, lab in enumerate(labels):
+        for k, lab in enumerate(_sequence(labels, name, func, n_links)):
             want = (sizes[k + 1], sizes[k]) if inner else (sizes[k + 1],)
-            got = np.shape(lab)
+            try:
+                got = np.shape(np.asarray(lab, dtype=object))
+            except ValueError:  # ragged
+                got = "ragged"
             if got != want:
-                raise ValueError(f"draw_network: {name}[{k}] has shape {got}; layers of "
+                raise ValueError(f"{func}: {name}[{k}] has shape {got}; layers of "
                                  f"{sizes[k]} and {sizes[k + 1]} neurons need shape {want}.")
+    if node_labels is not None:
+        node_labels = [None if names is None else _sequence(names, f"node_labels[{k}]", func, n)
+                       for k, (names, n) in enumerate(zip(_sequence(node_labels, "node_labels", func,
+                                                                    len(sizes)), sizes, strict=True))]
     if layer_names is None:
         hidden = [_("hidden layer")] if len(sizes) == 3 else [
             _("hidden layer {0}").format(k) for k in range(1, len(sizes) - 1)]
         layer_names = [_("input layer"), *hidden, _("output layer")]
+    layer_names = [_text(n, "layer_names", func)
+                   for n in _sequence(layer_names, "layer_names", func, len(sizes))]
     from matplotlib.patches import Circle, FancyBboxPatch
 
     ax = _new_ax(ax, (2.4 * len(sizes) + 1.0, 1.0 + 0.9 * max(sizes)))
@@ -241,7 +270,9 @@ def draw_digits(images, labels=None, *, ncols=10, ax=None):
     >>> ax.images[0].get_array().shape, len(ax.texts)
     ((24, 53), 12)
     """
-    imgs = np.asarray(images, dtype=np.float64)
+    func = "draw_digits"
+    imgs = as_float_array(images, "images", func).astype(np.float64, copy=False)
+    check_finite(imgs, "images", func)
     if imgs.ndim == 2:
         side = int(round(np.sqrt(imgs.shape[1])))
         if side * side != imgs.shape[1]:
@@ -252,11 +283,11 @@ def draw_digits(images, labels=None, *, ncols=10, ax=None):
         raise ValueError(f"draw_digits: images must have shape (n, side, side) or (n, side * side) "
                          f"with n >= 1, got {np.shape(images)}.")
     n, side = imgs.shape[0], imgs.shape[1]
-    if labels is not None and len(labels) != n:
-        raise ValueError(f"draw_digits: {n} images but {len(labels)} labels; give one per image.")
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
-        raise ValueError(f"draw_digits: ncols must be a positive int, got {ncols!r}.")
-    ncols = min(int(ncols), n)
+    if labels is not None:
+        labels = _sequence(labels, "labels", func)
+        if len(labels) != n:
+            raise ValueError(f"{func}: {n} images but {len(labels)} labels; give one per image.")
+    ncols = min(_params.integer(ncols, "ncols", func, low=1), n)
     nrows = -(-n // ncols)
     step = side + 1                                    # one blank pixel between images
     top = max(3, side // 2) if labels is not None else 1   # room above each image for its label
@@ -311,14 +342,25 @@ def draw_curves(curves, *, ylabel, ax=None, start=1, mark=None, mark_label=None)
     >>> len(ax.lines), ax.get_xlabel()
     (3, 'epoch')
     """
+    func = "draw_curves"
+    if not isinstance(curves, dict):
+        raise TypeError(f"{func}: curves must be a dict of name -> values, e.g. "
+                        f"{{'training': losses}}, got {type(curves).__name__}.")
     if not curves:
-        raise ValueError("draw_curves: curves is empty; pass e.g. {'training': losses}.")
-    ax = _new_ax(ax, (6.0, 3.6))
+        raise ValueError(f"{func}: curves is empty; pass e.g. {{'training': losses}}.")
+    ylabel = _text(ylabel, "ylabel", func)
+    mark_label = _text(mark_label, "mark_label", func, optional=True)
+    start = _params.integer(start, "start", func)
+    mark = None if mark is None else _params.real(mark, "mark", func)
+    lines = {}
     for label, values in curves.items():
-        values = np.asarray(values, dtype=np.float64)
+        values = as_float_array(values, f"curve {label!r}", func, allow_empty=True)
         if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"draw_curves: curve {label!r} must be a non-empty 1-D sequence, "
+            raise ValueError(f"{func}: curve {label!r} must be a non-empty 1-D sequence, "
                              f"got shape {values.shape}.")
+        lines[str(label)] = values.astype(np.float64, copy=False)
+    ax = _new_ax(ax, (6.0, 3.6))
+    for label, values in lines.items():
         ax.plot(np.arange(start, start + values.size), values, label=label)
     if mark is not None:
         ax.axvline(mark, color="0.35", linestyle=":", linewidth=1.5, label=mark_label)
@@ -358,14 +400,15 @@ def draw_confusion_matrix(cm, *, ax=None, class_names=None):
     >>> sorted(t.get_text() for t in ax.texts)
     ['1', '4', '5']
     """
-    counts = np.asarray(cm)
+    func = "draw_confusion_matrix"
+    counts = read_labels(cm, "cm", func)
     if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.size == 0:
-        raise ValueError(f"draw_confusion_matrix: cm must be a square (C, C) array, "
-                         f"got shape {counts.shape}.")
+        raise ValueError(f"{func}: cm must be a square (C, C) array, got shape {counts.shape}.")
+    if counts.min() < 0:
+        raise ValueError(f"{func}: cm holds the negative count {int(counts.min())}; counts are >= 0.")
     c = counts.shape[0]
-    names = [str(k) for k in range(c)] if class_names is None else [str(n) for n in class_names]
-    if len(names) != c:
-        raise ValueError(f"draw_confusion_matrix: {c} classes but {len(names)} class_names.")
+    names = ([str(k) for k in range(c)] if class_names is None else
+             [str(n) for n in _sequence(class_names, "class_names", func, c)])
     ax = _new_ax(ax, (0.45 * c + 1.6, 0.45 * c + 1.2))
     shade = np.log1p(counts.astype(np.float64))
     top = max(float(shade.max()), 1e-12)
@@ -412,11 +455,10 @@ def draw_reliability_diagram(bins, *, ax=None):
     >>> len(ax.patches) >= 2
     True
     """
-    try:
-        edges, counts, acc, conf = (np.asarray(a) for a in bins)
-    except (TypeError, ValueError):
+    if not isinstance(bins, CalibrationBins):
         raise TypeError("draw_reliability_diagram: bins must be the result of "
-                        "lb.calibration_bins(probs, y_true).") from None
+                        f"lb.calibration_bins(probs, y_true), got {type(bins).__name__}.")
+    edges, counts, acc, conf = bins
     full = counts > 0
     left, width = edges[:-1], np.diff(edges)
     ax = _new_ax(ax, (4.2, 4.0))

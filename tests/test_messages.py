@@ -11,9 +11,7 @@ stays English outside the brackets, and the test names it.
 from __future__ import annotations
 
 import gettext
-import importlib
 import io
-import pkgutil
 import re
 from pathlib import Path
 
@@ -26,15 +24,12 @@ from babel.messages.pofile import read_po
 import lossbook as lb
 import lossbook.checks
 from lossbook.checks import _voice
-from lossbook.checks._feedback import CHECKS
+from lossbook.checks._registry import CHECKS
 
 LOCALE = Path(_voice.LOCALEDIR)
 POT = LOCALE / "lossbook.pot"
 CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/lossbook.po"))
-TOPICS = [importlib.import_module(f"lossbook.checks.{m.name}")
-          for m in pkgutil.iter_modules(lossbook.checks.__path__) if not m.name.startswith("_")]
-EXAMPLES = [(check, ex) for topic in TOPICS
-            for check, exs in getattr(topic, "EXAMPLES", {}).items() for ex in exs]
+EXAMPLES = [(check, ex) for check in CHECKS for ex in check.examples]
 OPEN, CLOSE = "\u27e6", "\u27e7"  # the pseudo-language's brackets
 
 

@@ -1,6 +1,6 @@
 """Self-checks for the chapter on why we train on a loss and report accuracy.
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the inputs it is given
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the inputs it is given
 and recognises the typical mistakes (a percentage instead of a fraction, a count instead of an
 average, a finite-difference step that straddles a jump, a missing ``1/N`` or ``1/T``).
 """
@@ -10,7 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import sigmoid_derivative
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ._answers import as_array, as_number, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
 
 __all__ = [
@@ -22,6 +24,24 @@ __all__ = [
 ]
 
 
+# Inputs of the examples below.
+
+
+def _accuracy_example(w):
+    x, y = np.array([-2.0, -1.0, 0.5, 1.5, 3.0]), np.array([0, 0, 1, 1, 0])
+    return float(np.mean((w * x + 0.2 > 0) == y))
+
+
+def _loss_example(w):
+    x, y = np.array([-2.0, -1.0, 0.5, 1.5, 3.0]), np.array([0, 0, 1, 1, 0])
+    z = w * x + 0.2
+    return float(np.mean(np.logaddexp(0, z) - y * z))
+
+
+_X2 = np.array([[0.5, 1.2], [-1.0, 0.3], [2.0, -0.7], [0.1, 0.9], [-0.4, -1.5], [1.3, 0.2]])
+_Y2 = np.array([1, 0, 1, 1, 0, 0])
+
+
 def _labels(target, n: int, name: str = "target") -> np.ndarray:
     t = as_array(target, name)
     if t.shape != (n,) or np.any(t != np.round(t)):
@@ -29,7 +49,12 @@ def _labels(target, n: int, name: str = "target") -> np.ndarray:
     return t
 
 
-@check
+@check(
+    examples=[
+        example([2.1, -0.3, 0.4, -1.7, 0.2, 3.0, -0.8, 0.1], [1, 0, 0, 0, 1, 1, 1, 0]),
+        example([[2.0, 0.5, 0.1], [0.2, 1.0, 3.0], [1.0, 0.0, 0.5]], [0, 1, 0]),
+    ]
+)
 def check_accuracy(logits, target) -> Problem:
     """Check an accuracy computed from logits, as a fraction in [0, 1].
 
@@ -116,7 +141,11 @@ def check_accuracy(logits, target) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example([0.95, 0.9, 0.85, 0.1, 0.2, 0.05, 0.92, 0.15, 0.88, 0.01], [1, 1, 1, 0, 0, 0, 1, 0, 1, 1])
+    ]
+)
 def check_loss_share(probs, target) -> Problem:
     """Check the share of the total binary cross-entropy that the wrong predictions cause.
 
@@ -212,7 +241,7 @@ def _slope_of(fn, name):
 _STEPS = (1.0, 0.5, 0.1, 0.05, 0.025, 0.02, 0.01, 0.005, 1e-3, 1e-4)
 
 
-@check
+@check(examples=[example(_accuracy_example, _loss_example, 0.3)])
 def check_accuracy_slope(accuracy_fn, loss_fn, w0) -> Problem:
     """Check the pair (d accuracy / dw, d loss / dw) at ``w0``, by central differences.
 
@@ -319,7 +348,7 @@ def check_accuracy_slope(accuracy_fn, loss_fn, w0) -> Problem:
     )
 
 
-@check
+@check(examples=[example(_X2, _Y2, [0.8, -0.5], 0.1, index=0)])
 def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
     """Check the smallest increase of ``weight[index]`` that changes a neuron's accuracy.
 
@@ -448,7 +477,7 @@ def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
     )
 
 
-@check
+@check(examples=[example(_X2, _Y2, [0.8, -0.5], 0.1, temperature=0.5)])
 def check_soft_accuracy_grad(X, y, weight, bias, *, temperature) -> Problem:
     """Check the gradient of a "soft accuracy" with respect to the weights.
 
@@ -528,31 +557,3 @@ def check_soft_accuracy_grad(X, y, weight, bias, *, temperature) -> Problem:
             ),
         ],
     )
-
-
-def _accuracy_example(w):
-    x, y = np.array([-2.0, -1.0, 0.5, 1.5, 3.0]), np.array([0, 0, 1, 1, 0])
-    return float(np.mean((w * x + 0.2 > 0) == y))
-
-
-def _loss_example(w):
-    x, y = np.array([-2.0, -1.0, 0.5, 1.5, 3.0]), np.array([0, 0, 1, 1, 0])
-    z = w * x + 0.2
-    return float(np.mean(np.logaddexp(0, z) - y * z))
-
-
-_X2 = np.array([[0.5, 1.2], [-1.0, 0.3], [2.0, -0.7], [0.1, 0.9], [-0.4, -1.5], [1.3, 0.2]])
-_Y2 = np.array([1, 0, 1, 1, 0, 0])
-
-EXAMPLES = {
-    check_accuracy: [
-        example([2.1, -0.3, 0.4, -1.7, 0.2, 3.0, -0.8, 0.1], [1, 0, 0, 0, 1, 1, 1, 0]),
-        example([[2.0, 0.5, 0.1], [0.2, 1.0, 3.0], [1.0, 0.0, 0.5]], [0, 1, 0]),
-    ],
-    check_loss_share: [
-        example([0.95, 0.9, 0.85, 0.1, 0.2, 0.05, 0.92, 0.15, 0.88, 0.01], [1, 1, 1, 0, 0, 0, 1, 0, 1, 1])
-    ],
-    check_accuracy_slope: [example(_accuracy_example, _loss_example, 0.3)],
-    check_smallest_nudge: [example(_X2, _Y2, [0.8, -0.5], 0.1, index=0)],
-    check_soft_accuracy_grad: [example(_X2, _Y2, [0.8, -0.5], 0.1, temperature=0.5)],
-}

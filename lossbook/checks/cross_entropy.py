@@ -1,6 +1,6 @@
 """Self-checks for the cross-entropy chapter.
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs:
 the right answer and the answers the usual mistakes produce (a base-10 or base-2 logarithm, a
 sum instead of a mean, a forgotten minus sign, the wrong class, probabilities passed where
 logits belong so that softmax runs twice, a naive softmax that overflows).
@@ -13,19 +13,9 @@ import math
 import numpy as np
 
 from ..activations import log_softmax, softmax
-from ._feedback import (
-    Feedback,
-    Mistake,
-    Problem,
-    as_array,
-    as_number,
-    call,
-    check,
-    check_function,
-    example,
-    fmt,
-    read_answer,
-)
+from ._answers import as_array, as_number, fmt, logits_and_classes, read_answer
+from ._judge import Feedback, Mistake, Problem
+from ._registry import call, check, check_function, example
 from ._voice import N_, _
 
 __all__ = [
@@ -57,22 +47,12 @@ def _probs_and_classes(probs, target) -> tuple[np.ndarray, np.ndarray]:
     return p2, y.astype(np.int64)
 
 
-def logits_and_classes(logits, target, *, allowed=()) -> tuple[np.ndarray, np.ndarray]:
-    """Finite (N, C) logits with C >= 2, and one class index per row as int64; a target may
-    also hold a value in ``allowed`` (an ignore_index)."""
-    z, t = as_array(logits, "logits"), as_array(target, "target")
-    if z.ndim != 2 or z.shape[1] < 2 or not np.all(np.isfinite(z)):
-        raise ValueError(f"logits must be finite, of shape (N, C) with C >= 2; got {z.shape}")
-    index = (t == np.round(t)) & (t >= 0) & (t < z.shape[1])
-    if t.shape != (z.shape[0],) or not np.all(index | np.isin(t, allowed)):
-        also = "".join(f" or {v:g}" for v in allowed)
-        raise ValueError(
-            f"target must hold one class index in [0, {z.shape[1]}){also} per row; got shape {t.shape}"
-        )
-    return z, t.astype(np.int64)
-
-
-@check
+@check(
+    examples=[
+        example([0.25, 0.6, 0.15], [0.0, 1.0, 0.0]),
+        example([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2], [0.5, 0.4, 0.1]], [0, 2, 1, 1]),
+    ]
+)
 def check_cross_entropy(probs, target) -> Problem:
     """Check a cross-entropy (mean over the batch, natural log) computed from probabilities.
 
@@ -194,7 +174,12 @@ def check_cross_entropy(probs, target) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example([[2.0, -1.0, 0.5], [0.0, 3.0, 1.0], [1.0, 1.0, 1.0]], [0, 2, 1]),
+        example([[0.5, -0.2], [1.0, 2.0], [0.1, 0.3]], [1, 1, 0]),
+    ]
+)
 def check_cross_entropy_grad(logits, target) -> Problem:
     """Check the gradient of the mean cross-entropy with respect to the logits.
 
@@ -269,7 +254,12 @@ def check_cross_entropy_grad(logits, target) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example([[3.0, 0.0, -1.0, 0.5], [0.2, 0.1, 2.2, -0.4]], [0, 2], 0.2),
+        example([[2.0, 0.5, 0.1, -1.0], [0.0, 3.0, 0.2, 0.1], [1.0, 1.0, 1.0, 1.0]], [0, 1, 3], epsilon=0.2),
+    ]
+)
 def check_label_smoothing(logits, target, epsilon) -> Problem:
     """Check a mean cross-entropy with label smoothing, as ``F.cross_entropy(label_smoothing=)``.
 
@@ -384,6 +374,7 @@ def _reference_cross_entropy(logits, target):
 @check_function(
     recipe=N_("subtract the row maximum, then use log-sum-exp: lse(z) - z[y]."),
     reference=_reference_cross_entropy,
+    examples=[example()],
 )
 def check_stable_cross_entropy(func) -> Feedback:
     """Check a learner's function ``func(logits, target) -> float`` for a stable mean cross-entropy.
@@ -458,7 +449,7 @@ def check_stable_cross_entropy(func) -> Feedback:
     )
 
 
-@check
+@check(examples=[example(10), example(3)])
 def check_softmax_floor(num_classes) -> Problem:
     """Check the lowest loss reachable when probabilities are passed to a cross-entropy on logits.
 
@@ -516,21 +507,3 @@ def check_softmax_floor(num_classes) -> Problem:
             ),
         ],
     )
-
-
-EXAMPLES = {
-    check_cross_entropy: [
-        example([0.25, 0.6, 0.15], [0.0, 1.0, 0.0]),
-        example([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2], [0.5, 0.4, 0.1]], [0, 2, 1, 1]),
-    ],
-    check_cross_entropy_grad: [
-        example([[2.0, -1.0, 0.5], [0.0, 3.0, 1.0], [1.0, 1.0, 1.0]], [0, 2, 1]),
-        example([[0.5, -0.2], [1.0, 2.0], [0.1, 0.3]], [1, 1, 0]),
-    ],
-    check_label_smoothing: [
-        example([[3.0, 0.0, -1.0, 0.5], [0.2, 0.1, 2.2, -0.4]], [0, 2], 0.2),
-        example([[2.0, 0.5, 0.1, -1.0], [0.0, 3.0, 0.2, 0.1], [1.0, 1.0, 1.0, 1.0]], [0, 1, 3], epsilon=0.2),
-    ],
-    check_stable_cross_entropy: [example()],
-    check_softmax_floor: [example(10), example(3)],
-}

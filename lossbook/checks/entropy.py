@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import Mistake, Problem, as_array, check, example, fmt
+from ._answers import as_array, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
 
 __all__ = ["check_kl_divergence"]
@@ -36,7 +38,13 @@ def _rows(value: np.ndarray, batched: bool) -> float:
     return float(np.mean(value)) if batched else float(value)
 
 
-@check
+@check(
+    examples=[
+        example([0.8, 0.2], [0.5, 0.5]),
+        example([0.05, 0.05, 0.9], [0.1, 0.2, 0.7]),
+        example([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]], [[0.6, 0.3, 0.1], [0.0, 0.2, 0.8]]),
+    ]
+)
 def check_kl_divergence(probs, target) -> Problem:
     """Check D_KL(target || probs) in nats; called as ``check_kl_divergence(answer, probs, target)``.
 
@@ -114,12 +122,3 @@ def check_kl_divergence(probs, target) -> Problem:
             ),
         ],
     )
-
-
-EXAMPLES = {
-    check_kl_divergence: [
-        example([0.8, 0.2], [0.5, 0.5]),
-        example([0.05, 0.05, 0.9], [0.1, 0.2, 0.7]),
-        example([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]], [[0.6, 0.3, 0.1], [0.0, 0.2, 0.8]]),
-    ],
-}

@@ -1,6 +1,6 @@
 """Self-checks for the exercises of the mean squared error chapter.
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs:
 the right answer, and the usual mistakes (a sum instead of a mean, a forgotten square, the 1/2
 factor, a broadcast (N, 1) against (N,), RMSE instead of MSE, a gradient without its 2 or its
 1/N) so the hint can name the one that was made.
@@ -10,18 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import (
-    Feedback,
-    Mistake,
-    Problem,
-    as_array,
-    as_number,
-    call,
-    check,
-    check_function,
-    example,
-    fmt,
-)
+from ._answers import as_array, as_number, fmt
+from ._judge import Feedback, Mistake, Problem
+from ._registry import call, check, check_function, example
 from ._voice import N_, _
 
 __all__ = [
@@ -31,6 +22,10 @@ __all__ = [
     "check_line_gradient_step",
     "check_mse_function",
 ]
+
+# Inputs of the examples below.
+_Y_PRED = np.array([2.5, 0.0, 2.0, 8.0, 4.5])
+_Y_TRUE = np.array([3.0, -0.5, 2.0, 7.0, 6.5])
 
 
 def _pair(y_pred, y) -> tuple[np.ndarray, np.ndarray]:
@@ -50,7 +45,7 @@ def _broadcast_mse(p: np.ndarray, t: np.ndarray) -> float:
     return float(np.mean((p.reshape(-1, 1) - t.reshape(1, -1)) ** 2))
 
 
-@check
+@check(examples=[example(_Y_PRED, _Y_TRUE), example([1.0, -2.0, 0.5], [0.5, 1.0, 2.5])])
 def check_mse(y_pred, y) -> Problem:
     """Check a mean squared error; called as ``check_mse(answer, y_pred, y)``.
 
@@ -154,7 +149,12 @@ def check_mse(y_pred, y) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example(np.array([[12.0], [15.5], [9.0], [20.0], [14.0]]), np.array([10.0, 16.0, 10.5, 17.0, 14.5])),
+        example(_Y_PRED, _Y_TRUE),
+    ]
+)
 def check_rmse(y_pred, y) -> Problem:
     """Check a root mean squared error; called as ``check_rmse(answer, y_pred, y)``.
 
@@ -222,7 +222,12 @@ def check_rmse(y_pred, y) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example(_Y_PRED, _Y_TRUE),
+        example([[1.0, -2.0], [0.5, 3.0]], [[0.5, 1.0], [2.5, 1.0]]),
+    ]
+)
 def check_mse_gradient(y_pred, y) -> Problem:
     """Check the gradient of the MSE with respect to the predictions.
 
@@ -303,7 +308,7 @@ def check_mse_gradient(y_pred, y) -> Problem:
     )
 
 
-@check
+@check(examples=[example([0.0, 1.0, 2.0, 3.0], [1.0, 2.5, 5.5, 7.0], w=0.5, b=0.0, lr=0.05)])
 def check_line_gradient_step(x, y, *, w: float, b: float, lr: float) -> Problem:
     """Check one gradient-descent step on the MSE of the line ``y_pred = w * x + b``.
 
@@ -402,7 +407,9 @@ def _reference_mse(y_pred, y):
     return float(np.mean((y_pred - y) ** 2))
 
 
-@check_function(recipe=N_("define the function and pass it to the check."), reference=_reference_mse)
+@check_function(
+    recipe=N_("define the function and pass it to the check."), reference=_reference_mse, examples=[example()]
+)
 def check_mse_function(fn) -> Feedback:
     """Check a learner's ``mse(y_pred, y)``: right values, and a refusal of mismatched shapes.
 
@@ -474,21 +481,3 @@ def check_mse_function(fn) -> Feedback:
             "ValueError when they differ."
         ),
     )
-
-
-_Y_PRED = np.array([2.5, 0.0, 2.0, 8.0, 4.5])
-_Y_TRUE = np.array([3.0, -0.5, 2.0, 7.0, 6.5])
-
-EXAMPLES = {
-    check_mse: [example(_Y_PRED, _Y_TRUE), example([1.0, -2.0, 0.5], [0.5, 1.0, 2.5])],
-    check_rmse: [
-        example(np.array([[12.0], [15.5], [9.0], [20.0], [14.0]]), np.array([10.0, 16.0, 10.5, 17.0, 14.5])),
-        example(_Y_PRED, _Y_TRUE),
-    ],
-    check_mse_gradient: [
-        example(_Y_PRED, _Y_TRUE),
-        example([[1.0, -2.0], [0.5, 3.0]], [[0.5, 1.0], [2.5, 1.0]]),
-    ],
-    check_line_gradient_step: [example([0.0, 1.0, 2.0, 3.0], [1.0, 2.5, 5.5, 7.0], w=0.5, b=0.0, lr=0.05)],
-    check_mse_function: [example()],
-}

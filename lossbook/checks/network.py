@@ -1,6 +1,6 @@
 """Self-checks for the exercises on the structure of a network (chapter "ch-network-structure").
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs:
 the right answer and the usual wrong turns (forgot the bias, forgot the activation, transposed
 the weight matrix, counted the weights but not the biases, flipped the sign of the gradient, ...)
 so the hint can name the mistake rather than just say "wrong".
@@ -15,8 +15,10 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..activations import relu, sigmoid, step, tanh
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ..activations import ACTIVATIONS, relu
+from ._answers import as_array, as_number, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
 
 __all__ = [
@@ -27,12 +29,13 @@ __all__ = [
     "check_first_layer_grad",
 ]
 
+# Inputs of the examples below.
+_X = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
+_W = np.array([[0.5, -1.0, 0.2], [1.0, 0.3, -0.4], [-0.6, 0.1, 0.9]])
+
+# The exercises' activations, from the package's one table (softmax is no neuron's activation here).
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "identity": lambda z: z,
-    "relu": relu,
-    "sigmoid": sigmoid,
-    "tanh": tanh,
-    "step": step,
+    name: ACTIVATIONS[name][0] for name in ("identity", "relu", "sigmoid", "tanh", "step")
 }
 
 
@@ -75,7 +78,12 @@ def _other_activations(z: np.ndarray, activation: str) -> list[Mistake]:
     ]
 
 
-@check
+@check(
+    examples=[
+        example([0.5, -1.0, 2.0], [0.8, 0.2, -0.5], 0.3, activation="sigmoid"),
+        example([1.0, 2.0], [0.7, 0.4], -0.3, activation="tanh"),
+    ]
+)
 def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
     """Check the output of one neuron, ``activation(w · x + b)``.
 
@@ -155,7 +163,7 @@ def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
     )
 
 
-@check
+@check(examples=[example([4, 8, 8, 3]), example([3, 5, 2])])
 def check_parameter_count(layer_sizes: Sequence[int]) -> Problem:
     """Check the number of parameters of a fully connected network with biases.
 
@@ -266,7 +274,7 @@ def _layer(weight, bias, name="weight"):
     return w, b
 
 
-@check
+@check(examples=[example(_X, _W, [0.1, -0.2, 0.3], activation="relu")])
 def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
     """Check a dense layer on a batch: ``activation(x @ weight.T + bias)``.
 
@@ -345,7 +353,19 @@ def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example(
+            _X,
+            [
+                np.array([[0.2, -0.4, 0.6], [-0.3, 0.8, 0.1], [0.5, 0.5, -0.5]]),
+                np.array([[1.0, -1.0, 0.5], [0.3, 0.7, -0.2]]),
+            ],
+            [np.array([0.0, 0.1, -0.1]), np.array([0.05, -0.05])],
+            activation="tanh",
+        )
+    ]
+)
 def check_mlp_output(
     x, weights: Sequence, biases: Sequence, *, activation: str = "relu", output_activation: str = "identity"
 ) -> Problem:
@@ -444,7 +464,16 @@ def check_mlp_output(
     )
 
 
-@check
+@check(
+    examples=[
+        example(
+            [2.0, -1.0],
+            [1.0],
+            (np.array([[0.5, -1.0], [1.5, 0.5], [-0.5, 0.25]]), np.array([[1.0, 0.5, 2.0]])),
+            (np.array([0.5, -1.0, 0.25]), np.array([0.25])),
+        )
+    ]
+)
 def check_first_layer_grad(x, y, weights, biases) -> Problem:
     """Check dL/dW1 for a one-hidden-layer ReLU network and the squared error of one example.
 
@@ -538,35 +567,3 @@ def check_first_layer_grad(x, y, weights, biases) -> Problem:
             ),
         ],
     )
-
-
-_X = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
-_W = np.array([[0.5, -1.0, 0.2], [1.0, 0.3, -0.4], [-0.6, 0.1, 0.9]])
-
-EXAMPLES = {
-    check_neuron_output: [
-        example([0.5, -1.0, 2.0], [0.8, 0.2, -0.5], 0.3, activation="sigmoid"),
-        example([1.0, 2.0], [0.7, 0.4], -0.3, activation="tanh"),
-    ],
-    check_parameter_count: [example([4, 8, 8, 3]), example([3, 5, 2])],
-    check_layer_output: [example(_X, _W, [0.1, -0.2, 0.3], activation="relu")],
-    check_mlp_output: [
-        example(
-            _X,
-            [
-                np.array([[0.2, -0.4, 0.6], [-0.3, 0.8, 0.1], [0.5, 0.5, -0.5]]),
-                np.array([[1.0, -1.0, 0.5], [0.3, 0.7, -0.2]]),
-            ],
-            [np.array([0.0, 0.1, -0.1]), np.array([0.05, -0.05])],
-            activation="tanh",
-        )
-    ],
-    check_first_layer_grad: [
-        example(
-            [2.0, -1.0],
-            [1.0],
-            (np.array([[0.5, -1.0], [1.5, 0.5], [-0.5, 0.25]]), np.array([[1.0, 0.5, 2.0]])),
-            (np.array([0.5, -1.0, 0.25]), np.array([0.25])),
-        )
-    ],
-}

@@ -3,7 +3,7 @@ reductions and the learning rate, the Gaussian noise variance, and a multi-label
 smoothing is checked by ``check_label_smoothing``, shared with the
 cross-entropy chapter.)
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs
 (nothing is hard-coded) and names the typical mistake when the answer matches one.
 """
 
@@ -14,9 +14,10 @@ import math
 import numpy as np
 
 from ..activations import log_softmax
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ._answers import as_array, as_number, fmt, logits_and_classes
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
-from .cross_entropy import logits_and_classes
 
 __all__ = [
     "check_pos_weight",
@@ -33,7 +34,27 @@ def _per_sample_nll(z: np.ndarray, target: np.ndarray) -> np.ndarray:
     return -log_softmax(z)[np.arange(len(target)), target]
 
 
-@check
+@check(
+    examples=[
+        example(
+            [
+                [1, 0, 0],
+                [0, 0, 1],
+                [1, 1, 0],
+                [0, 0, 0],
+                [0, 0, 1],
+                [0, 1, 0],
+                [0, 0, 0],
+                [0, 0, 1],
+                [1, 0, 0],
+                [0, 0, 0],
+                [0, 0, 1],
+                [0, 0, 1],
+            ]
+        ),
+        example([1, 0, 0, 0, 1, 0, 0, 0, 0, 1]),
+    ]
+)
 def check_pos_weight(target) -> Problem:
     """Check the ``pos_weight`` for ``BCEWithLogitsLoss`` computed from 0/1 targets.
 
@@ -117,7 +138,15 @@ def check_pos_weight(target) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example(
+            [[1.0, 2.0, 0.5], [2.2, 0.3, 0.1], [0.2, 0.4, 1.9], [1.5, 1.4, 0.2]],
+            [1, 0, 2, 0],
+            [0.5, 2.0, 4.0],
+        )
+    ]
+)
 def check_weighted_cross_entropy(logits, target, weight) -> Problem:
     """Check a class-weighted mean cross-entropy (``F.cross_entropy(..., weight=w)``).
 
@@ -140,8 +169,7 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
     >>> z = [[2.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
     >>> check_weighted_cross_entropy(None, z, [0, 1, 1], [1.0, 3.0])
     Not yet: you have not answered yet.
-    Hint: weight each example's loss by the weight of its true class, then divide by the sum
-          of those weights.
+    Hint: replace None with your answer; the check says what is wrong.
     False
     """
     z, t = logits_and_classes(logits, target)
@@ -204,7 +232,21 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example(
+            [
+                [0.3, 1.2, -0.5, 0.0],
+                [2.0, 0.1, 0.3, -1.0],
+                [0.0, 0.0, 0.0, 0.0],
+                [0.5, -0.2, 1.5, 0.7],
+                [1.0, 2.0, 3.0, 4.0],
+                [-1.0, 0.5, 0.2, 0.1],
+            ],
+            [1, 0, 3, 2, -100, -100],
+        )
+    ]
+)
 def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Problem:
     """Check a mean cross-entropy where positions labelled ``ignore_index`` are left out.
 
@@ -278,7 +320,7 @@ def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Prob
     )
 
 
-@check
+@check(examples=[example(0.1, (64, 3))])
 def check_sum_learning_rate(lr: float, target_shape) -> Problem:
     """Check the learning rate that makes reduction="sum" take the same SGD steps as "mean".
 
@@ -355,7 +397,7 @@ def check_sum_learning_rate(lr: float, target_shape) -> Problem:
     )
 
 
-@check
+@check(examples=[example([0.8, -1.1, 0.3, 1.7, -0.6, 0.9, -1.4])])
 def check_gaussian_variance(residuals) -> Problem:
     """Check the noise variance that minimises the Gaussian negative log-likelihood.
 
@@ -453,7 +495,21 @@ def _bce_terms(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, logits) - target * logits
 
 
-@check
+@check(
+    examples=[
+        example(
+            [
+                [1.2, -0.8, 0.5, -1.5],
+                [-0.3, 2.0, -1.1, 0.2],
+                [-1.0, -0.5, -2.0, -0.7],
+                [0.9, 0.4, -0.6, 1.8],
+                [-0.2, -1.3, 1.1, 0.0],
+            ],
+            [[0, 2], [1], [], [3, 0, 1], [2]],
+        ),
+        example([[0.5, -2.0, 1.5], [3.0, 0.2, -0.4]], [[2], [0, 1]]),
+    ]
+)
 def check_multi_label_loss(logits, labels) -> Problem:
     """Check ``BCEWithLogitsLoss`` on a multi-hot target; called as
     ``check_multi_label_loss(answer, logits, labels)``.
@@ -542,61 +598,3 @@ def check_multi_label_loss(logits, labels) -> Problem:
             ),
         ],
     )
-
-
-EXAMPLES = {
-    check_pos_weight: [
-        example(
-            [
-                [1, 0, 0],
-                [0, 0, 1],
-                [1, 1, 0],
-                [0, 0, 0],
-                [0, 0, 1],
-                [0, 1, 0],
-                [0, 0, 0],
-                [0, 0, 1],
-                [1, 0, 0],
-                [0, 0, 0],
-                [0, 0, 1],
-                [0, 0, 1],
-            ]
-        ),
-        example([1, 0, 0, 0, 1, 0, 0, 0, 0, 1]),
-    ],
-    check_weighted_cross_entropy: [
-        example(
-            [[1.0, 2.0, 0.5], [2.2, 0.3, 0.1], [0.2, 0.4, 1.9], [1.5, 1.4, 0.2]],
-            [1, 0, 2, 0],
-            [0.5, 2.0, 4.0],
-        )
-    ],
-    check_ignore_index_loss: [
-        example(
-            [
-                [0.3, 1.2, -0.5, 0.0],
-                [2.0, 0.1, 0.3, -1.0],
-                [0.0, 0.0, 0.0, 0.0],
-                [0.5, -0.2, 1.5, 0.7],
-                [1.0, 2.0, 3.0, 4.0],
-                [-1.0, 0.5, 0.2, 0.1],
-            ],
-            [1, 0, 3, 2, -100, -100],
-        )
-    ],
-    check_sum_learning_rate: [example(0.1, (64, 3))],
-    check_gaussian_variance: [example([0.8, -1.1, 0.3, 1.7, -0.6, 0.9, -1.4])],
-    check_multi_label_loss: [
-        example(
-            [
-                [1.2, -0.8, 0.5, -1.5],
-                [-0.3, 2.0, -1.1, 0.2],
-                [-1.0, -0.5, -2.0, -0.7],
-                [0.9, 0.4, -0.6, 1.8],
-                [-0.2, -1.3, 1.1, 0.0],
-            ],
-            [[0, 2], [1], [], [3, 0, 1], [2]],
-        ),
-        example([[0.5, -2.0, 1.5], [3.0, 0.2, -0.4]], [[2], [0, 1]]),
-    ],
-}

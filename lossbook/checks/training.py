@@ -13,7 +13,9 @@ import math
 import numpy as np
 
 from ..metrics import _equal_width_bins
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ._answers import as_array, as_number, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
 from ._voice import _
 
 __all__ = [
@@ -34,7 +36,13 @@ def _count(value, name: str, *, low: int = 1) -> int:
     return int(x)
 
 
-@check
+@check(
+    examples=[
+        example(1079, 32, 20),
+        example(1079, 32, 20, drop_last=True),
+        example(100, 10, 3),
+    ]
+)
 def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
     """Check the number of optimiser steps of a training run.
 
@@ -92,7 +100,7 @@ def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
     )
 
 
-@check
+@check(examples=[example(0.3, 0.04), example(0.42, 0.1)])
 def check_batch_size_for_spread(sigma, target_spread) -> Problem:
     """Check the smallest batch size whose mini-batch loss spreads by at most ``target_spread``.
 
@@ -147,7 +155,12 @@ def check_batch_size_for_spread(sigma, target_spread) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example([0.5, -1.0, 2.0], [0.1, 0.2, -0.3], 0.1, 0.01),
+        example([[1.0, -2.0], [0.0, 3.0]], [[0.5, 0.5], [-1.0, 0.0]], 0.05, 0.2),
+    ]
+)
 def check_weight_decay_step(weight, grad, lr, weight_decay) -> Problem:
     """Check one SGD step with weight decay, as ``torch.optim.SGD(..., weight_decay=...)`` takes it.
 
@@ -215,7 +228,12 @@ def _early_stopping(losses: np.ndarray, patience: int) -> tuple[int, int]:
     return best, len(losses)
 
 
-@check
+@check(
+    examples=[
+        example([0.9, 0.7, 0.6, 0.62, 0.61, 0.63, 0.64, 0.55], 3),
+        example([1.0, 0.8, 0.85, 0.7, 0.72, 0.75, 0.74], 2),
+    ]
+)
 def check_early_stopping(val_losses, patience) -> Problem:
     """Check the epoch early stopping keeps, and the last epoch it trains.
 
@@ -285,7 +303,12 @@ def _confusion(cm) -> np.ndarray:
     return c
 
 
-@check
+@check(
+    examples=[
+        example([[50, 2, 1], [3, 40, 7], [0, 5, 45]], 1),
+        example([[8, 2], [4, 6]], 0),
+    ]
+)
 def check_precision_recall(cm, k) -> Problem:
     """Check the precision and recall of class ``k`` read off a confusion matrix.
 
@@ -336,7 +359,14 @@ def check_precision_recall(cm, k) -> Problem:
     )
 
 
-@check
+@check(
+    examples=[
+        example([[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55]], [0, 1, 0, 1, 0]),
+        example(
+            [[0.7, 0.2, 0.1], [0.1, 0.85, 0.05], [0.3, 0.3, 0.4], [0.96, 0.02, 0.02]], [0, 2, 2, 0], n_bins=5
+        ),
+    ]
+)
 def check_ece(probs, y_true, n_bins=10) -> Problem:
     """Check an expected calibration error with equal-width bins.
 
@@ -409,31 +439,3 @@ def check_ece(probs, y_true, n_bins=10) -> Problem:
             Mistake(100 * ece, _("that is a percentage."), _("give a fraction in [0, 1].")),
         ],
     )
-
-
-EXAMPLES = {
-    check_optimizer_steps: [
-        example(1079, 32, 20),
-        example(1079, 32, 20, drop_last=True),
-        example(100, 10, 3),
-    ],
-    check_batch_size_for_spread: [example(0.3, 0.04), example(0.42, 0.1)],
-    check_weight_decay_step: [
-        example([0.5, -1.0, 2.0], [0.1, 0.2, -0.3], 0.1, 0.01),
-        example([[1.0, -2.0], [0.0, 3.0]], [[0.5, 0.5], [-1.0, 0.0]], 0.05, 0.2),
-    ],
-    check_early_stopping: [
-        example([0.9, 0.7, 0.6, 0.62, 0.61, 0.63, 0.64, 0.55], 3),
-        example([1.0, 0.8, 0.85, 0.7, 0.72, 0.75, 0.74], 2),
-    ],
-    check_precision_recall: [
-        example([[50, 2, 1], [3, 40, 7], [0, 5, 45]], 1),
-        example([[8, 2], [4, 6]], 0),
-    ],
-    check_ece: [
-        example([[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55]], [0, 1, 0, 1, 0]),
-        example(
-            [[0.7, 0.2, 0.1], [0.1, 0.85, 0.05], [0.3, 0.3, 0.4], [0.96, 0.02, 0.02]], [0, 2, 2, 0], n_bins=5
-        ),
-    ],
-}

@@ -99,7 +99,7 @@ notebooks-test: $(TEST_STAMP)
 	$(NBVAL) $(NOTEBOOKS) $(KO_NOTEBOOKS)
 
 hygiene: $(TEST_STAMP)
-	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS)
+	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS) $(KO_NOTEBOOKS)
 	$(BIN)/python -m booktools.notebooks hygiene $(NOTEBOOKS)
 
 # --all: a fresh Sphinx environment, so every page is read again and every warning shown.

@@ -346,10 +346,12 @@ def main(argv: list[str]) -> int:
         print(f"{'page':<{width}}  translated  fuzzy  empty")
         for page, done, fuzzy, empty in rows:
             print(f"{page:<{width}}  {done:>10}  {fuzzy:>5}  {empty:>5}")
-        done = sum(r[1] for r in rows)
-        total = sum(r[1] + r[2] + r[3] for r in rows)
-        print(f"{LANGUAGE}: {done:,}/{total:,} messages translated "
-              f"({sum(r[2] for r in rows)} fuzzy, {sum(r[3] for r in rows)} empty)")
+        for label, part in (("pages", [r for r in rows if not r[0].startswith("code/")]),
+                            ("code cells", [r for r in rows if r[0].startswith("code/")])):
+            done = sum(r[1] for r in part)
+            total = sum(r[1] + r[2] + r[3] for r in part)
+            print(f"{LANGUAGE} {label}: {done:,}/{total:,} messages translated "
+                  f"({sum(r[2] for r in part)} fuzzy, {sum(r[3] for r in part)} empty)")
     else:
         print(__doc__)
         return 2

@@ -16,23 +16,22 @@ from ._validation import as_float_array, check_finite, read_labels
 from .checks._voice import _
 from .metrics import CalibrationBins
 
-__all__ = ["use_book_style", "BOOK_COLORS", "KOREAN_FONT", "korean_font_files", "draw_network",
+__all__ = ["use_book_style", "BOOK_COLORS", "KOREAN_FONT", "draw_network",
            "draw_digits", "draw_curves", "draw_confusion_matrix", "draw_reliability_diagram"]
 
 #: A colour-blind-safe cycle (Okabe and Ito) that reads on white.
 BOOK_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
 
-#: The font for Hangul in figures: NanumGothic (Naver, SIL Open Font License 1.1), as shipped by
-#: the PyPI package ``koreanize-matplotlib`` (pinned in requirements.txt and
-#: binder/requirements.txt; the notebooks' Colab cell installs it). lossbook only reads its font
-#: files: importing that package would change matplotlib's settings (and fails on Python 3.12+,
-#: which has no ``distutils``).
+#: Hangul in figures is set in NanumGothic (Naver, SIL Open Font License 1.1), as shipped by the
+#: PyPI package ``koreanize-matplotlib`` (pinned in requirements.txt and binder/requirements.txt;
+#: the notebooks' Colab cell installs it). lossbook only reads its font files, because importing
+#: that package changes matplotlib's settings (and fails on Python 3.12+, which has no distutils).
 KOREAN_FONT = "NanumGothic"
 _KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
 _KOREAN_FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
 
 
-def korean_font_files() -> list[Path]:
+def _korean_font_files() -> list[Path]:
     """The Korean font files installed with ``koreanize-matplotlib``; empty when it is missing."""
     spec = importlib.util.find_spec(_KOREAN_FONT_PACKAGE)  # locates the package, does not run it
     folders = [Path(f) / "fonts" for f in (spec.submodule_search_locations or [])] if spec else []
@@ -44,7 +43,7 @@ def _register_korean_font() -> bool:
     """Make the Korean font known to matplotlib (once); False when it is not installed."""
     from matplotlib import font_manager
 
-    files = korean_font_files()
+    files = _korean_font_files()
     known = {entry.fname for entry in font_manager.fontManager.ttflist}
     for path in files:
         if str(path) not in known:

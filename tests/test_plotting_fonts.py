@@ -50,7 +50,7 @@ def _restore_rcparams():
 
 
 def test_the_korean_font_is_installed_and_registered():
-    files = lb.plotting.korean_font_files()
+    files = lb.plotting._korean_font_files()
     assert files, "koreanize-matplotlib is not installed: pip install -r requirements.txt"
     lb.plotting.use_book_style()
     assert matplotlib.rcParams["font.family"] == ["sans-serif", lb.plotting.KOREAN_FONT]

@@ -14,30 +14,35 @@ import numbers
 import numpy as np
 
 
-def integer(value, name: str, func: str, *, low: int | None = None, high: int | None = None) -> int:
-    """``value`` as an int in [low, high]; bool and float (even 3.0) are refused as a TypeError."""
+def integer(value, name: str, func: str, *, low: int | None = None, high: int | None = None,
+            hint: str = "") -> int:
+    """``value`` as an int in [low, high]; bool and float (even 3.0) are refused as a TypeError.
+    ``hint``, if given, ends either message (what the parameter means, a usual value)."""
+    hint = f" {hint}" if hint else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{func}: {name} must be an integer, got {type(value).__name__} {value!r}.")
+        raise TypeError(f"{func}: {name} must be an integer, got {type(value).__name__} {value!r}.{hint}")
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
         where = (f"at least {low}" if high is None else f"at most {high}" if low is None
                  else f"between {low} and {high}")
-        raise ValueError(f"{func}: {name} must be {where}, got {value}.")
+        raise ValueError(f"{func}: {name} must be {where}, got {value}.{hint}")
     return value
 
 
 def real(value, name: str, func: str, *, low: float | None = None, high: float | None = None,
-         open_low: bool = False, open_high: bool = False) -> float:
-    """``value`` as a finite float in the interval given (closed unless ``open_low``/``open_high``)."""
+         open_low: bool = False, open_high: bool = False, hint: str = "") -> float:
+    """``value`` as a finite float in the interval given (closed unless ``open_low``/``open_high``);
+    ``hint``, if given, ends either message."""
+    hint = f" {hint}" if hint else ""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func}: {name} must be a real number, got {type(value).__name__} {value!r}.")
+        raise TypeError(f"{func}: {name} must be a real number, got {type(value).__name__} {value!r}.{hint}")
     value = float(value)
     below = low is not None and (value <= low if open_low else value < low)
     above = high is not None and (value >= high if open_high else value > high)
     if not math.isfinite(value) or below or above:
         lo = "(-inf" if low is None else ("(" if open_low else "[") + f"{low:g}"
         hi = "inf)" if high is None else f"{high:g}" + (")" if open_high else "]")
-        raise ValueError(f"{func}: {name} must be a finite number in {lo}, {hi}, got {value:g}.")
+        raise ValueError(f"{func}: {name} must be a finite number in {lo}, {hi}, got {value}.{hint}")
     return value
 
 

@@ -24,11 +24,11 @@ well, and so is a softmax over scores that are all -inf.
 
 from __future__ import annotations
 
-import math
-import numbers
 import warnings
 
 import numpy as np
+
+from . import _params
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -134,13 +134,6 @@ def check_reduction(reduction, func: str, *, extra: tuple[str, ...] = ()) -> str
             f"'sum' (add them up) or 'none' (one value per element){more}."
         )
     return reduction
-
-
-def check_flag(value, name: str, func: str) -> bool:
-    """A plain True or False (numpy booleans too), nothing that merely looks truthy."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{func}: {name} must be True or False, got {value!r}.")
-    return bool(value)
 
 
 def check_log_probabilities(x: np.ndarray, name: str, func: str) -> None:
@@ -291,28 +284,9 @@ def check_weight(weight, n: int, func: str, dtype, name: str = "weight") -> np.n
     return w
 
 
-def check_positive_number(value, name: str, func: str, *, forbid=None) -> float:
-    """A finite real number > 0 (and, with ``forbid``, not equal to that value)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func}: {name} must be a real number, got {type(value).__name__}.")
-    value = float(value)
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{func}: {name} must be a positive number, got {value}.")
-    if forbid is not None and value == forbid:
-        raise ValueError(f"{func}: {name} must not be {forbid}: log base 1 is undefined.")
-    return value
-
-
-def check_label_smoothing(value, func: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func}: label_smoothing must be a number, got {type(value).__name__}.")
-    value = float(value)
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(
-            f"{func}: label_smoothing must be in [0, 1], got {value}. 0 means no smoothing; "
-            "0.1 is a common choice."
-        )
-    return value
+def check_positive_number(value, name: str, func: str) -> float:
+    """A finite real number > 0."""
+    return _params.real(value, name, func, low=0.0, open_low=True)
 
 
 # --------------------------------------------------------------------------- loss families
@@ -372,15 +346,6 @@ def index_target(target, z, func, ignore_index=None):
     return t.reshape(-1)
 
 
-def check_ignore_index(value, func: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{func}: ignore_index must be an integer class index (torch's default is -100), "
-            f"got {value!r}."
-        )
-    return int(value)
-
-
 def finite_row_max(z2, func):
     """Row maxima (N, 1) of 2-D logits. NaN or +inf anywhere, or a row of only -inf, makes a
     row's maximum non-finite, so this is also the check of the logits' values."""
@@ -423,8 +388,10 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
     nll_loss): NaN and +inf are refused, and a positive entry warns.
     """
     check_reduction(reduction, func)
-    eps = check_label_smoothing(label_smoothing, func)
-    ignore_index = check_ignore_index(ignore_index, func)
+    eps = _params.real(label_smoothing, "label_smoothing", func, low=0.0, high=1.0,
+                       hint="0 means no smoothing; 0.1 is a common choice.")
+    ignore_index = _params.integer(ignore_index, "ignore_index", func,
+                                   hint="It is a class index; torch's default is -100.")
     z, z2 = class_scores(input, "input", func)
     n, c = z2.shape
     w = None if weight is None else check_weight(weight, c, func, z.dtype)
@@ -459,7 +426,9 @@ def validate_probs_target(probs, target, base, reduction, func):
     """cross_entropy_from_probs: probability rows, and the target as an (N, C) array of weights
     (one-hot for class indices, soft labels as given). Returns p, its (N, C) view, t2, base."""
     check_reduction(reduction, func)
-    base = check_positive_number(base, "base", func, forbid=1.0)
+    base = check_positive_number(base, "base", func)
+    if base == 1.0:
+        raise ValueError(f"{func}: base must not be {base}: log base 1 is undefined.")
     p, p2 = class_scores(probs, "probs", func)
     check_distribution(p, "probs", func)
     n, c = p2.shape
@@ -518,7 +487,7 @@ def validate_binary_logits(input, target, weight, pos_weight, reduction, func):
 def validate_kl(input, target, reduction, log_target, func):
     """kl_div: log-probabilities, and probabilities or log-probabilities, of one shape."""
     check_reduction(reduction, func, extra=("batchmean",))
-    log_target = check_flag(log_target, "log_target", func)
+    log_target = _params.flag(log_target, "log_target", func)
     x, t = check_same_shape(input, target, func, finite=False)
     check_log_probabilities(x, "input", func)
     if log_target:

@@ -22,7 +22,7 @@ from ._validation import (
     validate_regression,
 )
 from .activations import sigmoid, softmax_given_max
-from .losses import class_coefficients, mean_count, reduce_grad
+from .losses import class_coefficients, mean_count, negate, reduce_grad
 
 __all__ = [
     "mse_loss_grad",
@@ -111,7 +111,7 @@ def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="m
         input, target, weight=weight, ignore_index=ignore_index, reduction=reduction,
         label_smoothing=0.0, func="nll_loss_grad", log_probs=True)
     a = class_coefficients(t, counted, w, 0.0, x.shape[-1], x.dtype)
-    grad = 0.0 - a  # not -a: that would print -0. for the zero entries
+    grad = negate(a)
     return reduce_grad(grad, reduction, mean_count(t, counted, w, x.dtype)).reshape(x.shape)
 
 
@@ -184,7 +184,7 @@ def kl_div_grad(input, target, *, reduction="mean", log_target=False):
     array([[-0.5, -0.5]])
     """
     x, t, log_target = validate_kl(input, target, reduction, log_target, "kl_div_grad")
-    grad = 0.0 - (np.exp(t) if log_target else t)  # 0.0 - : no -0. for zero targets
+    grad = negate(np.exp(t) if log_target else t)
     return reduce_grad(grad, reduction)
 
 

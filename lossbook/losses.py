@@ -73,6 +73,11 @@ def reduce_grad(grad: np.ndarray, reduction: str, count=None) -> np.ndarray:
     return grad
 
 
+def negate(x):
+    """-x, except that a zero stays 0.0 rather than -0.0 (which numpy prints as "-0.")."""
+    return 0.0 - x
+
+
 # --------------------------------------------------------------------------- regression
 
 
@@ -224,7 +229,7 @@ def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="m
 
 def _weighted_log_loss(a, logp):
     """-sum_c a_ic logp_ic, where a term with a_ic = 0 is 0 even if logp_ic is -inf."""
-    return 0.0 - (a * np.where(a > 0, logp, 0)).sum(axis=1)  # 0.0 - : no -0.
+    return negate((a * np.where(a > 0, logp, 0)).sum(axis=1))
 
 
 # Rows of logits processed at a time by _log_sum_exp_shifted: 512 KB, e.g. 128 rows of 1000
@@ -281,7 +286,7 @@ def nll_loss(input, target, *, weight=None, ignore_index=-100, reduction="mean")
     x2 = x.reshape(-1, x.shape[-1])
     rows = row_weights(t, counted, w, x.dtype)
     picked = np.where(rows > 0, x2[np.arange(len(x2)), t], 0)
-    loss = (0.0 - rows * picked).astype(x.dtype, copy=False)  # 0.0 - : no -0.
+    loss = negate(rows * picked).astype(x.dtype, copy=False)
     return reduce(loss.reshape(x.shape[:-1]), reduction, count=rows.sum())
 
 
@@ -329,8 +334,8 @@ def cross_entropy_from_probs(probs, target, *, base=math.e, reduction="mean"):
             return np.log(x) / log_base
 
     with np.errstate(divide="ignore"):  # log 0 = -inf where the target has weight: inf, exact
-        loss = -(t2 * log(np.where(t2 > 0, p2, 1))).sum(axis=1)
-    loss = (loss + 0.0).astype(p.dtype, copy=False)
+        loss = negate((t2 * log(np.where(t2 > 0, p2, 1))).sum(axis=1))
+    loss = loss.astype(p.dtype, copy=False)
     if reduction == "none":
         return loss.reshape(p.shape[:-1])
     return reduce(loss, reduction)

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import _params
 from ._validation import as_float_array, check_distribution, check_no_nan, read_array, read_labels
 
 __all__ = [
@@ -104,9 +105,8 @@ def _label_pair(y_true, y_pred, num_classes, func):
     largest = int(max(t.max(), p.max()))
     if num_classes is None:
         return t, p, largest + 1
-    if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral):
-        raise TypeError(f"{func}: num_classes must be an int, got {type(num_classes).__name__}.")
-    if num_classes < 1 or largest >= num_classes:
+    num_classes = _params.integer(num_classes, "num_classes", func, low=1)
+    if largest >= num_classes:
         raise ValueError(
             f"{func}: num_classes={num_classes}, but the labels go up to {largest}; labels must "
             f"be in 0..num_classes - 1, so pass num_classes={largest + 1} or more (or leave it out)."
@@ -277,10 +277,7 @@ def _calibration(probs, y_true, n_bins, func):
     if t.max() >= p.shape[1]:
         raise ValueError(f"{func}: y_true contains class {int(t.max())}, but probs has "
                          f"{p.shape[1]} columns (valid labels 0..{p.shape[1] - 1}).")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral):
-        raise TypeError(f"{func}: n_bins must be an int, got {type(n_bins).__name__}.")
-    if n_bins < 1:
-        raise ValueError(f"{func}: n_bins must be at least 1, got {n_bins}; 10 is usual.")
+    n_bins = _params.integer(n_bins, "n_bins", func, low=1, hint="10 is usual.")
     return _equal_width_bins(p.max(axis=1), (p.argmax(axis=1) == t).astype(np.float64),
                              int(n_bins))
 

@@ -63,3 +63,34 @@ def test_every_public_name_is_on_the_api_page():
 def test_every_check_shows_its_answer_parameter():
     for check in lb.checks._registry.CHECKS:
         assert next(iter(inspect.signature(check).parameters)) == "answer", check.__name__
+
+
+def test_one_exception_type_rule_for_scalar_parameters():
+    """A wrong type is a TypeError, a wrong value a ValueError, in every function alike."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    import pytest
+
+    rng = np.random.default_rng(0)
+    probs, y = np.array([[0.6, 0.4], [0.3, 0.7]]), np.array([0, 1])
+    integer_parameters = [
+        ("minibatches", lambda v: list(lb.data.minibatches(4, batch_size=v, rng=rng))),
+        ("calibration_bins", lambda v: lb.calibration_bins(probs, y, n_bins=v)),
+        ("confusion_matrix", lambda v: lb.confusion_matrix(y, y, num_classes=v)),
+        ("Dense", lambda v: lb.Dense(v, 2, rng=rng)),
+        ("draw_digits", lambda v: lb.plotting.draw_digits(np.zeros((2, 4)), ncols=v)),
+        ("noisy_line", lambda v: lb.data.noisy_line(v, rng=rng)),
+        ("cross_entropy", lambda v: lb.cross_entropy(probs, y, ignore_index=float(v) if v else v)),
+    ]
+    for name, call in integer_parameters:
+        with pytest.raises(TypeError, match=rf"^{name}: \w+ must be an integer, got float"):
+            call(2.0)
+    for name, call in integer_parameters[:-1]:
+        with pytest.raises(ValueError, match=rf"^{name}: \w+ must be at least 1, got 0"):
+            call(0)
+    with pytest.raises(TypeError, match=r"^stratified_split: val_size must be a real number"):
+        lb.data.stratified_split(y, val_size="0.2", rng=rng)
+    with pytest.raises(ValueError, match=r"^cross_entropy: label_smoothing must be a finite number"):
+        lb.cross_entropy(probs, y, label_smoothing=1.5)

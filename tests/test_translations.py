@@ -413,3 +413,19 @@ def test_the_korean_site_shows_the_korean_code_cells_and_outputs():
         source = [text]
         lossbook_i18n._korean_code_cells(unchanged, docname, source)
         assert source == [text]
+
+
+def test_a_pages_self_check_example_speaks_korean_on_the_korean_site():
+    """The Korean build runs a page's self-check session again in Korean (same inputs)."""
+    page = (ROOT / "chapters" / "00-how-to-use.md").read_text(encoding="utf-8")
+    sessions = re.findall(r"```pycon\n(.*?)```", page, re.S)
+    checked = [s for s in sessions if "lb.checks.check_" in s]
+    assert checked, "the how-to-use page shows a self-check"
+    for session in checked:
+        korean = lossbook_i18n.korean_session(session)
+        inputs = [line for line in session.splitlines() if line.startswith((">>>", "..."))]
+        assert [line for line in korean.splitlines() if line.startswith((">>>", "..."))] == inputs
+        said = [line for line in korean.splitlines() if not line.startswith((">>>", "..."))]
+        assert said[0].startswith(("아직 아닙니다: ", "정답: ")), korean
+        assert all(re.search("[\uac00-\ud7a3]", line) for line in said[:-1]), korean
+        assert said[-1] in ("True", "False")

@@ -176,7 +176,7 @@ def is_close(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> boo
 
     Never raises: a missing answer (``None``), a string, or an array of the wrong shape is
     simply not close. Uses ``abs(answer - expected) <= atol + rtol * abs(expected)`` element-wise;
-    the engine judges every answer by the same rule (:func:`_close`).
+    the engine judges every answer by the same rule (NaN matches NaN).
 
     Examples
     --------

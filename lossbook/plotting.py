@@ -41,6 +41,8 @@ def _korean_font_files() -> list[Path]:
 
 def _register_korean_font() -> bool:
     """Make the Korean font known to matplotlib (once); False when it is not installed."""
+    import dataclasses
+
     from matplotlib import font_manager
 
     files = _korean_font_files()
@@ -48,6 +50,12 @@ def _register_korean_font() -> bool:
     for path in files:
         if str(path) not in known:
             font_manager.fontManager.addfont(str(path))
+    # matplotlib reads NanumGothicBold as weight 600; as 700 ("bold") it is found for bold text,
+    # instead of a "findfont: Failed to find font weight bold" message on every bold label.
+    font_manager.fontManager.ttflist = [
+        dataclasses.replace(e, weight=700) if e.fname.endswith("NanumGothicBold.ttf") else e
+        for e in font_manager.fontManager.ttflist]
+    font_manager.fontManager._findfont_cached.cache_clear()
     return bool(files)
 
 

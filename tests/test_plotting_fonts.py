@@ -98,3 +98,14 @@ def test_no_korean_text_inside_mathtext():
              for text in translations.translations(po).values()
              if "$" in text and _HANGUL.search(text)]
     assert not mixed, f"Hangul in a mathtext label (write the math as Unicode instead): {mixed}"
+
+
+def test_bold_text_finds_a_bold_face(caplog):
+    """Bold labels (English or Korean) find NanumGothic Bold: no findfont message on stderr."""
+    lb.plotting.use_book_style()
+    with caplog.at_level("WARNING", logger="matplotlib.font_manager"):
+        fig, ax = plt.subplots()
+        ax.set_title("bold 굵게", fontweight="bold")
+        fig.canvas.draw()
+        plt.close(fig)
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()], caplog.text

@@ -5,30 +5,73 @@ Figure helpers take ``ax=None`` (a new figure when omitted) and return the axes 
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from . import _params
 from ._validation import as_float_array, check_finite, read_labels
+from .checks._voice import _
 from .metrics import CalibrationBins
 
-__all__ = ["use_book_style", "BOOK_COLORS", "draw_network", "draw_digits", "draw_curves",
-           "draw_confusion_matrix", "draw_reliability_diagram"]
+__all__ = ["use_book_style", "BOOK_COLORS", "KOREAN_FONT", "draw_network",
+           "draw_digits", "draw_curves", "draw_confusion_matrix", "draw_reliability_diagram"]
 
 #: A colour-blind-safe cycle (Okabe and Ito) that reads on white.
 BOOK_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+#: Hangul in figures is set in NanumGothic (Naver, SIL Open Font License 1.1), as shipped by the
+#: PyPI package ``koreanize-matplotlib`` (pinned in requirements.txt and binder/requirements.txt;
+#: the notebooks' Colab cell installs it). lossbook only reads its font files, because importing
+#: that package changes matplotlib's settings (and fails on Python 3.12+, which has no distutils).
+KOREAN_FONT = "NanumGothic"
+_KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
+_KOREAN_FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
+
+
+def _korean_font_files() -> list[Path]:
+    """The Korean font files installed with ``koreanize-matplotlib``; empty when it is missing."""
+    spec = importlib.util.find_spec(_KOREAN_FONT_PACKAGE)  # locates the package, does not run it
+    folders = [Path(f) / "fonts" for f in (spec.submodule_search_locations or [])] if spec else []
+    return [folder / name for folder in folders for name in _KOREAN_FONT_FILES
+            if (folder / name).is_file()]
+
+
+def _register_korean_font() -> bool:
+    """Make the Korean font known to matplotlib (once); False when it is not installed."""
+    import dataclasses
+
+    from matplotlib import font_manager
+
+    files = _korean_font_files()
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in files:
+        if str(path) not in known:
+            font_manager.fontManager.addfont(str(path))
+    # matplotlib reads NanumGothicBold as weight 600; as 700 ("bold") it is found for bold text,
+    # instead of a "findfont: Failed to find font weight bold" message on every bold label.
+    font_manager.fontManager.ttflist = [
+        dataclasses.replace(e, weight=700) if e.fname.endswith("NanumGothicBold.ttf") else e
+        for e in font_manager.fontManager.ttflist]
+    font_manager.fontManager._findfont_cached.cache_clear()
+    return bool(files)
 
 
 def use_book_style():
     """Set the book's figure style: white faces (readable on light and dark pages), sizes, colours.
 
-    Call it once in a notebook's set-up cell.
+    Call it once in a notebook's set-up cell. Text is set in matplotlib's sans-serif (DejaVu
+    Sans); a character it lacks, such as Hangul, falls back to :data:`KOREAN_FONT` when
+    ``koreanize-matplotlib`` is installed. English text is drawn exactly as without it.
     """
     import matplotlib as mpl
     import matplotlib.pyplot as plt
 
+    family = ["sans-serif", KOREAN_FONT] if _register_korean_font() else ["sans-serif"]
     mpl.rcParams.update({
+        "font.family": family,
         "figure.figsize": (6.0, 3.6),
         "figure.dpi": 100,
         "savefig.dpi": 100,
@@ -147,9 +190,9 @@ def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, 
                        for k, (names, n) in enumerate(zip(_sequence(node_labels, "node_labels", func,
                                                                     len(sizes)), sizes, strict=True))]
     if layer_names is None:
-        hidden = ["hidden layer"] if len(sizes) == 3 else [
-            f"hidden layer {k}" for k in range(1, len(sizes) - 1)]
-        layer_names = ["input layer", *hidden, "output layer"]
+        hidden = [_("hidden layer")] if len(sizes) == 3 else [
+            _("hidden layer {0}").format(k) for k in range(1, len(sizes) - 1)]
+        layer_names = [_("input layer"), *hidden, _("output layer")]
     layer_names = [_text(n, "layer_names", func)
                    for n in _sequence(layer_names, "layer_names", func, len(sizes))]
     from matplotlib.patches import Circle, FancyBboxPatch
@@ -328,7 +371,7 @@ def draw_curves(curves, *, ylabel, ax=None, start=1, mark=None, mark_label=None)
         ax.plot(np.arange(start, start + values.size), values, label=label)
     if mark is not None:
         ax.axvline(mark, color="0.35", linestyle=":", linewidth=1.5, label=mark_label)
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(_("epoch"))
     ax.set_ylabel(ylabel)
     ax.legend()
     return ax
@@ -385,8 +428,8 @@ def draw_confusion_matrix(cm, *, ax=None, class_names=None):
                         color="white" if dark else "#222222")
     ax.set_xticks(range(c), names)
     ax.set_yticks(range(c), names)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
+    ax.set_xlabel(_("predicted class"))
+    ax.set_ylabel(_("true class"))
     ax.grid(False)
     return ax
 
@@ -426,21 +469,21 @@ def draw_reliability_diagram(bins, *, ax=None):
     full = counts > 0
     left, width = edges[:-1], np.diff(edges)
     ax = _new_ax(ax, (4.2, 4.0))
-    ax.plot([0, 1], [0, 1], color="0.45", linestyle="--", linewidth=1.2, label="calibrated")
+    ax.plot([0, 1], [0, 1], color="0.45", linestyle="--", linewidth=1.2, label=_("calibrated"))
     ax.bar(left[full], acc[full], width=width[full], align="edge", color=BOOK_COLORS[0],
-           edgecolor="white", linewidth=1.0, label="accuracy")
+           edgecolor="white", linewidth=1.0, label=_("accuracy"))
     ax.bar(left[full], conf[full] - acc[full], bottom=acc[full], width=width[full],
            align="edge", color=BOOK_COLORS[1], alpha=0.35, edgecolor=BOOK_COLORS[1],
-           linewidth=0.8, label="gap to confidence")
+           linewidth=0.8, label=_("gap to confidence"))
     ax.plot(left[full] + width[full] / 2, conf[full], "o", color=BOOK_COLORS[1], markersize=4,
-            label="mean confidence")
+            label=_("mean confidence"))
     for x, w, a, n in zip(left[full], width[full], acc[full], counts[full], strict=True):
         ax.text(x + w / 2, 0.012, str(int(n)), ha="center", va="bottom", fontsize=7,
                 color="white" if a > 0.08 else "#222222")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("confidence (top-class probability)")
-    ax.set_ylabel("accuracy")
+    ax.set_xlabel(_("confidence (top-class probability)"))
+    ax.set_ylabel(_("accuracy"))
     ax.set_aspect("equal")
     ax.legend(loc="upper left", fontsize=9)
     return ax

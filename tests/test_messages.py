@@ -45,7 +45,8 @@ def _read(path):
 def test_the_template_holds_every_marked_message_of_the_code():
     """lossbook.pot is current: run `make messages` after changing a message."""
     in_code = set()
-    for path in sorted(Path(lossbook.checks.__file__).parent.glob("*.py")):
+    sources = [*Path(lossbook.checks.__file__).parent.glob("*.py"), Path(lossbook.plotting.__file__)]
+    for path in sorted(sources):
         for _, message, _, _ in extract_from_file("python", path, keywords={"_": None, "N_": None}):
             in_code.add(message)
     assert in_code == _ids(_read(POT)), "run `make messages`: the template and the code differ"
@@ -161,3 +162,45 @@ def test_a_report_in_english_is_unchanged():
     with redirect_stdout(out):
         lb.checks.report(False, "x.", "y.")
     assert out.getvalue() == "Not yet: x.\nHint: y.\n"
+
+
+# --- Korean: every message translated, and every check answers in Korean ---------------------
+
+KOREAN_PO = LOCALE / "ko" / "LC_MESSAGES" / "lossbook.po"
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def test_korean_catalogue_translates_every_message(capsys):
+    catalog = _read(KOREAN_PO)
+    ids = [m.id for m in catalog if m.id]
+    missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    with capsys.disabled():
+        print(f"\nlossbook ko: {len(ids) - len(missing)}/{len(ids)} self-check and figure messages "
+              f"translated ({len(missing)} missing or fuzzy)")
+    assert not missing, f"{KOREAN_PO}: translate these and run `make messages`:\n" + \
+        "\n".join(f"  {m!r}" for m in missing[:20])
+
+
+def test_every_check_answers_in_korean(capsys):
+    """The odd answers and junk of the pseudo-language test, in Korean: no English line."""
+    assert lb.set_language("ko") == "ko"
+    said = 0
+    try:
+        for check, ex in EXAMPLES:
+            for answer in _answers(check, ex):
+                capsys.readouterr()
+                check(answer, *ex.args, **ex.kwargs)
+                out = capsys.readouterr().out
+                lines = []  # one per message: an indented line continues the one above
+                for line in out.splitlines():
+                    if line.startswith(" ") and lines:
+                        lines[-1] += " " + line.strip()
+                    elif line.strip():
+                        lines.append(line)
+                assert lines and lines[0].startswith(("정답: ", "아직 아닙니다: ")), (check.__name__, out)
+                english = [line for line in lines if not _HANGUL.search(line)]
+                assert not english, (check.__name__, answer, english)
+                said += 1
+    finally:
+        lb.set_language("en")
+    assert said > 300

@@ -439,7 +439,8 @@ def draw_reliability_diagram(bins, *, ax=None):
 
     Each non-empty bin is a bar from 0 to its accuracy, as wide as the bin, with the number of
     examples in it written at its foot; a dot marks the bin's mean confidence and a shaded band
-    the gap between the two. A calibrated model has its bars
+    the gap between the two (drawn over the bar, and so darker, where the accuracy exceeds the
+    confidence; the legend then names it too). A calibrated model has its bars
     on the diagonal; bars below it mean overconfidence, above it underconfidence.
 
     Parameters
@@ -485,5 +486,14 @@ def draw_reliability_diagram(bins, *, ax=None):
     ax.set_xlabel(_("confidence (top-class probability)"))
     ax.set_ylabel(_("accuracy"))
     ax.set_aspect("equal")
-    ax.legend(loc="upper left", fontsize=9)
+    handles, names = ax.get_legend_handles_labels()
+    if np.any(acc[full] > conf[full]):
+        # Where accuracy exceeds confidence, the gap is drawn over the bar and looks darker.
+        from matplotlib.colors import to_rgba
+        from matplotlib.patches import Rectangle
+
+        handles.append((Rectangle((0, 0), 1, 1, fc=BOOK_COLORS[0]),
+                        Rectangle((0, 0), 1, 1, fc=to_rgba(BOOK_COLORS[1], 0.35))))
+        names.append(_("gap, accuracy above confidence"))
+    ax.legend(handles, names, loc="upper left", fontsize=9)
     return ax

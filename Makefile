@@ -55,7 +55,7 @@ help:
 	@echo "make translations-status   translated, fuzzy and empty Korean messages per page"
 	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test"
 
-test: lint unit notebooks-test hygiene book-strict site-test
+test: lint unit notebooks-test hygiene book-strict site-test pdf-test
 	@echo "make test: every check passed"
 
 venv: $(TEST_STAMP)
@@ -127,6 +127,46 @@ translations: $(TEST_STAMP)
 
 translations-status: $(BOOK_STAMP)
 	$(BIN)/python -m booktools.translations status
+
+# --- The printed book (issue 22) -------------------------------------------------------------
+# `make pdf`: both editions through Sphinx's LaTeX builder, then latexmk with xelatex
+# (_ext/lossbook_latex.py holds the LaTeX settings), into _build/pdf/lossbook.pdf and
+# _build/pdf/lossbook-ko.pdf. tests/pdf/setup.sh installs TeX Live, the Noto CJK fonts and
+# poppler from Debian (apt-get as root; otherwise it prints the command). Rebuilt only when a
+# source changed; copied next to the site when it has been built (the site links them then).
+# `make pdf-test` (a step of `make test`) checks both PDFs (tests/pdf/test_pdf.py).
+PDF := _build/pdf
+PDF_SOURCES := _config.yml _toc.yml intro.md references.bib $(wildcard chapters/*) _ext/lossbook_latex.py \
+               _ext/lossbook_i18n.py locale/ko/config.yml $(shell find locale/ko -name '*.po') \
+               booktools/translations.py
+# -halt-on-error: a LaTeX error stops the build instead of leaving a half-made PDF.
+PDF_LATEX := LATEXMKOPTS=-silent LATEXOPTS="-interaction=nonstopmode -halt-on-error -file-line-error"
+
+.PHONY: pdf pdf-tools pdf-test
+
+pdf: $(PDF)/lossbook.pdf $(PDF)/lossbook-ko.pdf
+	@if [ -d _build/html ]; then cp $(PDF)/lossbook.pdf _build/html/; fi
+	@if [ -d _build/html/ko ]; then cp $(PDF)/lossbook-ko.pdf _build/html/ko/; fi
+	@ls -l $(PDF)/*.pdf
+
+pdf-tools:
+	bash tests/pdf/setup.sh
+
+$(PDF)/lossbook.pdf: $(PDF_SOURCES) $(BOOK_STAMP) | pdf-tools
+	$(BIN)/jupyter-book build . --builder latex --path-output $(PDF)/en -W -n --keep-going
+	$(MAKE) -C $(PDF)/en/_build/latex all-pdf $(PDF_LATEX)
+	cp $(PDF)/en/_build/latex/lossbook.pdf $@
+
+$(PDF)/lossbook-ko.pdf: $(PDF_SOURCES) $(BOOK_STAMP) | pdf-tools
+	mkdir -p $(PDF)/ko
+	$(BIN)/python -m booktools.translations config > $(PDF)/ko/_config.yml
+	$(BIN)/jupyter-book build . --builder latex --config $(PDF)/ko/_config.yml --path-output $(PDF)/ko -W -n --keep-going
+	$(MAKE) -C $(PDF)/ko/_build/latex all-pdf $(PDF_LATEX)
+	cp $(PDF)/ko/_build/latex/lossbook-ko.pdf $@
+
+pdf-test: pdf $(TEST_STAMP)
+	$(BIN)/python -m pytest -q tests/pdf -p no:nbval -p no:cacheprovider -o addopts=""
+# --- end of the printed book ------------------------------------------------------------------
 
 serve: book
 	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl-C to stop)"

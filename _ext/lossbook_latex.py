@@ -28,7 +28,9 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.locale import init as init_locale
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.i18n import docname_to_domain
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF_DIR = ROOT / "_build" / "pdf"
@@ -37,6 +39,8 @@ PDF_NAMES = {"en": "lossbook.pdf", "ko": "lossbook-ko.pdf"}
 # What the printed book says itself, per edition.
 _LATEX_TEXT = {
     "en": {
+        "contents": "Contents",
+        "introduction": "Introduction",
         "solutions": "Solutions to the exercises",
         "solution_on_page": r"Solution on page~\pageref{%s}.",
         "chapter_label": r"Chapter \thechapter",
@@ -44,9 +48,11 @@ _LATEX_TEXT = {
         "download_tip": "Download the whole book as a PDF",
     },
     "ko": {
-        "solutions": "연습 문제 풀이",
+        "contents": "차례",
+        "introduction": "들어가며",
+        "solutions": "연습 문제 해답",
         "solution_on_page": r"풀이는 \pageref{%s}쪽에 있습니다.",
-        "chapter_label": r"\thechapter장",
+        "chapter_label": r"\thechapter{}장",
         "download": "책 전체(PDF)",
         "download_tip": "이 책 전체를 PDF로 내려받기",
     },
@@ -66,6 +72,14 @@ _FONTS = r"""
 
 _PREAMBLE = r"""
 % lossbook (_ext/lossbook_latex.py)
+% Text copied from the PDF (and pdftotext) gives the characters typeset: without this, glyphs the
+% CJK fonts share between code points come out as the wrong one (U+2011 for a hyphen).
+\XeTeXgenerateactualtext=1
+\setlength{\headheight}{14pt}
+% A table column holding a formula that cannot break gets at least this width from tabulary.
+\setlength{\tymin}{6em}
+% Sphinx names the table of contents after the first toctree's caption ("Getting started").
+\addto\captions@LANGUAGE@{\renewcommand{\contentsname}{@CONTENTS@}}
 \usepackage{changepage}
 % The environments sphinx-jupyterbook-latex writes around a code cell and its output.
 \newenvironment{sphinxVerbatimInput}{\begin{adjustwidth}{0pt}{}}{\end{adjustwidth}}
@@ -85,6 +99,7 @@ _PREAMBLE = r"""
   {\huge\sffamily\bfseries #1}\par\nobreak\vskip 28\p@}}
 \def\@makeschapterhead#1{{\parindent\z@\raggedright\normalfont
   {\huge\sffamily\bfseries #1}\par\nobreak\vskip 28\p@}}
+\def\chaptermark#1{\markboth{\ifnum\c@secnumdepth>\m@ne @CHAPTER_LABEL@.\ \fi #1}{}}
 \makeatother
 % Korean text: break lines between syllables as Korean books do, with a little stretch.
 @KOREAN@
@@ -93,6 +108,9 @@ _PREAMBLE = r"""
 _KOREAN = r"""
 \XeTeXlinebreaklocale "ko"
 \XeTeXlinebreakskip = 0pt plus 0.5pt
+% makeindex groups the index by the first *byte* of an entry, which for Hangul is a third of a
+% character: the Korean index has no letter headings, only a little space between groups.
+\renewcommand{\sphinxstyleindexlettergroup}[1]{\par\medskip}
 """
 
 
@@ -109,6 +127,8 @@ def _latex_config(app, config) -> None:
     config.latex_use_xindy = False  # xindy is one more Debian package; makeindex sorts fine
     config.latex_domain_indices = False  # no "Python Module Index" of one module
     preamble = _PREAMBLE.replace("@CHAPTER_LABEL@", text["chapter_label"])
+    preamble = preamble.replace("@CONTENTS@", text["contents"])
+    preamble = preamble.replace("@LANGUAGE@", "korean" if edition == "ko" else "english")
     preamble = preamble.replace("@KOREAN@", _KOREAN if edition == "ko" else "")
     config.latex_elements = {
         **(config.latex_elements or {}),
@@ -129,6 +149,8 @@ def _latex_config(app, config) -> None:
     if edition == "ko":
         config.latex_elements["babel"] = ""
         config.latex_elements["polyglossia"] = r"\usepackage{polyglossia}"
+        # Sphinx's Korean for "Index" is 색인; Korean books say 찾아보기. Set after Sphinx's.
+        config.latex_elements["printindex"] = r"\renewcommand{\indexname}{찾아보기}\printindex"
 
 
 def _register_korean_for_latex() -> None:
@@ -146,26 +168,43 @@ class ChaptersForPrint(SphinxPostTransform):
     builders = ("latex",)
 
     def run(self, **kwargs) -> None:
-        from sphinx_exercise.nodes import exercise_enumerable_node, solution_node
+        from sphinx_exercise.nodes import exercise_enumerable_node
 
         text = _LATEX_TEXT[_edition(self.config)]
         numbered = self.env.toc_secnumbers
-        for start in list(self.document.findall(addnodes.start_of_file)):
-            docname = start["docname"]
-            chapter = next((c for c in start.children if isinstance(c, nodes.section)), None)
-            if chapter is None:  # a part (sphinx-jupyterbook-latex's caption sections)
-                continue
-            switch = r"\lossbooknumbered" if numbered.get(docname) else r"\lossbookunnumbered"
-            start.insert(0, nodes.raw("", switch + "\n", format="latex"))
-            solutions = [s for s in chapter.findall(solution_node)
-                         if _file_of(s) is start]
-            if not solutions:
-                continue
-            exercises = {e.get("label"): e for e in chapter.findall(exercise_enumerable_node)}
+        # The root page (intro) is the book's title page in Sphinx's LaTeX: its text would follow
+        # the table of contents without a heading. It becomes the unnumbered first chapter.
+        root = self.config.root_doc
+        for section in self.document.findall(nodes.section):
+            if section.get("docname") == root:
+                title = next(iter(section.findall(nodes.title)), None)
+                at = section.index(title) + 1 if title is not None else 0
+                section.insert(at, nodes.raw(
+                    "", "\\lossbookunnumbered\n\\chapter{" + text["introduction"] + "}\n",
+                    format="latex"))
+                break
+        docs = self.env.all_docs
+        self._translate_part_titles(docs)
+        # sphinx-jupyterbook-latex rearranges the assembled tree without updating the children's
+        # parent pointers, so the chapters and their solutions are found walking down.
+        solutions: dict[str, list] = {}
+        chapters = {}
+        for start, container, node in _walk(self.document, None, docs):
+            if isinstance(node, addnodes.start_of_file):
+                chapter = next((c for c in node.children if isinstance(c, nodes.section)), None)
+                if chapter is not None:
+                    chapters[node["docname"]] = chapter
+                    switch = "\\lossbooknumbered" if numbered.get(node["docname"]) else "\\lossbookunnumbered"
+                    node.insert(0, nodes.raw("", switch + "\n", format="latex"))
+            elif start is not None:
+                solutions.setdefault(start["docname"], []).append((container, node))
+        for docname, found in solutions.items():
+            chapter = chapters[docname]
+            exercises = {e.get("label"): e for e in _findall(chapter, exercise_enumerable_node)}
             section = nodes.section(ids=[f"lossbook-solutions-{docname.replace('/', '-')}"])
             section += nodes.title("", text["solutions"])
-            for solution in solutions:
-                solution.parent.remove(solution)
+            for container, solution in found:
+                container.children.remove(solution)
                 section += solution
                 exercise = exercises.get(solution.get("target_label"))
                 if exercise is not None:
@@ -173,13 +212,52 @@ class ChaptersForPrint(SphinxPostTransform):
                     exercise += nodes.raw(
                         "", r"\par\smallskip{\small\itshape " + text["solution_on_page"] % label
                         + "}\n", format="latex")
+            # On a new page: the last exercise's solution must not share a page with it.
+            chapter += nodes.raw("", "\\clearpage\n", format="latex")
             chapter += section
 
 
-def _file_of(node):
-    while node is not None and not isinstance(node, addnodes.start_of_file):
-        node = node.parent
-    return node
+    def _translate_part_titles(self, docs) -> None:
+        """The parts (the toctree captions of _toc.yml) in the edition's language.
+
+        sphinx-jupyterbook-latex takes them from the root page before lossbook_i18n translates
+        them for the site, so they are translated here from the root page's catalogue.
+        """
+        if _edition(self.config) == "en":
+            return
+        dirs = [str(Path(self.app.srcdir) / d) for d in self.config.locale_dirs]
+        domain = docname_to_domain(self.config.root_doc, self.config.gettext_compact)
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if not found:
+            return
+        for start in self.document.findall(addnodes.start_of_file):
+            if start["docname"] in docs:
+                continue
+            for title in start.findall(nodes.title):
+                title.replace_self(nodes.title("", catalog.gettext(title.astext())))
+                break
+
+
+def _walk(node, start, docs):
+    """(chapter's start_of_file, parent, node) for every chapter start and every solution."""
+    from sphinx_exercise.nodes import solution_node
+
+    for child in list(node.children):
+        if isinstance(child, addnodes.start_of_file) and child["docname"] in docs:
+            yield start, node, child
+            yield from _walk(child, child, docs)
+        elif isinstance(child, solution_node):
+            yield start, node, child
+        elif isinstance(child, nodes.Element):
+            yield from _walk(child, start, docs)
+
+
+def _findall(node, cls):
+    for child in node.children:
+        if isinstance(child, cls):
+            yield child
+        if isinstance(child, nodes.Element):
+            yield from _findall(child, cls)
 
 
 # --- the site's link to the PDF -------------------------------------------------------------

@@ -5,14 +5,15 @@
 #   xelatex, latexmk   texlive-xetex latexmk texlive-latex-extra texlive-fonts-recommended
 #   Noto CJK fonts     fonts-noto-cjk (the Korean edition's serif, sans and mono faces)
 #   pdffonts, pdftotext, pdftoppm   poppler-utils (the checks of tests/pdf)
-# About 450 MB installed; texlive-fonts-extra (1.4 GB) is not needed (see _ext/lossbook_latex.py).
+# About 450 MB installed; texlive-fonts-extra (1.4 GB) and the CJK/Korean TeX packages are not
+# needed (see _ext/lossbook_latex.py).
 set -euo pipefail
 packages=(texlive-xetex latexmk texlive-latex-extra texlive-fonts-recommended fonts-noto-cjk poppler-utils)
 
 have_all() {
     command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1 \
         && command -v pdffonts >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 \
-        && kpsewhich fncychap.sty >/dev/null 2>&1 && kpsewhich xeCJK.sty >/dev/null 2>&1 \
+        && kpsewhich polyglossia.sty >/dev/null 2>&1 && kpsewhich tabulary.sty >/dev/null 2>&1 \
         && fc-list ':lang=ko' family | grep -q 'Noto Serif CJK KR'
 }
 

@@ -76,6 +76,12 @@ _PREAMBLE = r"""
 % CJK fonts share between code points come out as the wrong one (U+2011 for a hyphen).
 \XeTeXgenerateactualtext=1
 \setlength{\headheight}{14pt}
+% Figures: allowed to take most of a page's top or bottom beside text, so that a figure seldom
+% ends up alone on a page of its own.
+\renewcommand{\topfraction}{0.85}
+\renewcommand{\bottomfraction}{0.6}
+\renewcommand{\textfraction}{0.1}
+\renewcommand{\floatpagefraction}{0.75}
 % A table column holding a formula that cannot break gets at least this width from tabulary.
 \setlength{\tymin}{6em}
 % Sphinx names the table of contents after the first toctree's caption ("Getting started").

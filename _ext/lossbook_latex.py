@@ -82,8 +82,10 @@ _PREAMBLE = r"""
 \renewcommand{\bottomfraction}{0.6}
 \renewcommand{\textfraction}{0.1}
 \renewcommand{\floatpagefraction}{0.75}
-% A table column holding a formula that cannot break gets at least this width from tabulary.
+% A table column holding a formula that cannot break gets at least this width from tabulary, and
+% table cells are ragged right (justified, a narrow column stretches its spaces).
 \setlength{\tymin}{6em}
+\newcolumntype{T}{L}
 % Sphinx names the table of contents after the first toctree's caption ("Getting started").
 \addto\captions@LANGUAGE@{\renewcommand{\contentsname}{@CONTENTS@}}
 \usepackage{changepage}

@@ -82,6 +82,12 @@ _PREAMBLE = r"""
 \renewcommand{\bottomfraction}{0.6}
 \renewcommand{\textfraction}{0.1}
 \renewcommand{\floatpagefraction}{0.75}
+% The bibliography is part of the References chapter: it opens no chapter of its own.
+\makeatletter
+\renewenvironment{sphinxthebibliography}[1]
+  {\begingroup\def\chapter##1##2{}\let\@mkboth\@gobbletwo\begin{thebibliography}{#1}}
+  {\end{thebibliography}\endgroup}
+\makeatother
 % A table column holding a formula that cannot break gets at least this width from tabulary, and
 % table cells are ragged right (justified, a narrow column stretches its spaces).
 \setlength{\tymin}{6em}
@@ -206,6 +212,7 @@ class ChaptersForPrint(SphinxPostTransform):
                     node.insert(0, nodes.raw("", switch + "\n", format="latex"))
             elif start is not None:
                 solutions.setdefault(start["docname"], []).append((container, node))
+        self._bibliography_into_its_chapter(chapters)
         for docname, found in solutions.items():
             chapter = chapters[docname]
             exercises = {e.get("label"): e for e in _findall(chapter, exercise_enumerable_node)}
@@ -224,6 +231,22 @@ class ChaptersForPrint(SphinxPostTransform):
             chapter += nodes.raw("", "\\clearpage\n", format="latex")
             chapter += section
 
+
+    def _bibliography_into_its_chapter(self, chapters) -> None:
+        """The bibliography back in the chapter that shows it (References), not after the API.
+
+        sphinx-jupyterbook-latex moves it to the end of the book, where Sphinx's LaTeX opens a
+        chapter "Bibliography" of its own; the preamble's sphinxthebibliography opens none.
+        """
+        from sphinx.builders.latex.nodes import thebibliography
+
+        pages = {key.docname for key in self.env.get_domain("cite").bibliographies}
+        if len(pages) != 1 or next(iter(pages)) not in chapters:
+            return
+        chapter = chapters[pages.pop()]
+        for node in [n for n in self.document.children if isinstance(n, thebibliography)]:
+            self.document.children.remove(node)
+            chapter += node
 
     def _translate_part_titles(self, docs) -> None:
         """The parts (the toctree captions of _toc.yml) in the edition's language.

@@ -9,6 +9,7 @@ read them with poppler (pdffonts, pdftotext, pdfinfo) and read the LaTeX logs ne
   edition, as the Korean site shows it) and a sentence of its first paragraphs;
 - no TeX left in the text layer (a ``$`` around math, ``\\frac``);
 - every exercise's solution is on a later page than the exercise;
+- the bibliography lists every cited entry of references.bib inside the References chapter;
 - the LaTeX log has no missing character, no undefined reference or citation, and no line
   wider than the text by more than ``OVERFULL_LIMIT_PT``;
 - the page count is in a sane range, and each PDF's size is reported.
@@ -65,7 +66,7 @@ _TEXT: dict[str, list[str]] = {}
 def _pages(edition: str) -> list[str]:
     """The text of every page (pdftotext separates pages by form feeds)."""
     if edition not in _TEXT:
-        _TEXT[edition] = _run("pdftotext", "-enc", "UTF-8", str(_pdf(edition)), "-").split("\f")
+        _TEXT[edition] = _run("pdftotext", "-raw", "-enc", "UTF-8", str(_pdf(edition)), "-").split("\f")
     return _TEXT[edition]
 
 
@@ -192,6 +193,25 @@ def _code_of(page: str) -> str:
         return "\n".join(re.findall(r"^```.*?$(.*?)^```", md.read_text(encoding="utf-8"), re.M | re.S))
     nb = json.loads((ROOT / f"{page}.ipynb").read_text(encoding="utf-8"))
     return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_bibliography_is_in_the_references_chapter(edition):
+    text = _comparable("\n".join(_pages(edition)))
+    rows = {page: sentence for page, _, sentence in _expected(edition)}
+    start = text.find(_comparable(rows["chapters/references"]))
+    end = text.find(_comparable(rows["chapters/lossbook-api"]), start)
+    # The bibliography lists the entries the pages cite (as the site's does).
+    cited = {key.strip() for page in _toc_pages()
+             for keys in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", _markdown_of(page))
+             for key in keys.split(",")}
+    bib = (ROOT / "references.bib").read_text(encoding="utf-8")
+    titles = [title for key, title in re.findall(
+        r"^@\w+\{([^,\s]+),.*?^\s*title\s*=\s*\{(.+?)\},?\s*$", bib, re.M | re.S)
+        if key in cited and not _MARKUP.search(title)]
+    assert len(titles) >= 5, f"only {len(titles)} titles of cited entries read from references.bib"
+    outside = [t for t in titles if not 0 <= start < text.find(_comparable(t), start) < end]
+    assert not outside, f"not listed in the References chapter: {outside}"
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

@@ -10,13 +10,18 @@ extension, loaded by every build, only acts on the LaTeX builder, except for the
   sphinx-jupyterbook-latex still writes around code cells defined here; the Noto CJK KR fonts
   (Debian's fonts-noto-cjk) for all text, since the English edition has Korean terms too; code
   lines that wrap instead of running off the page;
-- the Korean edition: polyglossia's Korean (차례, 장, 찾아보기, 그림, 참고문헌 and Korean line
-  breaking), a Korean title page and Korean headings (``_LATEX_TEXT``);
+- the Korean edition: polyglossia's Korean (Korean captions and line breaking between
+  syllables), 차례, 장 and 찾아보기 where Sphinx would say otherwise, the part titles of
+  ``_toc.yml`` translated, a Korean title page and Korean headings (``_LATEX_TEXT``);
+- the root page (intro) becomes an unnumbered first chapter, "Introduction" (들어가며): Sphinx's
+  LaTeX uses its title for the title page and would print its text under the table of contents;
 - the chapters the site does not number (introduction, how-to, the reference part) are
   unnumbered in print too, so "chapter 4" means the same page in both;
-- every exercise's solution moves to a "Solutions" section at the end of its chapter, and the
-  exercise says on which page its solution is: in print a solution must not sit under its
-  question (the site folds it in a dropdown instead);
+- every exercise's solution moves to a "Solutions to the exercises" section on a new page at the
+  end of its chapter, and the exercise says on which page its solution is: in print a solution
+  must not sit under its question (the site folds it in a dropdown instead);
+- the bibliography stays in the References chapter (sphinx-jupyterbook-latex would move it
+  after the API page, under a "Bibliography" chapter of its own);
 - the site (html builder) links its edition's PDF from the header's download menu when
   ``make pdf`` has built it, and copies it next to the pages; without a built PDF there is no link.
 """

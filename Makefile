@@ -60,9 +60,10 @@ help:
 	@echo "make translations-status   translated, fuzzy and empty Korean messages per page"
 	@echo "make lock            resolve requirements.txt anew into requirements.lock"
 	@echo "make messages        update the self-checks' message catalogues (lossbook/locale)"
-	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test"
+	@echo "make pdf             the printed book, both editions, into _build/pdf (TeX Live from apt)"
+	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test pdf-test"
 
-test: lint unit notebooks-test hygiene book-strict site-test
+test: lint unit notebooks-test hygiene book-strict site-test pdf-test
 	@echo "make test: every check passed"
 
 check: lint fast
@@ -117,8 +118,9 @@ hygiene: $(TEST_STAMP)
 	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS) $(KO_NOTEBOOKS)
 	$(BIN)/python -m booktools.standard $(NOTEBOOKS)
 
-# --all: a fresh Sphinx environment, so every page is read again and every warning shown.
-book-strict: $(TEST_STAMP)
+# --all: a fresh Sphinx environment, so every page is read again and every warning shown. The
+# PDFs come first, so that the site `make test` checks is the published one: it carries and links them.
+book-strict: $(TEST_STAMP) | pdf
 	$(BIN)/jupyter-book build . -W -n --keep-going --all
 	$(call build-korean,--all)
 
@@ -169,6 +171,46 @@ messages:
 	  msgmerge --quiet --update --backup=none --no-wrap --sort-by-file $$po $(MESSAGES)/lossbook.pot && \
 	  printf '%s: ' $$po && msgfmt --check --statistics -o $${po%.po}.mo $$po || exit 1; \
 	done
+
+# --- The printed book (issue 22) -------------------------------------------------------------
+# `make pdf`: both editions through Sphinx's LaTeX builder, then latexmk with xelatex
+# (_ext/lossbook_latex.py holds the LaTeX settings), into _build/pdf/lossbook.pdf and
+# _build/pdf/lossbook-ko.pdf. tests/pdf/setup.sh installs TeX Live, the Noto CJK fonts and
+# poppler from Debian (apt-get as root; otherwise it prints the command). Rebuilt only when a
+# source changed; copied next to the site when it has been built (the site links them then).
+# `make pdf-test` (a step of `make test`) checks both PDFs (tests/pdf/test_pdf.py).
+PDF := _build/pdf
+PDF_SOURCES := _config.yml _toc.yml intro.md references.bib $(wildcard chapters/*) _ext/lossbook_latex.py \
+               _ext/lossbook_i18n.py locale/ko/config.yml $(shell find locale/ko -name '*.po') \
+               booktools/translations.py
+# -halt-on-error: a LaTeX error stops the build instead of leaving a half-made PDF.
+PDF_LATEX := LATEXMKOPTS=-silent LATEXOPTS="-interaction=nonstopmode -halt-on-error -file-line-error"
+
+.PHONY: pdf pdf-tools pdf-test
+
+pdf: $(PDF)/lossbook.pdf $(PDF)/lossbook-ko.pdf
+	@if [ -d _build/html ]; then cp $(PDF)/lossbook.pdf _build/html/; fi
+	@if [ -d _build/html/ko ]; then cp $(PDF)/lossbook-ko.pdf _build/html/ko/; fi
+	@ls -l $(PDF)/*.pdf
+
+pdf-tools:
+	bash tests/pdf/setup.sh
+
+$(PDF)/lossbook.pdf: $(PDF_SOURCES) $(BOOK_STAMP) | pdf-tools
+	$(BIN)/jupyter-book build . --builder latex --path-output $(PDF)/en -W -n --keep-going
+	$(MAKE) -C $(PDF)/en/_build/latex all-pdf $(PDF_LATEX)
+	cp $(PDF)/en/_build/latex/lossbook.pdf $@
+
+$(PDF)/lossbook-ko.pdf: $(PDF_SOURCES) $(BOOK_STAMP) | pdf-tools
+	mkdir -p $(PDF)/ko
+	$(BIN)/python -m booktools.translations config > $(PDF)/ko/_config.yml
+	$(BIN)/jupyter-book build . --builder latex --config $(PDF)/ko/_config.yml --path-output $(PDF)/ko -W -n --keep-going
+	$(MAKE) -C $(PDF)/ko/_build/latex all-pdf $(PDF_LATEX)
+	cp $(PDF)/ko/_build/latex/lossbook-ko.pdf $@
+
+pdf-test: pdf $(TEST_STAMP)
+	$(BIN)/python -m pytest -q tests/pdf -p no:nbval -p no:cacheprovider -o addopts=""
+# --- end of the printed book ------------------------------------------------------------------
 
 serve: book
 	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl-C to stop)"

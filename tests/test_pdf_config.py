@@ -1,0 +1,79 @@
+"""The printed book's settings and the site's link to it (_ext/lossbook_latex.py), without TeX.
+
+The PDFs themselves are checked by tests/pdf (``make pdf-test``); these run with the unit tests.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+import lossbook_latex  # noqa: E402
+
+
+def _app(language: str, outdir: Path | None = None):
+    config = SimpleNamespace(language=language, latex_elements={}, latex_engine="pdflatex",
+                             latex_theme="jupyterBook")
+    builder = SimpleNamespace(format="html")
+    return SimpleNamespace(config=config, builder=builder, outdir=str(outdir or ""))
+
+
+def _download_menu():
+    return [{"type": "group", "icon": "fas fa-download", "buttons": []}]
+
+
+@pytest.mark.parametrize("language, name", [("en", "lossbook.pdf"), ("ko", "lossbook-ko.pdf")])
+def test_the_site_links_its_editions_pdf_only_when_it_is_built(tmp_path, monkeypatch, language, name):
+    monkeypatch.setattr(lossbook_latex, "PDF_DIR", tmp_path / "pdf")
+    app = _app(language, tmp_path / "html")
+    context = {"header_buttons": _download_menu()}
+    lossbook_latex._pdf_button(app, "chapters/04-cross-entropy", "page.html", context, None)
+    assert context["header_buttons"][0]["buttons"] == [], "a link to a PDF that was not built"
+
+    (tmp_path / "pdf").mkdir()
+    (tmp_path / "pdf" / name).write_bytes(b"%PDF-1.5 test")
+    lossbook_latex._pdf_button(app, "chapters/04-cross-entropy", "page.html", context, None)
+    (button,) = context["header_buttons"][0]["buttons"]
+    assert button["url"] == f"../{name}"  # from chapters/ up to the edition's root
+    root = {"header_buttons": _download_menu()}
+    lossbook_latex._pdf_button(app, "intro", "page.html", root, None)
+    assert root["header_buttons"][0]["buttons"][0]["url"] == name
+
+    (tmp_path / "html").mkdir()
+    lossbook_latex._copy_pdf(app, None)
+    assert (tmp_path / "html" / name).read_bytes() == b"%PDF-1.5 test"
+
+
+def test_latex_settings_need_no_bbm_and_name_korean_things_in_korean():
+    english, korean = _app("en"), _app("ko")
+    for app in (english, korean):
+        lossbook_latex._latex_config(app, app.config)
+        assert app.config.latex_engine == "xelatex"
+        # Jupyter Book's class loads bbm.sty (Debian's 1.4 GB texlive-fonts-extra).
+        assert app.config.latex_theme == "manual"
+        assert "Noto Serif CJK KR" in app.config.latex_elements["fontpkg"]
+    assert "{Contents}" in english.config.latex_elements["preamble"]
+    preamble = korean.config.latex_elements["preamble"]
+    assert "{차례}" in preamble and r'\XeTeXlinebreaklocale "ko"' in preamble
+    assert r"\thechapter{}장" in preamble
+    assert "찾아보기" in korean.config.latex_elements["printindex"]
+
+
+def test_make_test_builds_the_pdfs_before_the_site_it_publishes():
+    """The workflow runs .ci/run (make test); make test builds the PDFs before the strict site
+    build, so the site it checks and publishes carries and links them."""
+    import re
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^book-strict: .*\| pdf$", makefile, re.M)
+    assert re.search(r"^test: .*\bpdf-test\b", makefile, re.M)
+    wf = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
+    runs = [s.get("run", "") for s in wf["jobs"]["test"]["steps"]]
+    assert "bash .ci/run" in runs

@@ -12,8 +12,11 @@ BIN := $(VENV)/bin
 BOOK_STAMP := $(VENV)/.book-installed
 TEST_STAMP := $(VENV)/.test-installed
 # The chapter notebooks and the one-thread environment are defined once, in booktools/__init__.py
-# (every tool and test that runs the book's code sets that environment itself).
+# (every tool and test that runs the book's code sets that environment itself). The Korean
+# notebooks: the same code cells with Korean strings and comments (booktools/translations.py),
+# executed like the English ones (`make ko-notebooks`) and re-executed by nbval.
 NOTEBOOKS := $(shell $(PYTHON) -m booktools notebooks)
+KO_NOTEBOOKS := $(shell $(PYTHON) -m booktools korean-notebooks)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Kernels and tools started by the tests come from .venv.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -24,7 +27,7 @@ NBVAL := $(BIN)/python -m pytest -q -p booktools.nbval_plugin -p no:cacheprovide
 FAST := not translations and not notebooks and not site
 
 .PHONY: help book test check venv book-venv lint unit fast notebooks-test hygiene book-strict site-test \
-        browser-tools notebooks serve clean translations translations-status lock
+        browser-tools notebooks serve clean translations translations-status lock messages ko-notebooks
 
 # The Korean edition (locale/README.md): the same sources with the Korean catalogues, built into
 # _build/ko and copied to _build/html/ko, so that both editions have the same page paths.
@@ -53,8 +56,10 @@ help:
 	@echo "make book-venv       create .venv with the book's toolchain only (make test adds the rest)"
 	@echo "make clean           remove what the builds made (_build, caches; .venv stays)"
 	@echo "make translations    update the Korean catalogues and notebooks after English edits"
+	@echo "make ko-notebooks [NB=ko/chapters/XX.ipynb]   re-execute the Korean notebooks"
 	@echo "make translations-status   translated, fuzzy and empty Korean messages per page"
 	@echo "make lock            resolve requirements.txt anew into requirements.lock"
+	@echo "make messages        update the self-checks' message catalogues (lossbook/locale)"
 	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test"
 
 test: lint unit notebooks-test hygiene book-strict site-test
@@ -106,10 +111,10 @@ fast: $(TEST_STAMP)
 # nbval re-executes every notebook and compares its text outputs; booktools (a pytest plugin)
 # compares its figures and measures its CPU time and memory in the same run.
 notebooks-test: $(TEST_STAMP)
-	$(NBVAL) $(NOTEBOOKS)
+	$(NBVAL) $(NOTEBOOKS) $(KO_NOTEBOOKS)
 
 hygiene: $(TEST_STAMP)
-	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS)
+	$(BIN)/nbstripout --keep-output --keep-count --verify $(NOTEBOOKS) $(KO_NOTEBOOKS)
 	$(BIN)/python -m booktools.standard $(NOTEBOOKS)
 
 # --all: a fresh Sphinx environment, so every page is read again and every warning shown.
@@ -138,11 +143,32 @@ translations: $(TEST_STAMP)
 	$(BIN)/jupyter-book build . --builder custom --custom-builder gettext --path-output _build/gettext --keep-going --quiet
 	$(BIN)/sphinx-intl update -p _build/gettext/_build/gettext -l ko -d locale -w 0 --no-obsolete
 	$(BIN)/python -m booktools.translations prune _build/gettext/_build/gettext
+	$(BIN)/python -m booktools.translations code _build/gettext/code
 	$(BIN)/python -m booktools.translations notebooks
 	$(BIN)/python -m booktools.translations status
 
+# --- Korean notebooks: re-execute them after `make translations` changed their code cells ---
+# `make ko-notebooks` or `make ko-notebooks NB=ko/chapters/04-cross-entropy.ipynb`.
+ko-notebooks: $(TEST_STAMP)
+	$(BIN)/python -m booktools.execute $(if $(filter ko/%,$(NB)),$(NB),$(KO_NOTEBOOKS))
+# --- end of the Korean notebooks ---
+
 translations-status: $(BOOK_STAMP)
 	$(BIN)/python -m booktools.translations status
+
+# The self-checks' messages (lossbook/locale/README.md): extract the template from the code, merge
+# it into each language's catalogue (new messages empty, changed ones fuzzy), compile the .mo files
+# (committed, so an install needs no build step) and count the translated messages per language.
+MESSAGES := lossbook/locale
+messages:
+	xgettext --language=Python --keyword=_ --keyword=N_ --from-code=UTF-8 --package-name=lossbook \
+	  --msgid-bugs-address="" --add-location=file --sort-by-file --no-wrap \
+	  -o $(MESSAGES)/lossbook.pot lossbook/checks/*.py lossbook/plotting.py 2>/dev/null
+	sed -i '/^"POT-Creation-Date:/d' $(MESSAGES)/lossbook.pot
+	@for po in $(MESSAGES)/*/LC_MESSAGES/lossbook.po; do \
+	  msgmerge --quiet --update --backup=none --no-wrap --sort-by-file $$po $(MESSAGES)/lossbook.pot && \
+	  printf '%s: ' $$po && msgfmt --check --statistics -o $${po%.po}.mo $$po || exit 1; \
+	done
 
 serve: book
 	@echo "Serving _build/html on http://127.0.0.1:8000/ (Ctrl-C to stop)"

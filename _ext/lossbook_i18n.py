@@ -17,11 +17,19 @@ extension serves both builds:
   for the index and in JavaScript, the same way, for the reader's query;
 - the Korean build: the edit button opens the page's ``.po`` file, the notebook download and the
   Binder and Colab buttons give the Korean notebook (``ko/chapters/*.ipynb``, see
-  ``booktools/translations.py``), and a stylesheet names the Korean system fonts (no web font).
+  ``booktools/translations.py``), and a stylesheet names the Korean system fonts (no web font);
+- the Korean build shows the Korean notebooks' code cells and their own outputs (Korean printed
+  text and figures): the English Markdown still goes through the page's catalogue as usual;
+- on a Markdown page, a ``pycon`` example that calls a self-check shows what the check says in
+  Korean: the Korean build runs the session again with ``lb.set_language("ko")``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import doctest
+import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -232,6 +240,66 @@ def _translate_toctree_captions(app, doctree) -> None:
             node["caption"] = catalog.gettext(node["caption"])
 
 
+def _korean_code_cells(app, docname, source) -> None:
+    """In the Korean build, a chapter's code cells and outputs are those of its Korean notebook.
+
+    The Markdown cells stay English here, so that Sphinx translates them from the page's
+    catalogue like any page; the code cells (Korean strings and comments) and what they printed
+    and drew come from ``ko/<docname>.ipynb``, matched by cell id.
+    """
+    if _edition(app) != "ko" or app.builder.name == "gettext":
+        return
+    english = Path(app.srcdir) / f"{docname}.ipynb"
+    korean = Path(app.srcdir) / KOREAN_NOTEBOOKS / f"{docname}.ipynb"
+    if not (english.exists() and korean.exists() and str(app.env.doc2path(docname)).endswith(".ipynb")):
+        return
+    nb = json.loads(source[0])
+    ko = {cell.get("id"): cell for cell in json.loads(korean.read_text(encoding="utf-8"))["cells"]
+          if cell["cell_type"] == "code"}
+    for cell in nb["cells"]:
+        twin = ko.get(cell.get("id")) if cell["cell_type"] == "code" else None
+        if twin is not None:
+            for key in ("source", "outputs", "execution_count"):
+                cell[key] = twin[key]
+    source[0] = json.dumps(nb, ensure_ascii=False)
+
+
+def korean_session(session: str) -> str:
+    """A ``>>>`` session again, with the self-checks speaking Korean: same inputs, new outputs."""
+    import lossbook
+
+    namespace: dict = {}
+    out = []
+    previous = lossbook.checks.get_language()
+    lossbook.set_language("ko")
+    try:
+        for example in doctest.DocTestParser().get_examples(session):
+            lines = example.source.rstrip("\n").split("\n")
+            out.append(">>> " + lines[0])
+            out.extend("... " + line for line in lines[1:])
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                code = compile(example.source, "<session>", "single")
+                exec(code, namespace)  # the book's own example, doctested in English
+            if printed.getvalue():
+                out.append(printed.getvalue().rstrip("\n"))
+    finally:
+        lossbook.set_language(previous)
+    return "\n".join(out) + "\n"
+
+
+def _korean_check_sessions(app, doctree) -> None:
+    """Korean build: a Markdown page's self-check example says what the check says in Korean."""
+    if _edition(app) != "ko" or app.builder.name == "gettext":
+        return
+    for block in doctree.findall(nodes.literal_block):
+        text = block.astext()
+        if block.get("language") == "pycon" and "lb.checks.check_" in text:
+            korean = korean_session(text)
+            block.children = [nodes.Text(korean)]
+            block.rawsource = korean
+
+
 def _korean_downloads(app, exception) -> None:
     """In the Korean site, the .ipynb download of a chapter is the Korean notebook."""
     if exception is not None or app.builder.format != "html" or _edition(app) != "ko":
@@ -252,5 +320,7 @@ def setup(app):
     # After sphinx-book-theme's buttons (priority 501), before lossbook_site's clean-up (900).
     app.connect("html-page-context", _page_context, priority=600)
     app.connect("doctree-read", _translate_toctree_captions)
+    app.connect("doctree-read", _korean_check_sessions)
+    app.connect("source-read", _korean_code_cells)
     app.connect("build-finished", _korean_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

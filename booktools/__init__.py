@@ -4,8 +4,9 @@ One job per module, each importing only what its job needs (run from the reposit
 Makefile does):
 
 ``booktools`` (this file, standard library only)
-    the repository root, the list of notebooks and the one-thread environment every tool and
-    test uses; ``python -m booktools notebooks`` prints the list for the Makefile.
+    the repository root, the lists of notebooks (English and Korean) and the one-thread
+    environment every tool and test uses; ``python -m booktools notebooks`` (or
+    ``korean-notebooks``) prints a list for the Makefile.
 ``booktools.execute``
     re-execute notebooks and store their outputs (``make notebooks``).
 ``booktools.standard``
@@ -49,14 +50,23 @@ def single_thread_env() -> None:
     os.environ.pop("MPLBACKEND", None)
 
 
+KOREAN_NOTEBOOKS = ROOT / "ko"  # mirrors chapters/: the Korean notebooks
+
+
 def notebooks() -> list[Path]:
     """The chapter notebooks, in reading order (their file names start with the chapter number)."""
     return sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
+def korean_notebooks() -> list[Path]:
+    """The Korean notebooks, one per chapter notebook, in the same order."""
+    return [KOREAN_NOTEBOOKS / p.relative_to(ROOT) for p in notebooks()]
+
+
 def _main(argv: list[str]) -> int:
-    if argv == ["notebooks"]:
-        print(" ".join(p.relative_to(ROOT).as_posix() for p in notebooks()))
+    lists = {"notebooks": notebooks, "korean-notebooks": korean_notebooks}
+    if len(argv) == 1 and argv[0] in lists:
+        print(" ".join(p.relative_to(ROOT).as_posix() for p in lists[argv[0]]()))
         return 0
-    print("usage: python -m booktools notebooks", file=sys.stderr)
+    print(f"usage: python -m booktools {{{','.join(lists)}}}", file=sys.stderr)
     return 2

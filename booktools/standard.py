@@ -19,21 +19,28 @@ import nbformat
 import yaml
 
 from booktools import ROOT
+from booktools.lock import pins
 
 _CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 REPO_URL = _CONFIG["repository"]["url"]
 BRANCH = _CONFIG["repository"]["branch"]
 
 # The first code cell of every chapter, hidden on the site and skipped by nbval: on Colab (or in
-# any environment without lossbook) it installs the package from the repository.
-COLAB_CELL = f'''# Colab or a fresh environment: install lossbook if it is missing; does nothing otherwise.
+# any environment without lossbook) it installs the package from the repository, and the package
+# that ships the figures' Korean font at the version requirements.txt pins.
+_FONT = pins(ROOT / "requirements.txt")["koreanize-matplotlib"]
+COLAB_CELL = f'''# Colab or a fresh environment: install lossbook and the figures' Korean font if they are
+# missing; does nothing otherwise.
 import importlib.util
 import subprocess
 import sys
 
 if importlib.util.find_spec("lossbook") is None:
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                    "lossbook @ git+{REPO_URL}@{BRANCH}"], check=True)'''
+                    "lossbook @ git+{REPO_URL}@{BRANCH}"], check=True)
+if importlib.util.find_spec("koreanize_matplotlib") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                    "koreanize-matplotlib=={_FONT}"], check=True)'''
 COLAB_TAGS = {"remove-cell", "nbval-skip"}
 REQUIRED_SECTIONS = ("What you will learn", "Summary")
 MIN_EXERCISES = 4

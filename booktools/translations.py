@@ -4,6 +4,8 @@
     python -m booktools.translations notebooks   write ko/chapters/*.ipynb from the English notebooks
     python -m booktools.translations status      translated, fuzzy and empty messages per page
     python -m booktools.translations prune DIR   remove the catalogues of pages with no template in DIR
+    python -m booktools.translations code DIR    write the code cells' templates to DIR and merge
+                                                 them into locale/ko/LC_MESSAGES/code (msgmerge)
 
 ``make translations`` runs the last two after updating the catalogues; ``make book`` uses the
 first. ``tests/test_translations.py`` uses the functions below to check the catalogues and the
@@ -13,19 +15,28 @@ Korean notebooks. See ``locale/README.md``.
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import yaml
-from babel.messages.pofile import read_po
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
 
-ROOT = Path(__file__).resolve().parent.parent
+from booktools import KOREAN_NOTEBOOKS, ROOT, codecells, notebooks
+
 LANGUAGE = "ko"
 CATALOGUES = ROOT / "locale" / LANGUAGE / "LC_MESSAGES"
 OVERRIDES = ROOT / "locale" / LANGUAGE / "config.yml"
-KOREAN_NOTEBOOKS = ROOT / "ko"  # mirrors chapters/
+# The code cells' messages (booktools/codecells.py): one catalogue per notebook, e.g.
+# locale/ko/LC_MESSAGES/code/chapters/04-cross-entropy.po. Sphinx never reads them.
+CODE_CATALOGUES = CATALOGUES / "code"
+# The set-up cell of every notebook selects the language of the package's messages.
+_SET_LANGUAGE = re.compile(r"""(\blb\.set_language\()(["'])en\2(\))""")
 
 
 # --- the Korean build's configuration -------------------------------------------------------
@@ -56,7 +67,16 @@ def korean_config() -> dict:
 # --- catalogues -----------------------------------------------------------------------------
 
 def catalogue_paths() -> list[Path]:
-    return sorted(CATALOGUES.rglob("*.po"))
+    """The catalogues of the pages (not those of the code cells)."""
+    return sorted(p for p in CATALOGUES.rglob("*.po") if CODE_CATALOGUES not in p.parents)
+
+
+def code_catalogue_paths() -> list[Path]:
+    return sorted(CODE_CATALOGUES.rglob("*.po"))
+
+
+def code_catalogue_path(english: Path) -> Path:
+    return CODE_CATALOGUES / english.relative_to(ROOT).with_suffix(".po")
 
 
 def page_of(po: Path) -> str:
@@ -102,9 +122,9 @@ def translations(po: Path) -> dict[str, str]:
 
 
 def status() -> list[tuple[str, int, int, int]]:
-    """(page, translated, fuzzy, empty) for every catalogue."""
+    """(page, translated, fuzzy, empty) for every catalogue, the code cells' ones last."""
     rows = []
-    for po in catalogue_paths():
+    for po in catalogue_paths() + code_catalogue_paths():
         done = fuzzy = empty = 0
         for _, text, is_fuzzy in messages(po):
             if is_fuzzy:
@@ -162,18 +182,108 @@ def _as_lines(text: str) -> list[str]:
     return text.splitlines(keepends=True)
 
 
-def korean_notebook(english: Path) -> dict:
-    """The Korean notebook of an English one: Markdown cells translated, all else identical."""
+def code_cells(nb: dict) -> list[dict]:
+    return [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
+
+
+def code_template(english: Path) -> Catalog:
+    """The messages of a notebook's code cells, each located by its code cell's number."""
+    nb = json.loads(english.read_text(encoding="utf-8"))
+    # a fixed date, so that `make translations` changes a catalogue only when its messages change
+    catalog = Catalog(project="lossbook", locale=None, fuzzy=False,
+                      creation_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
+    where = english.relative_to(ROOT).as_posix()
+    for number, cell in enumerate(code_cells(nb), start=1):
+        for message in codecells.messages(_source(cell)):
+            catalog.add(message.text, locations=[(where, number)],
+                        auto_comments=[f"{message.kind}, code cell {number}"])
+    for message in catalog:
+        # Babel guesses python-format from a "%" ("45% classifier"); msgmerge would then call a
+        # natural translation broken and mark it fuzzy. Code-cell strings are never %-formatted.
+        message.flags.discard("python-format")
+    return catalog
+
+
+def update_code_catalogues(templates: Path) -> list[Path]:
+    """Write the code cells' templates into ``templates`` and merge them into the catalogues.
+
+    ``msgmerge`` keeps every translation whose English is unchanged, marks a changed one fuzzy
+    (with the translation of the closest old English) and adds new ones empty; obsolete messages
+    are dropped.
+    """
+    changed = []
+    wanted = set()
+    for english in english_notebooks():
+        pot = templates / english.relative_to(ROOT).with_suffix(".pot")
+        pot.parent.mkdir(parents=True, exist_ok=True)
+        with pot.open("wb") as handle:
+            write_po(handle, code_template(english), width=0, omit_header=False)
+        po = code_catalogue_path(english)
+        wanted.add(po)
+        before = po.read_bytes() if po.exists() else b""
+        if not po.exists():
+            po.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(pot, po)
+            text = po.read_text(encoding="utf-8").replace(
+                '"Content-Type: text/plain; charset=utf-8\\n"',
+                '"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ko\\n"')
+            po.write_text(text, encoding="utf-8")
+        else:
+            subprocess.run(["msgmerge", "--quiet", "--update", "--backup=none", "--no-wrap",
+                            "--lang=ko", str(po), str(pot)], check=True)
+            subprocess.run(["msgattrib", "--no-obsolete", "--no-wrap", "-o", str(po), str(po)],
+                           check=True)
+        drop_format_flags(po)
+        if po.read_bytes() != before:
+            changed.append(po)
+    for orphan in code_catalogue_paths():
+        if orphan not in wanted:
+            orphan.unlink()
+            changed.append(orphan)
+    return changed
+
+
+def korean_code(source: str, table: dict[str, str]) -> str:
+    """A code cell with its reader-visible strings and comments in Korean."""
+    return _SET_LANGUAGE.sub(rf"\g<1>\g<2>{LANGUAGE}\g<2>\g<3>", codecells.translate(source, table))
+
+
+def korean_notebook(english: Path, previous: dict | None = None) -> dict:
+    """The Korean notebook of an English one: Markdown and code cells translated.
+
+    A code cell keeps the outputs of ``previous`` (the Korean notebook as it is) when its Korean
+    source is unchanged; otherwise its outputs are cleared, to be made by executing the Korean
+    notebook (``make ko-notebooks``).
+    """
     nb = json.loads(english.read_text(encoding="utf-8"))
     po = CATALOGUES / english.relative_to(ROOT).with_suffix(".po")
     if not po.exists():
         raise FileNotFoundError(f"{english.relative_to(ROOT)} has no catalogue at "
                                 f"{po.relative_to(ROOT)}: run `make translations`")
     table = translations(po)
+    code_po = code_catalogue_path(english)
+    code_table = translations(code_po) if code_po.exists() else {}
+    old = {cell.get("id"): cell for cell in code_cells(previous)} if previous else {}
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = _as_lines(translate_markdown(_source(cell), table))
+        elif cell["cell_type"] == "code":
+            source = korean_code(_source(cell), code_table)
+            cell["source"] = _as_lines(source)
+            before = old.get(cell.get("id"))
+            if before is not None and _source(before) == source:
+                cell["outputs"] = before.get("outputs", [])
+                cell["execution_count"] = before.get("execution_count")
+            else:
+                cell["outputs"], cell["execution_count"] = [], None
     return nb
+
+
+def current_korean_notebook(english: Path) -> dict:
+    """The Korean notebook as ``write_notebooks`` would write it now."""
+    target = korean_notebook_path(english)
+    previous = json.loads(target.read_text(encoding="utf-8")) if target.exists() else None
+    return korean_notebook(english, previous)
 
 
 def dumps_notebook(nb: dict) -> str:
@@ -186,7 +296,7 @@ def korean_notebook_path(english: Path) -> Path:
 
 
 def english_notebooks() -> list[Path]:
-    return sorted((ROOT / "chapters").glob("*.ipynb"))
+    return notebooks()
 
 
 def write_notebooks() -> list[Path]:
@@ -196,7 +306,7 @@ def write_notebooks() -> list[Path]:
     for english in english_notebooks():
         target = korean_notebook_path(english)
         wanted.add(target)
-        text = dumps_notebook(korean_notebook(english))
+        text = dumps_notebook(current_korean_notebook(english))
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
@@ -217,6 +327,9 @@ def main(argv: list[str]) -> int:
     elif command == "notebooks":
         for path in write_notebooks():
             print(f"wrote {path.relative_to(ROOT)}")
+    elif command == "code" and len(argv) == 2:
+        for path in update_code_catalogues(Path(argv[1])):
+            print(f"updated {path.relative_to(ROOT)}")
     elif command == "prune" and len(argv) == 2:
         templates = Path(argv[1])
         for po in catalogue_paths():
@@ -231,10 +344,12 @@ def main(argv: list[str]) -> int:
         print(f"{'page':<{width}}  translated  fuzzy  empty")
         for page, done, fuzzy, empty in rows:
             print(f"{page:<{width}}  {done:>10}  {fuzzy:>5}  {empty:>5}")
-        done = sum(r[1] for r in rows)
-        total = sum(r[1] + r[2] + r[3] for r in rows)
-        print(f"{LANGUAGE}: {done:,}/{total:,} messages translated "
-              f"({sum(r[2] for r in rows)} fuzzy, {sum(r[3] for r in rows)} empty)")
+        for label, part in (("pages", [r for r in rows if not r[0].startswith("code/")]),
+                            ("code cells", [r for r in rows if r[0].startswith("code/")])):
+            done = sum(r[1] for r in part)
+            total = sum(r[1] + r[2] + r[3] for r in part)
+            print(f"{LANGUAGE} {label}: {done:,}/{total:,} messages translated "
+                  f"({sum(r[2] for r in part)} fuzzy, {sum(r[3] for r in part)} empty)")
     else:
         print(__doc__)
         return 2

@@ -24,12 +24,11 @@ well, and so is a softmax over scores that are all -inf.
 
 from __future__ import annotations
 
-import math
-import numbers
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
+
+from . import _params
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -137,13 +136,6 @@ def check_reduction(reduction, func: str, *, extra: tuple[str, ...] = ()) -> str
     return reduction
 
 
-def check_flag(value, name: str, func: str) -> bool:
-    """A plain True or False (numpy booleans too), nothing that merely looks truthy."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{func}: {name} must be True or False, got {value!r}.")
-    return bool(value)
-
-
 def check_log_probabilities(x: np.ndarray, name: str, func: str) -> None:
     """Every entry <= 0 (a log-probability); -inf (probability 0) is allowed, NaN is not."""
     check_no_nan(x, name, func)
@@ -232,19 +224,31 @@ def check_distribution(p: np.ndarray, name: str, func: str) -> None:
         )
 
 
+def read_labels(values, name: str, func: str, *, other: str | None = None) -> np.ndarray:
+    """Class labels, the one reader for losses, metrics and data: an integer array as it is, and
+    booleans as the labels 0 and 1 (everywhere, on purpose: a bool label is a binary class).
+
+    Floats, text and the like are refused with the fix: ``astype(np.int64)`` for whole numbers,
+    else ``other`` (what to do instead, e.g. pass probabilities) or ``argmax`` for scores. The
+    shape and the range of the labels are the caller's to check.
+    """
+    arr = read_array(values, name, func)
+    if arr.dtype == np.bool_:
+        return arr.astype(np.int64)
+    if not np.issubdtype(arr.dtype, np.integer):
+        if (np.issubdtype(arr.dtype, np.floating) and arr.size and np.isfinite(arr).all()
+                and np.all(np.mod(arr, 1) == 0)):
+            hint = f"Its values are whole numbers: use {name}.astype(np.int64)."
+        else:
+            hint = other or f"If these are scores, take {name}.argmax(axis=-1) first."
+        raise TypeError(f"{func}: {name} holds {arr.dtype} values; expected integer class labels. {hint}")
+    return arr
+
+
 def check_class_target(target, n_classes: int, func: str, *, ignore_index=None) -> np.ndarray:
     """Class indices: an integer array of values in [0, n_classes) or equal to ignore_index."""
-    t = read_array(target, "target", func)
-    if t.dtype == np.bool_ or not np.issubdtype(t.dtype, np.integer):
-        if (np.issubdtype(t.dtype, np.floating) and t.size and np.isfinite(t).all()
-                and np.all(np.mod(t, 1) == 0)):
-            hint = " Its values are whole numbers: use target.astype(np.int64)."
-        else:
-            hint = (
-                " Class-index targets must be integers; for soft labels pass probabilities of "
-                "the input's shape."
-            )
-        raise TypeError(f"{func}: target holds {t.dtype} values, expected integer class indices.{hint}")
+    t = read_labels(target, "target", func, other="Class-index targets must be integers; for "
+                    "soft labels pass probabilities of the input's shape.")
     if t.size == 0:
         raise ValueError(f"{func}: target is empty (shape {t.shape}); pass at least one label.")
     # checked in the target's own dtype, so a uint64 label above 2**63 is quoted as it is
@@ -280,43 +284,9 @@ def check_weight(weight, n: int, func: str, dtype, name: str = "weight") -> np.n
     return w
 
 
-def check_positive_number(value, name: str, func: str, *, forbid=None) -> float:
-    """A finite real number > 0 (and, with ``forbid``, not equal to that value)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func}: {name} must be a real number, got {type(value).__name__}.")
-    value = float(value)
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{func}: {name} must be a positive number, got {value}.")
-    if forbid is not None and value == forbid:
-        raise ValueError(f"{func}: {name} must not be {forbid}: log base 1 is undefined.")
-    return value
-
-
-def check_label_smoothing(value, func: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{func}: label_smoothing must be a number, got {type(value).__name__}.")
-    value = float(value)
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(
-            f"{func}: label_smoothing must be in [0, 1], got {value}. 0 means no smoothing; "
-            "0.1 is a common choice."
-        )
-    return value
-
-
-def reduce(loss: np.ndarray, reduction: str):
-    """Apply a reduction; scalar results come back as Python floats.
-
-    "batchmean" (kl_div's) divides the sum by the batch size ``loss.shape[0]``. A sum beyond the
-    float range is inf, as in torch, without numpy's overflow warning.
-    """
-    if reduction == "none":
-        return loss
-    with np.errstate(over="ignore"):
-        if reduction == "mean":
-            return float(loss.mean())
-        total = loss.sum()
-        return float(total / loss.shape[0] if reduction == "batchmean" else total)
+def check_positive_number(value, name: str, func: str) -> float:
+    """A finite real number > 0."""
+    return _params.real(value, name, func, low=0.0, open_low=True)
 
 
 # --------------------------------------------------------------------------- loss families
@@ -376,15 +346,6 @@ def index_target(target, z, func, ignore_index=None):
     return t.reshape(-1)
 
 
-def check_ignore_index(value, func: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{func}: ignore_index must be an integer class index (torch's default is -100), "
-            f"got {value!r}."
-        )
-    return int(value)
-
-
 def finite_row_max(z2, func):
     """Row maxima (N, 1) of 2-D logits. NaN or +inf anywhere, or a row of only -inf, makes a
     row's maximum non-finite, so this is also the check of the logits' values."""
@@ -414,75 +375,34 @@ def warn_if_probabilities(z2, m, func, stacklevel):
         )
 
 
-@dataclass(frozen=True)
-class ClassProblem:
-    """A validated classification input: loss_i = -sum_c a_ic * s_ic for log-probabilities s.
-
-    ``z`` is the scores as given, ``z2`` their (N, C) view, ``weight`` the class weights or None.
-    With index targets, ``target`` holds (N,) indices (0 for ignored rows), ``counted`` is False
-    for ignored rows, and ``row_weight`` is the weight each row's target counts with (0 for ignored
-    rows and zero-weight classes); with probability targets, ``target`` is (N, C) and
-    ``row_weight`` and ``counted`` are None. ``row_max`` is the logits' row
-    maxima when they were checked, else None.
-    """
-
-    z: np.ndarray
-    z2: np.ndarray
-    weight: np.ndarray | None
-    target: np.ndarray
-    row_weight: np.ndarray | None
-    counted: np.ndarray | None
-    label_smoothing: float
-    row_max: np.ndarray | None
-
-    @property
-    def probability_target(self):
-        return self.row_weight is None
-
-    def coefficients(self):
-        """The (N, C) array a: target (smoothed) times class weight; rows that count 0 are 0."""
-        n, c = self.z2.shape
-        eps, w = self.label_smoothing, self.weight
-        if self.probability_target:
-            a = self.target * (1 - eps) + eps / c if eps > 0 else self.target
-            return a if w is None else a * w
-        a = np.zeros((n, c), dtype=self.z2.dtype)
-        a[np.arange(n), self.target] = (1 - eps) * (1 if w is None else w[self.target])
-        if eps > 0:  # the smoothing part counts even where the target's class weight is 0
-            a += (eps / c) * (1 if w is None else w)
-        a[~self.counted] = 0
-        return a
-
-    def mean_denominator(self):
-        """What "mean" divides by: N for probability targets, else the rows' total weight."""
-        return self.z2.shape[0] if self.probability_target else self.row_weight.sum()
-
-
 def validate_classification(input, target, *, weight, ignore_index, reduction, label_smoothing,
-                            func, log_probs=False, check_logits=True):
-    """cross_entropy, nll_loss and their gradients.
+                            func, log_probs=False):
+    """cross_entropy, nll_loss and their gradients: the input checked once, as plain arrays.
 
-    Logits (``log_probs=False``) must have finite row maxima; ``check_logits=False`` leaves that
-    check to a caller that does it while it computes (cross_entropy's fast path). Log-probabilities
-    (``log_probs=True``, nll_loss) must be NaN-free and below +inf, and a positive entry warns.
+    Returns ``(z, t, counted, w, eps, m)``: the scores ``z`` as given, (N, C) or (C,); the target
+    ``t``, either (N, C) class probabilities (then ``counted`` is None) or (N,) class indices
+    with ignored rows set to 0 and ``counted`` False for them; the class weights ``w`` or None;
+    the label smoothing ``eps``; and the logits' row maxima ``m`` (N, 1), finite (None for
+    log-probabilities). Logits: NaN, +inf or a row of only -inf is refused, and a warning is
+    given when every row looks like probabilities. Log-probabilities (``log_probs=True``,
+    nll_loss): NaN and +inf are refused, and a positive entry warns.
     """
     check_reduction(reduction, func)
-    eps = check_label_smoothing(label_smoothing, func)
-    ignore_index = check_ignore_index(ignore_index, func)
+    eps = _params.real(label_smoothing, "label_smoothing", func, low=0.0, high=1.0,
+                       hint="0 means no smoothing; 0.1 is a common choice.")
+    ignore_index = _params.integer(ignore_index, "ignore_index", func,
+                                   hint="It is a class index; torch's default is -100.")
     z, z2 = class_scores(input, "input", func)
     n, c = z2.shape
     w = None if weight is None else check_weight(weight, c, func, z.dtype)
-    probability = not log_probs and is_probability_target(target, z, func)
-    if probability:
+    if not log_probs and is_probability_target(target, z, func):
         t = as_float_array(target, "target", func).astype(z.dtype, copy=False)
         check_distribution(t, "target", func)
-        t, row_weight, valid = t.reshape(n, c), None, None
+        t, counted = t.reshape(n, c), None
     else:
         t = index_target(target, z, func, ignore_index)
-        valid = t != ignore_index
-        t = np.where(valid, t, 0)
-        row_weight = valid.astype(z.dtype) if w is None else np.where(valid, w[t], 0).astype(z.dtype)
-    m = None
+        counted = t != ignore_index
+        t = np.where(counted, t, 0)
     if log_probs:
         check_no_nan(z2, "input", func)
         top = z2.max()
@@ -496,17 +416,19 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
                 UserWarning,
                 stacklevel=3,
             )
-    elif check_logits:
-        m = finite_row_max(z2, func)
-        warn_if_probabilities(z2, m, func, stacklevel=3)
-    return ClassProblem(z, z2, w, t, row_weight, valid, eps, m)
+        return z, t, counted, w, eps, None
+    m = finite_row_max(z2, func)
+    warn_if_probabilities(z2, m, func, stacklevel=3)
+    return z, t, counted, w, eps, m
 
 
 def validate_probs_target(probs, target, base, reduction, func):
     """cross_entropy_from_probs: probability rows, and the target as an (N, C) array of weights
     (one-hot for class indices, soft labels as given). Returns p, its (N, C) view, t2, base."""
     check_reduction(reduction, func)
-    base = check_positive_number(base, "base", func, forbid=1.0)
+    base = check_positive_number(base, "base", func)
+    if base == 1.0:
+        raise ValueError(f"{func}: base must not be {base}: log base 1 is undefined.")
     p, p2 = class_scores(probs, "probs", func)
     check_distribution(p, "probs", func)
     n, c = p2.shape
@@ -565,7 +487,7 @@ def validate_binary_logits(input, target, weight, pos_weight, reduction, func):
 def validate_kl(input, target, reduction, log_target, func):
     """kl_div: log-probabilities, and probabilities or log-probabilities, of one shape."""
     check_reduction(reduction, func, extra=("batchmean",))
-    log_target = check_flag(log_target, "log_target", func)
+    log_target = _params.flag(log_target, "log_target", func)
     x, t = check_same_shape(input, target, func, finite=False)
     check_log_probabilities(x, "input", func)
     if log_target:

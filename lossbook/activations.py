@@ -175,9 +175,7 @@ def log_softmax(x, axis: int = -1):
     array([    0., -1000., -2000.])
     """
     x, m = _rows(x, axis, "log_softmax")
-    with np.errstate(over="ignore"):  # a gap beyond the float range is -inf: exp gives 0
-        shifted = x - m
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return log_softmax_given_max(x, m, axis)
 
 
 def softmax(x, axis: int = -1):
@@ -195,9 +193,28 @@ def softmax(x, axis: int = -1):
 
 def _softmax(x, axis, func):
     x, m = _rows(x, axis, func)
+    return softmax_given_max(x, m, axis)
+
+
+# The one softmax and log-softmax of the package (losses and gradients use them too): x - m with
+# m the finite maxima along ``axis``, so no exp overflows and the largest term is exp(0) = 1.
+
+
+def _shifted(x, m):
     with np.errstate(over="ignore"):  # a gap beyond the float range is -inf: exp gives 0
-        e = np.exp(x - m)
+        return x - m
+
+
+def softmax_given_max(x, m, axis=-1):
+    """softmax(x) along ``axis``, given the (finite) maxima ``m`` of x along it (keepdims)."""
+    e = np.exp(_shifted(x, m))
     return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def log_softmax_given_max(x, m, axis=-1):
+    """log_softmax(x) = (x - m) - log(sum(exp(x - m))) along ``axis``, given the maxima ``m``."""
+    shifted = _shifted(x, m)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def softmax_jacobian(x):
@@ -226,3 +243,24 @@ def log_softmax_jacobian(x):
     s = _softmax(x, -1, "log_softmax_jacobian")
     eye = np.eye(s.shape[-1], dtype=s.dtype)
     return eye - s[..., None, :]
+
+
+def _identity(x):
+    return x
+
+
+def _identity_derivative(x):
+    return np.ones_like(x)
+
+
+#: The one table of activations by name, for layers (``Dense(..., activation="relu")``) and the
+#: self-checks: (function, derivative). Softmax mixes a row's outputs, so its derivative is a
+#: Jacobian (:func:`softmax_jacobian`), not an elementwise function: None here.
+ACTIVATIONS = {
+    "identity": (_identity, _identity_derivative),
+    "step": (step, step_derivative),
+    "sigmoid": (sigmoid, sigmoid_derivative),
+    "tanh": (tanh, tanh_derivative),
+    "relu": (relu, relu_derivative),
+    "softmax": (softmax, None),
+}

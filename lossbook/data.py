@@ -7,18 +7,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import read_array
+from . import _params
+from ._validation import as_float_array, check_finite, read_labels
 
 __all__ = ["noisy_line", "blobs", "load_iris", "load_diabetes", "load_digits", "stratified_split",
            "minibatches"]
-
-
-def _check_rng(rng, func):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(
-            f"{func}: rng must be a numpy Generator, e.g. rng=np.random.default_rng(0), "
-            f"got {type(rng).__name__}."
-        )
 
 
 def noisy_line(n, *, slope=2.0, intercept=1.0, noise=1.0, x_range=(0.0, 10.0), outliers=0,
@@ -49,10 +42,19 @@ def noisy_line(n, *, slope=2.0, intercept=1.0, noise=1.0, x_range=(0.0, 10.0), o
     >>> x.shape, y.dtype
     ((5,), dtype('float64'))
     """
-    _check_rng(rng, "noisy_line")
-    if not 0 <= outliers <= n:
-        raise ValueError(f"noisy_line: outliers must be between 0 and n={n}, got {outliers}.")
-    x = np.sort(rng.uniform(*x_range, size=n))
+    func = "noisy_line"
+    rng = _params.generator(rng, func)
+    n = _params.integer(n, "n", func, low=1)
+    slope, intercept, noise, outlier_shift = (
+        _params.real(slope, "slope", func), _params.real(intercept, "intercept", func),
+        _params.real(noise, "noise", func, low=0.0), _params.real(outlier_shift, "outlier_shift", func))
+    outliers = _params.integer(outliers, "outliers", func, low=0, high=n)
+    if not isinstance(x_range, (tuple, list)) or len(x_range) != 2:
+        raise TypeError(f"{func}: x_range must be a pair (low, high), got {x_range!r}.")
+    low, high = (_params.real(v, "x_range", func) for v in x_range)
+    if not low < high:
+        raise ValueError(f"{func}: x_range must be (low, high) with low < high, got {x_range!r}.")
+    x = np.sort(rng.uniform(low, high, size=n))
     y = slope * x + intercept + rng.normal(0.0, noise, size=n)
     if outliers:
         idx = rng.choice(n, size=outliers, replace=False)
@@ -82,10 +84,14 @@ def blobs(n_per_class, *, centers, spread=1.0, rng):
     >>> X.shape, y.tolist()
     ((6, 2), [0, 0, 0, 1, 1, 1])
     """
-    _check_rng(rng, "blobs")
-    centers = np.asarray(centers, dtype=np.float64)
+    func = "blobs"
+    rng = _params.generator(rng, func)
+    n_per_class = _params.integer(n_per_class, "n_per_class", func, low=1)
+    spread = _params.real(spread, "spread", func, low=0.0)
+    centers = as_float_array(centers, "centers", func).astype(np.float64, copy=False)
     if centers.ndim != 2 or centers.shape[1] != 2:
-        raise ValueError(f"blobs: centers must have shape (C, 2), got {centers.shape}.")
+        raise ValueError(f"{func}: centers must have shape (C, 2), got {centers.shape}.")
+    check_finite(centers, "centers", func)
     X = np.concatenate([c + spread * rng.normal(size=(n_per_class, 2)) for c in centers])
     y = np.repeat(np.arange(len(centers), dtype=np.int64), n_per_class)
     return X, y
@@ -172,29 +178,12 @@ def load_digits():
 
 def _check_labels(y, func):
     """``y`` as a 1-D int64 array of non-negative class labels, or a clear error."""
-    arr = read_array(y, "y", func)
-    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(
-            f"{func}: y holds {arr.dtype} values; expected integer class labels. "
-            "Use y.astype(np.int64) if they are whole numbers."
-        )
+    arr = read_labels(y, "y", func)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{func}: y must be a non-empty 1-D array of labels, got shape {arr.shape}.")
     if arr.min() < 0:
         raise ValueError(f"{func}: y contains the negative label {int(arr.min())}; labels are 0, 1, 2, ...")
     return arr.astype(np.int64, copy=False)
-
-
-def _check_fraction(value, name, func):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{func}: {name} must be a number in (0, 1), got {type(value).__name__}.")
-    value = float(value)
-    if not 0.0 < value < 1.0:
-        raise ValueError(
-            f"{func}: {name} must be a fraction strictly between 0 and 1, got {value:.6g}; "
-            "e.g. 0.2 puts a fifth of each class in that set."
-        )
-    return value
 
 
 def stratified_split(y, *, val_size=0.2, test_size=0.2, rng):
@@ -231,10 +220,11 @@ def stratified_split(y, *, val_size=0.2, test_size=0.2, rng):
     (9, 3, 3, [2, 1])
     """
     func = "stratified_split"
-    _check_rng(rng, func)
+    rng = _params.generator(rng, func)
     labels = _check_labels(y, func)
-    val_size = _check_fraction(val_size, "val_size", func)
-    test_size = _check_fraction(test_size, "test_size", func)
+    val_size = _params.real(val_size, "val_size", func, low=0.0, high=1.0, open_low=True, open_high=True)
+    test_size = _params.real(test_size, "test_size", func, low=0.0, high=1.0, open_low=True,
+                             open_high=True)
     if val_size + test_size >= 1.0:
         raise ValueError(
             f"{func}: val_size + test_size = {val_size + test_size:.6g} leaves nothing for "
@@ -288,18 +278,17 @@ def minibatches(n, *, batch_size, shuffle=True, drop_last=False, rng=None):
     [0, 1, 2, 3, 4]
     """
     func = "minibatches"
-    for name, value in (("n", n), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{func}: {name} must be an int, got {type(value).__name__} {value!r}.")
-        if value < 1:
-            raise ValueError(f"{func}: {name} must be at least 1, got {value}.")
+    n = _params.integer(n, "n", func, low=1)
+    batch_size = _params.integer(batch_size, "batch_size", func, low=1)
+    shuffle = _params.flag(shuffle, "shuffle", func)
+    drop_last = _params.flag(drop_last, "drop_last", func)
     if shuffle:
         if rng is None:
             raise TypeError(
                 f"{func}: shuffle=True needs a generator: pass rng=np.random.default_rng(seed), "
                 "or shuffle=False to keep the data's order."
             )
-        _check_rng(rng, func)
+        rng = _params.generator(rng, func)
         order = rng.permutation(int(n)).astype(np.int64)
     else:
         order = np.arange(int(n), dtype=np.int64)

@@ -21,7 +21,8 @@ from ._validation import (
     validate_probs_target,
     validate_regression,
 )
-from .activations import sigmoid
+from .activations import sigmoid, softmax_given_max
+from .losses import class_coefficients, mean_count, negate, reduce_grad
 
 __all__ = [
     "mse_loss_grad",
@@ -37,18 +38,6 @@ __all__ = [
 ]
 
 
-def _scale(grad, reduction, count):
-    return grad / count if reduction == "mean" else grad
-
-
-def _class_mean(grad, reduction, problem):
-    """Divide by the "mean" denominator; nan when every row counts 0, as the loss is then nan."""
-    if reduction != "mean":
-        return grad
-    denom = problem.mean_denominator()
-    return grad / denom if denom else np.full_like(grad, math.nan)
-
-
 def mse_loss_grad(input, target, *, reduction="mean"):
     """d mse_loss / d input = 2 (input - target) / n for "mean" (no 1/n for "sum" or "none").
 
@@ -59,7 +48,7 @@ def mse_loss_grad(input, target, *, reduction="mean"):
     """
     x, t, _ = validate_regression(input, target, reduction, "mse_loss_grad")
     with np.errstate(over="ignore"):  # beyond the float range: inf, as in torch
-        return _scale(2 * (x - t), reduction, x.size)
+        return reduce_grad(2 * (x - t), reduction, x.size)
 
 
 def l1_loss_grad(input, target, *, reduction="mean"):
@@ -72,7 +61,7 @@ def l1_loss_grad(input, target, *, reduction="mean"):
     """
     x, t, _ = validate_regression(input, target, reduction, "l1_loss_grad")
     with np.errstate(over="ignore"):  # x - t beyond the float range is still of its sign
-        return _scale(np.sign(x - t), reduction, x.size)
+        return reduce_grad(np.sign(x - t), reduction, x.size)
 
 
 def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
@@ -86,7 +75,7 @@ def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
     x, t, delta = validate_regression(input, target, reduction, "huber_loss_grad", delta=delta)
     with np.errstate(over="ignore"):  # beyond the float range: inf, clipped to delta below
         d = x - t
-    return _scale(np.where(np.abs(d) < delta, d, delta * np.sign(d)), reduction, x.size)
+    return reduce_grad(np.where(np.abs(d) < delta, d, delta * np.sign(d)), reduction, x.size)
 
 
 def cross_entropy_grad(input, target, *, weight=None, ignore_index=-100, reduction="mean",
@@ -101,17 +90,13 @@ def cross_entropy_grad(input, target, *, weight=None, ignore_index=-100, reducti
     >>> cross_entropy_grad([[0.0, 0.0]], [1])
     array([[ 0.5, -0.5]])
     """
-    func = "cross_entropy_grad"
-    problem = validate_classification(input, target, weight=weight, ignore_index=ignore_index,
-                                      reduction=reduction, label_smoothing=label_smoothing,
-                                      func=func)
-    z2, m = problem.z2, problem.row_max
-    with np.errstate(over="ignore"):  # a gap beyond the float range is -inf: exp gives 0
-        e = np.exp(z2 - m)
-    softmax = e / e.sum(axis=1, keepdims=True)
-    a = problem.coefficients()
-    grad = softmax * a.sum(axis=1, keepdims=True) - a
-    return _class_mean(grad, reduction, problem).reshape(problem.z.shape)
+    z, t, counted, w, eps, m = validate_classification(
+        input, target, weight=weight, ignore_index=ignore_index, reduction=reduction,
+        label_smoothing=label_smoothing, func="cross_entropy_grad")
+    z2 = z.reshape(-1, z.shape[-1])
+    a = class_coefficients(t, counted, w, eps, z2.shape[1], z.dtype)
+    grad = softmax_given_max(z2, m) * a.sum(axis=1, keepdims=True) - a
+    return reduce_grad(grad, reduction, mean_count(t, counted, w, z.dtype)).reshape(z.shape)
 
 
 def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="mean"):
@@ -122,11 +107,12 @@ def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="m
     >>> nll_loss_grad([[-1.0, -0.5]], [1])
     array([[ 0., -1.]])
     """
-    problem = validate_classification(input, target, weight=weight, ignore_index=ignore_index,
-                                      reduction=reduction, label_smoothing=0.0,
-                                      func="nll_loss_grad", log_probs=True)
-    grad = 0.0 - problem.coefficients()  # not -a: that would print -0. for the zero entries
-    return _class_mean(grad, reduction, problem).reshape(problem.z.shape)
+    x, t, counted, w, _, _ = validate_classification(
+        input, target, weight=weight, ignore_index=ignore_index, reduction=reduction,
+        label_smoothing=0.0, func="nll_loss_grad", log_probs=True)
+    a = class_coefficients(t, counted, w, 0.0, x.shape[-1], x.dtype)
+    grad = negate(a)
+    return reduce_grad(grad, reduction, mean_count(t, counted, w, x.dtype)).reshape(x.shape)
 
 
 def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
@@ -151,7 +137,7 @@ def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
     grad = np.where((p > 0) & (p < 1), inside, edge).astype(p.dtype, copy=False)
     if w is not None:
         grad = np.where(w > 0, grad, 0) * w  # weight 0 drops an element, even an infinite one
-    return _scale(grad, reduction, p.size)
+    return reduce_grad(grad, reduction, p.size)
 
 
 def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_weight=None,
@@ -170,7 +156,7 @@ def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_wei
     grad = (1 - t) * sigmoid(z) - (1 if pw is None else pw) * t * sigmoid(-z)
     if w is not None:
         grad = grad * w
-    return _scale(np.broadcast_to(grad, z.shape).astype(z.dtype), reduction, z.size)
+    return reduce_grad(np.broadcast_to(grad, z.shape).astype(z.dtype), reduction, z.size)
 
 
 def cross_entropy_from_probs_grad(probs, target, *, base=math.e, reduction="mean"):
@@ -185,7 +171,7 @@ def cross_entropy_from_probs_grad(probs, target, *, base=math.e, reduction="mean
                                             "cross_entropy_from_probs_grad")
     with np.errstate(divide="ignore"):  # -t/0 = -inf where the loss itself is inf: exact
         grad = np.where(t2 > 0, -t2 / (np.where(t2 > 0, p2, 1) * math.log(base)), 0)
-    return _scale(grad, reduction, p2.shape[0]).reshape(p.shape)
+    return reduce_grad(grad, reduction, p2.shape[0]).reshape(p.shape)
 
 
 def kl_div_grad(input, target, *, reduction="mean", log_target=False):
@@ -198,10 +184,8 @@ def kl_div_grad(input, target, *, reduction="mean", log_target=False):
     array([[-0.5, -0.5]])
     """
     x, t, log_target = validate_kl(input, target, reduction, log_target, "kl_div_grad")
-    grad = 0.0 - (np.exp(t) if log_target else t)  # 0.0 - : no -0. for zero targets
-    if reduction == "batchmean":
-        return grad / x.shape[0]
-    return _scale(grad, reduction, x.size)
+    grad = negate(np.exp(t) if log_target else t)
+    return reduce_grad(grad, reduction)
 
 
 def numerical_gradient(f, x, *, eps=1e-6):

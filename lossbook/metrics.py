@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_distribution, check_no_nan, read_array
+from . import _params
+from ._validation import as_float_array, check_distribution, check_no_nan, read_array, read_labels
 
 __all__ = [
     "accuracy",
@@ -51,14 +53,7 @@ def accuracy(input, target, *, threshold=0.5):
     func = "accuracy"
     scores = as_float_array(input, "input", func)
     check_no_nan(scores, "input", func)
-    t = read_array(target, "target", func)
-    if t.dtype == np.bool_:
-        t = t.astype(np.int64)
-    if not np.issubdtype(t.dtype, np.integer):
-        raise TypeError(
-            f"{func}: target holds {t.dtype} values; expected integer labels. "
-            "Use target.astype(np.int64) if they are whole numbers."
-        )
+    t = read_labels(target, "target", func)
     if scores.ndim not in (1, 2):
         raise ValueError(f"{func}: input must have shape (N, C) or (N,), got {scores.shape}.")
     if t.shape != (scores.shape[0],):
@@ -93,14 +88,7 @@ def _labels(values, name, func):
             f"{func}: {name} must be a non-empty 1-D array of class labels, got shape {arr.shape}."
             + (f" For scores of shape (N, C), pass {name}.argmax(axis=1)." if arr.ndim == 2 else "")
         )
-    if arr.dtype == np.bool_:
-        arr = arr.astype(np.int64)
-    if not np.issubdtype(arr.dtype, np.integer):
-        raise TypeError(
-            f"{func}: {name} holds {arr.dtype} values; expected integer class labels. "
-            f"If these are scores, take {name}.argmax(axis=1) first; if they are whole numbers, "
-            f"use {name}.astype(np.int64)."
-        )
+    arr = read_labels(arr, name, func)
     if arr.min() < 0:
         raise ValueError(f"{func}: {name} contains the negative label {int(arr.min())}; "
                          "class labels are 0, 1, 2, ...")
@@ -117,9 +105,8 @@ def _label_pair(y_true, y_pred, num_classes, func):
     largest = int(max(t.max(), p.max()))
     if num_classes is None:
         return t, p, largest + 1
-    if isinstance(num_classes, bool) or not isinstance(num_classes, numbers.Integral):
-        raise TypeError(f"{func}: num_classes must be an int, got {type(num_classes).__name__}.")
-    if num_classes < 1 or largest >= num_classes:
+    num_classes = _params.integer(num_classes, "num_classes", func, low=1)
+    if largest >= num_classes:
         raise ValueError(
             f"{func}: num_classes={num_classes}, but the labels go up to {largest}; labels must "
             f"be in 0..num_classes - 1, so pass num_classes={largest + 1} or more (or leave it out)."
@@ -154,7 +141,12 @@ def confusion_matrix(y_true, y_pred, *, num_classes=None):
            [0, 1, 0],
            [1, 0, 1]])
     """
-    t, p, c = _label_pair(y_true, y_pred, num_classes, "confusion_matrix")
+    return _confusion(y_true, y_pred, num_classes, "confusion_matrix")
+
+
+def _confusion(y_true, y_pred, num_classes, func):
+    """The confusion matrix, with messages naming ``func``, the function the learner called."""
+    t, p, c = _label_pair(y_true, y_pred, num_classes, func)
     return np.bincount(c * t + p, minlength=c * c).reshape(c, c).astype(np.int64)
 
 
@@ -202,9 +194,19 @@ def precision_recall(y_true, y_pred, *, num_classes=None, zero_division=0.0):
     """
     func = "precision_recall"
     value = _zero_division_value(zero_division, func)
-    cm = confusion_matrix(y_true, y_pred, num_classes=num_classes).astype(np.float64)
+    cm = _confusion(y_true, y_pred, num_classes, func).astype(np.float64)
     tp = np.diag(cm)
     predicted, actual = cm.sum(axis=0), cm.sum(axis=1)
+    absent = np.flatnonzero((predicted == 0) & (actual == 0))
+    if num_classes is None and absent.size:
+        warnings.warn(
+            f"{func}: class {int(absent[0])} never occurs in y_true or y_pred, but the labels go up "
+            f"to {len(tp) - 1}, so it is counted as a class; its precision and recall are the "
+            f"zero_division value {value}. If the labels are not 0..C-1, map them there first "
+            "(np.unique(labels, return_inverse=True)); if the class exists, pass num_classes.",
+            UserWarning,
+            stacklevel=2,
+        )
     precision = np.full(tp.shape, value)
     recall = np.full(tp.shape, value)
     np.divide(tp, predicted, out=precision, where=predicted > 0)
@@ -255,7 +257,11 @@ def calibration_bins(probs, y_true, *, n_bins=10):
     >>> bins.counts.tolist(), bins.accuracy.tolist(), bins.confidence.round(2).tolist()
     ([0, 3], [0.0, 0.6666666666666666], [0.0, 0.8])
     """
-    func = "calibration_bins"
+    return _calibration(probs, y_true, n_bins, "calibration_bins")
+
+
+def _calibration(probs, y_true, n_bins, func):
+    """The bins of :func:`calibration_bins`, with messages naming ``func``."""
     p = as_float_array(probs, "probs", func)
     if p.ndim != 2 or p.shape[1] < 2:
         raise ValueError(
@@ -271,10 +277,7 @@ def calibration_bins(probs, y_true, *, n_bins=10):
     if t.max() >= p.shape[1]:
         raise ValueError(f"{func}: y_true contains class {int(t.max())}, but probs has "
                          f"{p.shape[1]} columns (valid labels 0..{p.shape[1] - 1}).")
-    if isinstance(n_bins, bool) or not isinstance(n_bins, numbers.Integral):
-        raise TypeError(f"{func}: n_bins must be an int, got {type(n_bins).__name__}.")
-    if n_bins < 1:
-        raise ValueError(f"{func}: n_bins must be at least 1, got {n_bins}; 10 is usual.")
+    n_bins = _params.integer(n_bins, "n_bins", func, low=1, hint="10 is usual.")
     return _equal_width_bins(p.max(axis=1), (p.argmax(axis=1) == t).astype(np.float64),
                              int(n_bins))
 
@@ -324,6 +327,6 @@ def expected_calibration_error(probs, y_true, *, n_bins=10):
     >>> round(ece, 4)          # one bin: confidence 0.8, accuracy 2/3
     0.1333
     """
-    bins = calibration_bins(probs, y_true, n_bins=n_bins)
+    bins = _calibration(probs, y_true, n_bins, "expected_calibration_error")
     weights = bins.counts / bins.counts.sum()
     return float(np.sum(weights * np.abs(bins.accuracy - bins.confidence)))

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _params
 from . import activations as _act
 from ._validation import as_float_array, check_finite, check_positive_number
 
 __all__ = ["Dense", "MLP"]
 
-_ACTIVATIONS = {
-    "identity": (lambda z: z, lambda z: np.ones_like(z)),
-    "step": (_act.step, _act.step_derivative),
-    "sigmoid": (_act.sigmoid, _act.sigmoid_derivative),
-    "tanh": (_act.tanh, _act.tanh_derivative),
-    "relu": (_act.relu, _act.relu_derivative),
-    "softmax": (_act.softmax, None),
-}
+_ACTIVATIONS = _act.ACTIVATIONS
 
 
 def _check_activation(name):
@@ -55,11 +49,10 @@ class Dense:
     """
 
     def __init__(self, in_features, out_features, *, activation="identity", bias=True, rng):
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError("Dense: pass rng=np.random.default_rng(seed) so results are reproducible.")
-        for name, size in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-                raise ValueError(f"Dense: {name} must be a whole number >= 1, got {size!r}.")
+        rng = _params.generator(rng, "Dense")
+        in_features = _params.integer(in_features, "in_features", "Dense", low=1)
+        out_features = _params.integer(out_features, "out_features", "Dense", low=1)
+        bias = _params.flag(bias, "bias", "Dense")
         bound = 1 / np.sqrt(in_features)
         self.weight = rng.uniform(-bound, bound, size=(out_features, in_features))
         self.bias = rng.uniform(-bound, bound, size=out_features) if bias else None

@@ -5,24 +5,73 @@ Figure helpers take ``ax=None`` (a new figure when omitted) and return the axes 
 
 from __future__ import annotations
 
-import matplotlib as mpl
-import matplotlib.pyplot as plt
-import numpy as np
-from matplotlib.patches import Circle, FancyBboxPatch
+import importlib.util
+from collections.abc import Sequence
+from pathlib import Path
 
-__all__ = ["use_book_style", "BOOK_COLORS", "draw_network", "draw_digits", "draw_curves",
-           "draw_confusion_matrix", "draw_reliability_diagram"]
+import numpy as np
+
+from . import _params
+from ._validation import as_float_array, check_finite, read_labels
+from .checks._voice import _
+from .metrics import CalibrationBins
+
+__all__ = ["use_book_style", "BOOK_COLORS", "KOREAN_FONT", "draw_network",
+           "draw_digits", "draw_curves", "draw_confusion_matrix", "draw_reliability_diagram"]
 
 #: A colour-blind-safe cycle (Okabe and Ito) that reads on white.
 BOOK_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+
+#: Hangul in figures is set in NanumGothic (Naver, SIL Open Font License 1.1), as shipped by the
+#: PyPI package ``koreanize-matplotlib`` (pinned in requirements.txt and binder/requirements.txt;
+#: the notebooks' Colab cell installs it). lossbook only reads its font files, because importing
+#: that package changes matplotlib's settings (and fails on Python 3.12+, which has no distutils).
+KOREAN_FONT = "NanumGothic"
+_KOREAN_FONT_PACKAGE = "koreanize_matplotlib"
+_KOREAN_FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
+
+
+def _korean_font_files() -> list[Path]:
+    """The Korean font files installed with ``koreanize-matplotlib``; empty when it is missing."""
+    spec = importlib.util.find_spec(_KOREAN_FONT_PACKAGE)  # locates the package, does not run it
+    folders = [Path(f) / "fonts" for f in (spec.submodule_search_locations or [])] if spec else []
+    return [folder / name for folder in folders for name in _KOREAN_FONT_FILES
+            if (folder / name).is_file()]
+
+
+def _register_korean_font() -> bool:
+    """Make the Korean font known to matplotlib (once); False when it is not installed."""
+    import dataclasses
+
+    from matplotlib import font_manager
+
+    files = _korean_font_files()
+    known = {entry.fname for entry in font_manager.fontManager.ttflist}
+    for path in files:
+        if str(path) not in known:
+            font_manager.fontManager.addfont(str(path))
+    # matplotlib reads NanumGothicBold as weight 600; as 700 ("bold") it is found for bold text,
+    # instead of a "findfont: Failed to find font weight bold" message on every bold label.
+    font_manager.fontManager.ttflist = [
+        dataclasses.replace(e, weight=700) if e.fname.endswith("NanumGothicBold.ttf") else e
+        for e in font_manager.fontManager.ttflist]
+    font_manager.fontManager._findfont_cached.cache_clear()
+    return bool(files)
 
 
 def use_book_style():
     """Set the book's figure style: white faces (readable on light and dark pages), sizes, colours.
 
-    Call it once in a notebook's set-up cell.
+    Call it once in a notebook's set-up cell. Text is set in matplotlib's sans-serif (DejaVu
+    Sans); a character it lacks, such as Hangul, falls back to :data:`KOREAN_FONT` when
+    ``koreanize-matplotlib`` is installed. English text is drawn exactly as without it.
     """
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    family = ["sans-serif", KOREAN_FONT] if _register_korean_font() else ["sans-serif"]
     mpl.rcParams.update({
+        "font.family": family,
         "figure.figsize": (6.0, 3.6),
         "figure.dpi": 100,
         "savefig.dpi": 100,
@@ -50,8 +99,27 @@ def use_book_style():
     plt.close("all")
 
 
+def _sequence(value, name, func, length=None):
+    """A sequence (list, tuple, range, array; not text) as a list (of ``length`` entries when given)."""
+    if (not isinstance(value, (Sequence, np.ndarray)) or isinstance(value, (str, bytes))
+            or getattr(value, "ndim", 1) == 0):
+        raise TypeError(f"{func}: {name} must be a list, got {type(value).__name__}.")
+    value = list(value)
+    if length is not None and len(value) != length:
+        raise ValueError(f"{func}: {name} needs {length} entries, got {len(value)}.")
+    return value
+
+
+def _text(value, name, func, *, optional=False):
+    if (value is None and optional) or isinstance(value, str):
+        return value
+    raise TypeError(f"{func}: {name} must be text (a str), got {type(value).__name__}.")
+
+
 def _new_ax(ax, figsize):
     if ax is None:
+        import matplotlib.pyplot as plt  # on first use: `import lossbook` stays free of pyplot
+
         _, ax = plt.subplots(figsize=figsize)
     return ax
 
@@ -96,29 +164,39 @@ def draw_network(layer_sizes, *, ax=None, weight_labels=None, bias_labels=None, 
     >>> len(ax.texts) > 9
     True
     """
-    sizes = [int(n) for n in layer_sizes]
-    if len(sizes) < 2 or min(sizes) < 1:
-        raise ValueError(
-            f"draw_network: layer_sizes={list(layer_sizes)!r} needs at least two positive sizes."
-        )
+    func = "draw_network"
+    sizes = [_params.integer(n, "layer_sizes", func, low=1)
+             for n in _sequence(layer_sizes, "layer_sizes", func)]
+    if len(sizes) < 2:
+        raise ValueError(f"{func}: layer_sizes={sizes!r} needs at least two positive sizes.")
+    show_bias = _params.flag(show_bias, "show_bias", func)
+    fmt = _text(fmt, "fmt", func)
     n_links = len(sizes) - 1
     for name, labels, inner in (("weight_labels", weight_labels, True),
                                 ("bias_labels", bias_labels, False)):
         if labels is None:
             continue
-        if len(labels) != n_links:
-            raise ValueError(f"draw_network: {name} needs {n_links} entries, one per pair of "
-                             f"layers, got {len(labels)}.")
-        for k, lab in enumerate(labels):
+        for k, lab in enumerate(_sequence(labels, name, func, n_links)):
             want = (sizes[k + 1], sizes[k]) if inner else (sizes[k + 1],)
-            got = np.shape(lab)
+            try:
+                got = np.shape(np.asarray(lab, dtype=object))
+            except ValueError:  # ragged
+                got = "ragged"
             if got != want:
-                raise ValueError(f"draw_network: {name}[{k}] has shape {got}; layers of "
+                raise ValueError(f"{func}: {name}[{k}] has shape {got}; layers of "
                                  f"{sizes[k]} and {sizes[k + 1]} neurons need shape {want}.")
+    if node_labels is not None:
+        node_labels = [None if names is None else _sequence(names, f"node_labels[{k}]", func, n)
+                       for k, (names, n) in enumerate(zip(_sequence(node_labels, "node_labels", func,
+                                                                    len(sizes)), sizes, strict=True))]
     if layer_names is None:
-        hidden = ["hidden layer"] if len(sizes) == 3 else [
-            f"hidden layer {k}" for k in range(1, len(sizes) - 1)]
-        layer_names = ["input layer", *hidden, "output layer"]
+        hidden = [_("hidden layer")] if len(sizes) == 3 else [
+            _("hidden layer {0}").format(k) for k in range(1, len(sizes) - 1)]
+        layer_names = [_("input layer"), *hidden, _("output layer")]
+    layer_names = [_text(n, "layer_names", func)
+                   for n in _sequence(layer_names, "layer_names", func, len(sizes))]
+    from matplotlib.patches import Circle, FancyBboxPatch
+
     ax = _new_ax(ax, (2.4 * len(sizes) + 1.0, 1.0 + 0.9 * max(sizes)))
 
     dx, radius = 3.0, 0.26
@@ -199,7 +277,9 @@ def draw_digits(images, labels=None, *, ncols=10, ax=None):
     >>> ax.images[0].get_array().shape, len(ax.texts)
     ((24, 53), 12)
     """
-    imgs = np.asarray(images, dtype=np.float64)
+    func = "draw_digits"
+    imgs = as_float_array(images, "images", func).astype(np.float64, copy=False)
+    check_finite(imgs, "images", func)
     if imgs.ndim == 2:
         side = int(round(np.sqrt(imgs.shape[1])))
         if side * side != imgs.shape[1]:
@@ -210,11 +290,11 @@ def draw_digits(images, labels=None, *, ncols=10, ax=None):
         raise ValueError(f"draw_digits: images must have shape (n, side, side) or (n, side * side) "
                          f"with n >= 1, got {np.shape(images)}.")
     n, side = imgs.shape[0], imgs.shape[1]
-    if labels is not None and len(labels) != n:
-        raise ValueError(f"draw_digits: {n} images but {len(labels)} labels; give one per image.")
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
-        raise ValueError(f"draw_digits: ncols must be a positive int, got {ncols!r}.")
-    ncols = min(int(ncols), n)
+    if labels is not None:
+        labels = _sequence(labels, "labels", func)
+        if len(labels) != n:
+            raise ValueError(f"{func}: {n} images but {len(labels)} labels; give one per image.")
+    ncols = min(_params.integer(ncols, "ncols", func, low=1), n)
     nrows = -(-n // ncols)
     step = side + 1                                    # one blank pixel between images
     top = max(3, side // 2) if labels is not None else 1   # room above each image for its label
@@ -269,18 +349,29 @@ def draw_curves(curves, *, ylabel, ax=None, start=1, mark=None, mark_label=None)
     >>> len(ax.lines), ax.get_xlabel()
     (3, 'epoch')
     """
+    func = "draw_curves"
+    if not isinstance(curves, dict):
+        raise TypeError(f"{func}: curves must be a dict of name -> values, e.g. "
+                        f"{{'training': losses}}, got {type(curves).__name__}.")
     if not curves:
-        raise ValueError("draw_curves: curves is empty; pass e.g. {'training': losses}.")
-    ax = _new_ax(ax, (6.0, 3.6))
+        raise ValueError(f"{func}: curves is empty; pass e.g. {{'training': losses}}.")
+    ylabel = _text(ylabel, "ylabel", func)
+    mark_label = _text(mark_label, "mark_label", func, optional=True)
+    start = _params.integer(start, "start", func)
+    mark = None if mark is None else _params.real(mark, "mark", func)
+    lines = {}
     for label, values in curves.items():
-        values = np.asarray(values, dtype=np.float64)
+        values = as_float_array(values, f"curve {label!r}", func, allow_empty=True)
         if values.ndim != 1 or values.size == 0:
-            raise ValueError(f"draw_curves: curve {label!r} must be a non-empty 1-D sequence, "
+            raise ValueError(f"{func}: curve {label!r} must be a non-empty 1-D sequence, "
                              f"got shape {values.shape}.")
+        lines[str(label)] = values.astype(np.float64, copy=False)
+    ax = _new_ax(ax, (6.0, 3.6))
+    for label, values in lines.items():
         ax.plot(np.arange(start, start + values.size), values, label=label)
     if mark is not None:
         ax.axvline(mark, color="0.35", linestyle=":", linewidth=1.5, label=mark_label)
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(_("epoch"))
     ax.set_ylabel(ylabel)
     ax.legend()
     return ax
@@ -316,14 +407,15 @@ def draw_confusion_matrix(cm, *, ax=None, class_names=None):
     >>> sorted(t.get_text() for t in ax.texts)
     ['1', '4', '5']
     """
-    counts = np.asarray(cm)
+    func = "draw_confusion_matrix"
+    counts = read_labels(cm, "cm", func)
     if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.size == 0:
-        raise ValueError(f"draw_confusion_matrix: cm must be a square (C, C) array, "
-                         f"got shape {counts.shape}.")
+        raise ValueError(f"{func}: cm must be a square (C, C) array, got shape {counts.shape}.")
+    if counts.min() < 0:
+        raise ValueError(f"{func}: cm holds the negative count {int(counts.min())}; counts are >= 0.")
     c = counts.shape[0]
-    names = [str(k) for k in range(c)] if class_names is None else [str(n) for n in class_names]
-    if len(names) != c:
-        raise ValueError(f"draw_confusion_matrix: {c} classes but {len(names)} class_names.")
+    names = ([str(k) for k in range(c)] if class_names is None else
+             [str(n) for n in _sequence(class_names, "class_names", func, c)])
     ax = _new_ax(ax, (0.45 * c + 1.6, 0.45 * c + 1.2))
     shade = np.log1p(counts.astype(np.float64))
     top = max(float(shade.max()), 1e-12)
@@ -336,8 +428,8 @@ def draw_confusion_matrix(cm, *, ax=None, class_names=None):
                         color="white" if dark else "#222222")
     ax.set_xticks(range(c), names)
     ax.set_yticks(range(c), names)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
+    ax.set_xlabel(_("predicted class"))
+    ax.set_ylabel(_("true class"))
     ax.grid(False)
     return ax
 
@@ -347,7 +439,8 @@ def draw_reliability_diagram(bins, *, ax=None):
 
     Each non-empty bin is a bar from 0 to its accuracy, as wide as the bin, with the number of
     examples in it written at its foot; a dot marks the bin's mean confidence and a shaded band
-    the gap between the two. A calibrated model has its bars
+    the gap between the two (drawn over the bar, and so darker, where the accuracy exceeds the
+    confidence; the legend then names it too). A calibrated model has its bars
     on the diagonal; bars below it mean overconfidence, above it underconfidence.
 
     Parameters
@@ -370,29 +463,37 @@ def draw_reliability_diagram(bins, *, ax=None):
     >>> len(ax.patches) >= 2
     True
     """
-    try:
-        edges, counts, acc, conf = (np.asarray(a) for a in bins)
-    except (TypeError, ValueError):
+    if not isinstance(bins, CalibrationBins):
         raise TypeError("draw_reliability_diagram: bins must be the result of "
-                        "lb.calibration_bins(probs, y_true).") from None
+                        f"lb.calibration_bins(probs, y_true), got {type(bins).__name__}.")
+    edges, counts, acc, conf = bins
     full = counts > 0
     left, width = edges[:-1], np.diff(edges)
     ax = _new_ax(ax, (4.2, 4.0))
-    ax.plot([0, 1], [0, 1], color="0.45", linestyle="--", linewidth=1.2, label="calibrated")
+    ax.plot([0, 1], [0, 1], color="0.45", linestyle="--", linewidth=1.2, label=_("calibrated"))
     ax.bar(left[full], acc[full], width=width[full], align="edge", color=BOOK_COLORS[0],
-           edgecolor="white", linewidth=1.0, label="accuracy")
+           edgecolor="white", linewidth=1.0, label=_("accuracy"))
     ax.bar(left[full], conf[full] - acc[full], bottom=acc[full], width=width[full],
            align="edge", color=BOOK_COLORS[1], alpha=0.35, edgecolor=BOOK_COLORS[1],
-           linewidth=0.8, label="gap to confidence")
+           linewidth=0.8, label=_("gap to confidence"))
     ax.plot(left[full] + width[full] / 2, conf[full], "o", color=BOOK_COLORS[1], markersize=4,
-            label="mean confidence")
+            label=_("mean confidence"))
     for x, w, a, n in zip(left[full], width[full], acc[full], counts[full], strict=True):
         ax.text(x + w / 2, 0.012, str(int(n)), ha="center", va="bottom", fontsize=7,
                 color="white" if a > 0.08 else "#222222")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("confidence (top-class probability)")
-    ax.set_ylabel("accuracy")
+    ax.set_xlabel(_("confidence (top-class probability)"))
+    ax.set_ylabel(_("accuracy"))
     ax.set_aspect("equal")
-    ax.legend(loc="upper left", fontsize=9)
+    handles, names = ax.get_legend_handles_labels()
+    if np.any(acc[full] > conf[full]):
+        # Where accuracy exceeds confidence, the gap is drawn over the bar and looks darker.
+        from matplotlib.colors import to_rgba
+        from matplotlib.patches import Rectangle
+
+        handles.append((Rectangle((0, 0), 1, 1, fc=BOOK_COLORS[0]),
+                        Rectangle((0, 0), 1, 1, fc=to_rgba(BOOK_COLORS[1], 0.35))))
+        names.append(_("gap, accuracy above confidence"))
+    ax.legend(handles, names, loc="upper left", fontsize=9)
     return ax

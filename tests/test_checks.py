@@ -22,13 +22,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
 import lossbook.checks
-from lossbook.checks import _feedback
-from lossbook.checks._feedback import CHECKS, Problem, report
+import lossbook.checks._registry
+from lossbook.checks._answers import read_answer
+from lossbook.checks._judge import Problem
+from lossbook.checks._registry import CHECKS
+from lossbook.checks._voice import report
 
 TOPICS = [importlib.import_module(f"lossbook.checks.{m.name}")
           for m in pkgutil.iter_modules(lossbook.checks.__path__) if not m.name.startswith("_")]
-EXAMPLES = [(check, ex) for topic in TOPICS
-            for check, exs in getattr(topic, "EXAMPLES", {}).items() for ex in exs]
+EXAMPLES = [(check, ex) for check in CHECKS for ex in check.examples]
 VALUE_CASES = [(c, ex) for c, ex in EXAMPLES if hasattr(c, "problem")]
 FUNCTION_CHECKS = [c for c in CHECKS if hasattr(c, "test")]
 
@@ -90,6 +92,16 @@ def test_every_check_has_examples():
     covered = {c for c, _ in EXAMPLES}
     assert set(CHECKS) == covered, [c.__name__ for c in set(CHECKS) ^ covered]
     assert len(CHECKS) == len({c.__name__ for c in CHECKS})
+    assert {c.__module__ for c in CHECKS} == {t.__name__ for t in TOPICS}
+
+
+def test_a_check_is_registered_once_with_its_examples():
+    with pytest.raises(TypeError, match=r"examples=\[example\(...\), ...\]"):
+        lossbook.checks._registry.check(examples=[])
+    with pytest.raises(TypeError, match="examples"):
+        lossbook.checks._registry.check_function(reference=abs, examples=[(1,)])
+    for topic in TOPICS:  # no second list of the checks or their examples
+        assert not hasattr(topic, "EXAMPLES"), topic.__name__
 
 
 def test_every_public_check_is_on_the_engine_and_exported():
@@ -151,7 +163,8 @@ def test_the_right_answer_in_any_form_is_correct(case, capsys):
         out, verdict = _printed(capsys, check, answer, *ex.args, **ex.kwargs)
         assert verdict and out.startswith("Correct: "), (type(answer), out)
     out, verdict = _printed(capsys, check, None, *ex.args, **ex.kwargs)
-    assert not verdict and out.startswith("Not yet: you have not answered yet.")
+    assert not verdict and out == ("Not yet: you have not answered yet.\nHint: replace None with "
+                                   "your answer; the check says what is wrong.\n")
 
 
 @pytest.mark.parametrize("check", FUNCTION_CHECKS, ids=lambda c: c.__name__)
@@ -225,7 +238,7 @@ def _not_right(answer, check, ex) -> bool:
     if not hasattr(check, "problem"):
         return True
     problem = _problem(check, ex)
-    arr, _ = _feedback.read_answer(answer)
+    arr, _ = read_answer(answer)
     return arr is None or not _same(arr, problem.right, problem.rtol, problem.atol)
 
 

@@ -1,4 +1,4 @@
-"""lb.checks._feedback: the engine and the one voice of every self-check."""
+"""The self-check engine (_answers, _judge, _registry, _voice) and its one voice."""
 
 import inspect
 import math
@@ -9,20 +9,11 @@ import pytest
 import torch
 
 import lossbook as lb
-import lossbook.checks._feedback
-from lossbook.checks._feedback import (
-    Feedback,
-    Mistake,
-    Problem,
-    as_array,
-    call,
-    check,
-    fmt,
-    is_close,
-    judge,
-    read_answer,
-    report,
-)
+import lossbook.checks._registry
+from lossbook.checks._answers import as_array, fmt, is_close, read_answer
+from lossbook.checks._judge import Feedback, Mistake, Problem, judge
+from lossbook.checks._registry import call, check, example
+from lossbook.checks._voice import report
 
 
 def test_report_correct(capsys):
@@ -65,7 +56,7 @@ def test_report_and_is_close_are_reexported():
         ({"a": 1}, 0.5, False),
         (1j, 1.0, False),
         (math.nan, 1.0, False),
-        (math.nan, math.nan, False),
+        (math.nan, math.nan, True),  # the engine's one rule: a nan loss is answered by nan
         (math.inf, 1.0, False),
         (1.0, math.inf, False),
         (math.inf, math.inf, True),
@@ -177,7 +168,8 @@ def _problem():
 
 @pytest.mark.parametrize("answer,feedback", [
     ([1.0, 2.0], (True, "[1., 2.] is the gradient.", None)),
-    (None, (False, "you have not answered yet.", "try again.")),
+    (None, (False, "you have not answered yet.", "replace None with your answer; the check says "
+                   "what is wrong.")),  # a neutral nudge, never the recipe
     ("x", (False, "got the text 'x'; the answer should be numbers: the gradient.",
            "answer with a number or an array of numbers (a numpy array or a tensor is fine).")),
     ([[1.0], [2.0]], (False, "your answer has the right numbers but shape (2, 1); the gradient "
@@ -215,7 +207,7 @@ def test_report_wraps_long_lines_under_their_label(capsys):
 
 
 def test_check_decorator_keeps_the_signature_and_exposes_the_problem(capsys):
-    @check
+    @check(examples=[example(3)])
     def check_double(x) -> Problem:
         """Check 2 * x."""
         return Problem(right=2 * float(x), what="twice x",
@@ -229,7 +221,7 @@ def test_check_decorator_keeps_the_signature_and_exposes_the_problem(capsys):
     assert out[0] == "Correct: 6 is twice x."
     assert out[1:3] == ["Not yet: that is x itself.", "Hint: double it."]
     assert out[3].startswith("Not yet: check_double could not use the exercise's inputs")
-    lossbook.checks._feedback.CHECKS.remove(check_double)  # only the book's checks stay registered
+    lossbook.checks._registry.CHECKS.remove(check_double)  # only the book's checks stay registered
 
 
 def test_call_runs_a_learner_function_quietly():

@@ -151,10 +151,10 @@ def test_stratified_split_is_seeded():
         ([0.0, 1.0], {}, TypeError, "(?s)y holds float64.*astype"),
         ([[0, 1]], {}, ValueError, r"1-D.*\(1, 2\)"),
         ([-1, 0], {}, ValueError, "negative label -1"),
-        ([0, 1], {"val_size": 0.0}, ValueError, "val_size.*between 0 and 1"),
+        ([0, 1], {"val_size": 0.0}, ValueError, r"val_size must be a finite number in \(0, 1\), got 0.0"),
         ([0, 1], {"test_size": 1.5}, ValueError, "test_size.*1.5"),
         ([0, 1], {"val_size": 0.5, "test_size": 0.5}, ValueError, "nothing for training"),
-        ([0, 1], {"val_size": "0.2"}, TypeError, "val_size must be a number"),
+        ([0, 1], {"val_size": "0.2"}, TypeError, "val_size must be a real number"),
         ([0, 1], {"rng": 0}, TypeError, "default_rng"),
     ],
 )

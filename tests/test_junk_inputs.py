@@ -202,3 +202,87 @@ def test_numerical_gradient_refuses_a_non_function_and_non_finite_values():
                               [0.0, 2.0 - 1e-6])
     with pytest.raises(TypeError, match=r"must return a single number .*\.item\(\)"):
         lb.numerical_gradient(lambda v: 1j, [1.0])
+
+
+# ------------------------------------------------------------------ metrics, data and plotting
+# (function, the name its messages start with, good positional arguments, good keyword
+# arguments, the options that get junk). Junk in any position: our error, or a result.
+
+
+def _bins():
+    return lb.calibration_bins(GOOD["probs"], GOOD["index"], n_bins=2)
+
+
+def _rng():
+    return np.random.default_rng(0)
+
+
+MORE_CALLS = [
+    (lb.accuracy, "accuracy", ("logits", "index"), {}, ["threshold"]),
+    (lb.confusion_matrix, "confusion_matrix", ("index", "index"), {}, ["num_classes"]),
+    (lb.precision_recall, "precision_recall", ("index", "index"), {}, ["num_classes", "zero_division"]),
+    (lb.calibration_bins, "calibration_bins", ("probs", "index"), {}, ["n_bins"]),
+    (lb.expected_calibration_error, "expected_calibration_error", ("probs", "index"), {}, ["n_bins"]),
+    (lb.data.noisy_line, "noisy_line", (5,), {"rng": _rng}, ["slope", "intercept", "noise", "x_range",
+                                                            "outliers", "outlier_shift", "rng"]),
+    (lb.data.blobs, "blobs", (3,), {"centers": [[0.0, 0.0], [5.0, 5.0]], "rng": _rng},
+     ["centers", "spread", "rng"]),
+    (lb.data.stratified_split, "stratified_split", (np.array([0, 1] * 10),), {"rng": _rng},
+     ["val_size", "test_size", "rng"]),
+    (lambda *a, **k: list(lb.data.minibatches(*a, **k)), "minibatches", (10,), {"batch_size": 3, "rng": _rng},
+     ["batch_size", "shuffle", "drop_last", "rng"]),
+    (lb.plotting.draw_network, "draw_network", ([2, 3, 1],), {},
+     ["weight_labels", "bias_labels", "show_bias", "node_labels", "layer_names"]),
+    (lb.plotting.draw_digits, "draw_digits", (np.zeros((3, 64)), [0, 1, 2]), {}, ["ncols"]),
+    (lb.plotting.draw_curves, "draw_curves", ({"train": [1.0, 0.5]},), {"ylabel": "loss"},
+     ["ylabel", "start", "mark", "mark_label"]),
+    (lb.plotting.draw_confusion_matrix, "draw_confusion_matrix", (np.eye(3, dtype=np.int64),), {},
+     ["class_names"]),
+    (lb.plotting.draw_reliability_diagram, "draw_reliability_diagram", (_bins,), {}, []),
+]
+
+
+@pytest.fixture(scope="module")
+def agg():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    yield
+    plt.close("all")
+
+
+def _good(value):
+    if isinstance(value, str) and value in GOOD:
+        return GOOD[value]
+    return value() if callable(value) and value in (_rng, _bins) else value
+
+
+@pytest.mark.parametrize("fn,name,good,good_kwargs,options", MORE_CALLS, ids=[c[1] for c in MORE_CALLS])
+@settings(max_examples=60, deadline=None)
+@given(position=st.integers(0, 9), value=junk)
+def test_junk_in_metrics_data_and_plotting_gives_our_error_or_a_result(
+        agg, fn, name, good, good_kwargs, options, position, value):
+    import matplotlib.pyplot as plt
+
+    args = [_good(g) for g in good]
+    kwargs = {k: _good(v) for k, v in good_kwargs.items()}
+    if position < len(args):
+        args[position] = value
+    elif options:
+        kwargs[options[position % len(options)]] = value
+    else:
+        args[position % len(args)] = value
+    outcome = call_quietly(fn, name, *args, **kwargs)
+    plt.close("all")
+    if isinstance(outcome, Exception):
+        assert str(outcome).startswith(f"{name}: "), f"{type(outcome).__name__}: {outcome}"
+
+
+def test_every_public_function_is_in_a_junk_sweep():
+    swept = {c[1] for c in CALLS} | {c[1] for c in MORE_CALLS}
+    public = {n for m in (*lb._TOP_LEVEL_MODULES, lb.data, lb.plotting) for n in m.__all__
+              if callable(getattr(m, n)) and not isinstance(getattr(m, n), type)}
+    public -= {"numerical_gradient", "load_iris", "load_diabetes", "load_digits", "use_book_style"}
+    assert public <= swept, sorted(public - swept)

@@ -1,5 +1,7 @@
 """lb.accuracy: multiclass argmax and thresholded binary."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -117,7 +119,7 @@ def test_precision_recall_zero_division_cases():
     ("func", "args", "kwargs", "error", "match"),
     [
         (lb.confusion_matrix, ([0, 1], [0]), {}, ValueError, r"y_true has shape \(2,\).*\(1,\)"),
-        (lb.confusion_matrix, ([0, 1], [0.0, 1.0]), {}, TypeError, "(?s)y_pred holds float64.*argmax"),
+        (lb.confusion_matrix, ([0, 1], [0.0, 1.0]), {}, TypeError, "(?s)y_pred holds float64.*astype"),
         (lb.confusion_matrix, ([0, 3], [0, 1]), {"num_classes": 3}, ValueError,
          "num_classes=3.*up to 3.*num_classes=4"),
         (lb.confusion_matrix, ([0, -1], [0, 1]), {}, ValueError, "negative label -1"),
@@ -208,3 +210,54 @@ def test_calibration_refuses_bad_input(probs, y, kwargs, error, match):
     for func in (lb.calibration_bins, lb.expected_calibration_error):
         with pytest.raises(error, match=match):
             func(probs, y, **kwargs)
+
+
+# ------------------------------------------------------------------ one label reader, one voice
+
+
+def test_bool_labels_are_the_classes_0_and_1_everywhere():
+    y = np.array([True, False, True, True])
+    as_int = y.astype(np.int64)
+    scores = np.array([[0.1, 2.9], [1.8, 0.2], [0.3, 0.7], [0.6, 0.4]])
+    assert lb.accuracy(scores, y) == lb.accuracy(scores, as_int)
+    np.testing.assert_array_equal(lb.confusion_matrix(y, y), lb.confusion_matrix(as_int, as_int))
+    assert lb.cross_entropy(scores, y) == lb.cross_entropy(scores, as_int)
+    assert lb.nll_loss(lb.log_softmax(scores), y) == lb.nll_loss(lb.log_softmax(scores), as_int)
+    np.testing.assert_array_equal(lb.cross_entropy_grad(scores, y), lb.cross_entropy_grad(scores, as_int))
+    for a, b in zip(lb.data.stratified_split(np.tile(y, 5), rng=np.random.default_rng(0)),
+                    lb.data.stratified_split(np.tile(as_int, 5), rng=np.random.default_rng(0)), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("y_true,y_pred,kwargs,error", [
+    ([-1, 0, 1], [0, 0, 1], {}, ValueError),      # scikit-learn's tests use such labels
+    ([0.0, 1.0, 2.0], [0, 1, 2], {}, TypeError),
+    ([0, 1, 0.5], [0, 1, 1], {}, TypeError),
+    ([0, 1, 5], [0, 1, 1], {"num_classes": 3}, ValueError),
+    ([0, 1], [0, 1], {"zero_division": "warn"}, TypeError),
+])
+def test_precision_recall_speaks_as_itself(y_true, y_pred, kwargs, error):
+    with pytest.raises(error, match=r"^precision_recall: "):
+        lb.precision_recall(y_true, y_pred, **kwargs)
+
+
+def test_precision_recall_says_when_a_class_never_occurs():
+    with pytest.warns(UserWarning, match=r"^precision_recall: class 1 never occurs in y_true or "
+                                         r"y_pred.*zero_division value 0.0"):
+        precision, recall = lb.precision_recall([0, 2, 2], [0, 2, 0])
+    assert precision[1] == 0.0 and recall[1] == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # every class present, or C given: nothing to say
+        lb.precision_recall([0, 1, 2], [0, 2, 1])
+        lb.precision_recall([0, 0], [0, 0], num_classes=2)
+
+
+@pytest.mark.parametrize("probs,y_true,kwargs,error", [
+    ([[0.5, 0.5]], [2], {}, ValueError),
+    ([[0.5, 0.5]], [0.0], {}, TypeError),
+    ([0.5, 0.5], [0], {}, ValueError),
+    ([[0.5, 0.5]], [0], {"n_bins": 0}, ValueError),
+])
+def test_expected_calibration_error_speaks_as_itself(probs, y_true, kwargs, error):
+    with pytest.raises(error, match=r"^expected_calibration_error: "):
+        lb.expected_calibration_error(probs, y_true, **kwargs)

@@ -24,6 +24,8 @@ REPO_URL = CONFIG["repository"]["url"]
 BRANCH = CONFIG["repository"]["branch"]
 NOTEBOOKS = notebooks()
 
+
+
 def test_config_keeps_the_lead_settings():
     assert CONFIG["execute"]["execute_notebooks"] == "off"
     assert CONFIG["sphinx"]["recursive_update"] is True
@@ -84,12 +86,12 @@ def test_binder_requirements_are_runtime_only_and_cpu_torch():
     pins = _requirements(binder)
     root = _requirements(ROOT / "requirements.txt")
     assert pins["torch"] == root["torch"] + "+cpu", "torch: the CPU build of the root pin"
-    for name in ("numpy", "matplotlib", "scikit-learn"):
+    for name in ("numpy", "matplotlib", "scikit-learn", "koreanize-matplotlib"):
         assert pins[name] == root[name], f"{name}: binder pins {pins[name]}, root {root[name]}"
     tools = {"jupyter-book", "sphinx", "pytest", "hypothesis", "nbval", "nbclient", "nbstripout",
              "ruff", "playwright", "linkchecker", "sphinx-exercise", "sphinx-mathjax-offline"}
     assert not tools & set(pins), f"book or test tools in binder: {tools & set(pins)}"
-    assert set(pins) == {"torch", "numpy", "matplotlib", "scikit-learn"}
+    assert set(pins) == {"torch", "numpy", "matplotlib", "scikit-learn", "koreanize-matplotlib"}
 
 
 def test_root_requirements_name_no_other_index():

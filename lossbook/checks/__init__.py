@@ -2,12 +2,14 @@
 
 Every check is a function ``check_<something>(answer, ...)`` that prints one ``Correct: ...`` or
 ``Not yet: ...`` line (with a ``Hint: ...`` line when it can name the likely mistake) and returns
-a :class:`Verdict`, true or false like a bool. The checks live in one module per topic, all on the
-engine in ``_feedback.py``, and are re-exported here, so a notebook calls
-``lb.checks.check_<something>(...)``.
+a :class:`Verdict`, true or false like a bool. The checks live in one module per topic, all on
+one engine split along its seams: reading answers (``_answers.py``), judging them
+(``_judge.py``), the registry of checks (``_registry.py``) and the voice (``_voice.py``). They are
+re-exported here, so a notebook calls ``lb.checks.check_<something>(...)``.
 """
 
-from ._feedback import Verdict, is_close, report
+from ._answers import is_close
+from ._voice import Verdict, get_language, report, set_language
 from .accuracy import (
     check_accuracy,
     check_accuracy_slope,
@@ -58,6 +60,8 @@ __all__ = [
     "Verdict",
     "is_close",
     "report",
+    "set_language",
+    "get_language",
     # network structure
     "check_neuron_output",
     "check_parameter_count",

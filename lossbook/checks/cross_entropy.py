@@ -1,6 +1,6 @@
 """Self-checks for the cross-entropy chapter.
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs:
 the right answer and the answers the usual mistakes produce (a base-10 or base-2 logarithm, a
 sum instead of a mean, a forgotten minus sign, the wrong class, probabilities passed where
 logits belong so that softmax runs twice, a naive softmax that overflows).
@@ -13,19 +13,10 @@ import math
 import numpy as np
 
 from ..activations import log_softmax, softmax
-from ._feedback import (
-    Feedback,
-    Mistake,
-    Problem,
-    as_array,
-    as_number,
-    call,
-    check,
-    check_function,
-    example,
-    fmt,
-    read_answer,
-)
+from ._answers import as_array, as_number, fmt, logits_and_classes, read_answer
+from ._judge import Feedback, Mistake, Problem
+from ._registry import call, check, check_function, example
+from ._voice import N_, _
 
 __all__ = [
     "check_cross_entropy",
@@ -35,8 +26,10 @@ __all__ = [
     "check_softmax_floor",
 ]
 
-_GENERIC_HINT = ("write the formula -sum_k t_k log p_k with np.log (natural log) and check each "
-                 "step on the first example by hand.")
+_GENERIC_HINT = N_(
+    "write the formula -sum_k t_k log p_k with np.log (natural log) and check each step "
+    "on the first example by hand."
+)
 
 
 def _probs_and_classes(probs, target) -> tuple[np.ndarray, np.ndarray]:
@@ -54,21 +47,12 @@ def _probs_and_classes(probs, target) -> tuple[np.ndarray, np.ndarray]:
     return p2, y.astype(np.int64)
 
 
-def logits_and_classes(logits, target, *, allowed=()) -> tuple[np.ndarray, np.ndarray]:
-    """Finite (N, C) logits with C >= 2, and one class index per row as int64; a target may
-    also hold a value in ``allowed`` (an ignore_index)."""
-    z, t = as_array(logits, "logits"), as_array(target, "target")
-    if z.ndim != 2 or z.shape[1] < 2 or not np.all(np.isfinite(z)):
-        raise ValueError(f"logits must be finite, of shape (N, C) with C >= 2; got {z.shape}")
-    index = (t == np.round(t)) & (t >= 0) & (t < z.shape[1])
-    if t.shape != (z.shape[0],) or not np.all(index | np.isin(t, allowed)):
-        also = "".join(f" or {v:g}" for v in allowed)
-        raise ValueError(f"target must hold one class index in [0, {z.shape[1]}){also} per row; "
-                         f"got shape {t.shape}")
-    return z, t.astype(np.int64)
-
-
-@check
+@check(
+    examples=[
+        example([0.25, 0.6, 0.15], [0.0, 1.0, 0.0]),
+        example([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2], [0.5, 0.4, 0.1]], [0, 2, 1, 1]),
+    ]
+)
 def check_cross_entropy(probs, target) -> Problem:
     """Check a cross-entropy (mean over the batch, natural log) computed from probabilities.
 
@@ -103,49 +87,99 @@ def check_cross_entropy(probs, target) -> Problem:
     as_logits = float(-log_softmax(p)[rows, y].mean())
     base10 = right / math.log(10)
     mistakes = [
-        Mistake(base10, f"{fmt(base10)} is the cross-entropy with log base 10.",
-                f"PyTorch and every framework use the natural log (np.log); "
-                f"{base10:.5f} / log10(e) = {right:.4f}."),
-        Mistake(right / math.log(2), f"{fmt(right / math.log(2))} is the cross-entropy in bits "
-                "(log base 2).", "frameworks report nats: use np.log, not np.log2."),
-        Mistake(-right, f"{fmt(-right)} has the wrong sign.",
-                "log p is negative for p < 1, so the loss is MINUS the sum of t_k log p_k."),
-        Mistake(as_logits, f"{fmt(as_logits)} is what torch.nn.functional.cross_entropy gives "
-                "when it is fed probabilities.", "cross_entropy expects logits and applies "
-                "softmax itself, so softmax ran twice. Use F.nll_loss(torch.log(p), y), or pass "
-                "logits."),
-        Mistake(right * n if n > 1 else None, f"{fmt(right * n)} is the sum over the batch, not "
-                "the mean.", f"divide by the number of examples ({n}), or use reduction='mean'."),
-        Mistake(right / c, f"{fmt(right / c)} is a mean over all N * C = {n * c} entries of "
-                "t * log p.", "sum over the classes first, then average over the examples: "
-                "(-(t * np.log(p)).sum(axis=1)).mean(), not (-(t * np.log(p))).mean()."),
-        Mistake(per_example if n > 1 else None, "those are the per-example losses.",
-                "the loss with reduction='mean' is one number: take their mean."),
-        Mistake(pred_class if not np.array_equal(argmax, y) else None,
-                f"{fmt(pred_class)} uses the predicted class (argmax of p), not the true class.",
-                "the loss looks up the probability of the LABEL's class: -log p[true class]."),
-        Mistake(float(-np.log(p).sum(axis=1).mean()), f"{fmt(-np.log(p).sum(axis=1).mean())} "
-                "adds -log p over every class.", "multiply by the target t_k first: with a "
-                "one-hot label only the true class counts."),
-        Mistake(float((1.0 - p[rows, y]).mean()), f"{fmt((1.0 - p[rows, y]).mean())} has no "
-                "logarithm.", "the loss is -log p_true, not 1 - p_true."),
+        Mistake(
+            base10,
+            _("{0} is the cross-entropy with log base 10.").format(fmt(base10)),
+            _(
+                "PyTorch and every framework use the natural log (np.log); {base10:.5f} / log10(e) = "
+                "{right:.4f}."
+            ).format(base10=base10, right=right),
+        ),
+        Mistake(
+            right / math.log(2),
+            _("{0} is the cross-entropy in bits (log base 2).").format(fmt(right / math.log(2))),
+            _("frameworks report nats: use np.log, not np.log2."),
+        ),
+        Mistake(
+            -right,
+            _("{0} has the wrong sign.").format(fmt(-right)),
+            _("log p is negative for p < 1, so the loss is MINUS the sum of t_k log p_k."),
+        ),
+        Mistake(
+            as_logits,
+            _("{0} is what torch.nn.functional.cross_entropy gives when it is fed probabilities.").format(
+                fmt(as_logits)
+            ),
+            _(
+                "cross_entropy expects logits and applies softmax "
+                "itself, so softmax ran twice. Use "
+                "F.nll_loss(torch.log(p), y), or pass logits."
+            ),
+        ),
+        Mistake(
+            right * n if n > 1 else None,
+            _("{0} is the sum over the batch, not the mean.").format(fmt(right * n)),
+            _("divide by the number of examples ({n}), or use reduction='mean'.").format(n=n),
+        ),
+        Mistake(
+            right / c,
+            _("{0} is a mean over all N * C = {1} entries of t * log p.").format(fmt(right / c), n * c),
+            _(
+                "sum over the classes first, then average over the examples: (-(t * "
+                "np.log(p)).sum(axis=1)).mean(), not (-(t * np.log(p))).mean()."
+            ),
+        ),
+        Mistake(
+            per_example if n > 1 else None,
+            _("those are the per-example losses."),
+            _("the loss with reduction='mean' is one number: take their mean."),
+        ),
+        Mistake(
+            pred_class if not np.array_equal(argmax, y) else None,
+            _("{0} uses the predicted class (argmax of p), not the true class.").format(fmt(pred_class)),
+            _("the loss looks up the probability of the LABEL's class: -log p[true class]."),
+        ),
+        Mistake(
+            float(-np.log(p).sum(axis=1).mean()),
+            _("{0} adds -log p over every class.").format(fmt(-np.log(p).sum(axis=1).mean())),
+            _("multiply by the target t_k first: with a one-hot label only the true class counts."),
+        ),
+        Mistake(
+            float((1.0 - p[rows, y]).mean()),
+            _("{0} has no logarithm.").format(fmt((1.0 - p[rows, y]).mean())),
+            _("the loss is -log p_true, not 1 - p_true."),
+        ),
     ]
     for k in range(1, c):
         other = float(-np.log(p[rows, (y + k) % c]).mean())
         if not np.array_equal((y + k) % c, argmax):
-            mistakes.append(Mistake(other, f"{fmt(other)} uses the probability of a class that "
-                                    "is not the label.", "the label's class index (or the "
-                                    "position of the 1 in the one-hot vector) picks p_true; "
-                                    "Python counts from 0."))
+            mistakes.append(
+                Mistake(
+                    other,
+                    _("{0} uses the probability of a class that is not the label.").format(fmt(other)),
+                    _(
+                        "the label's class index (or the position of "
+                        "the 1 in the one-hot vector) picks p_true; "
+                        "Python counts from 0."
+                    ),
+                )
+            )
     return Problem(
-        right=right, what="the cross-entropy in nats, as PyTorch reports it", mistakes=mistakes,
-        start="compute -sum_k t_k * log(p_k), with np.log.", hint=_GENERIC_HINT,
-        shape_hint="a loss with reduction='mean' is a single number: average the per-example "
-        "losses.",
+        right=right,
+        what=_("the cross-entropy in nats, as PyTorch reports it"),
+        mistakes=mistakes,
+        recipe=_("compute -sum_k t_k * log(p_k), with np.log."),
+        hint=_(_GENERIC_HINT),
+        shape_hint=_("a loss with reduction='mean' is a single number: average the per-example losses."),
     )
 
 
-@check
+@check(
+    examples=[
+        example([[2.0, -1.0, 0.5], [0.0, 3.0, 1.0], [1.0, 1.0, 1.0]], [0, 2, 1]),
+        example([[0.5, -0.2], [1.0, 2.0], [0.1, 0.3]], [1, 1, 0]),
+    ]
+)
 def check_cross_entropy_grad(logits, target) -> Problem:
     """Check the gradient of the mean cross-entropy with respect to the logits.
 
@@ -171,33 +205,61 @@ def check_cross_entropy_grad(logits, target) -> Problem:
     p = softmax(z)
     right = (p - onehot) / n
     return Problem(
-        right=right, what="the gradient of the mean cross-entropy",
-        correct=f"the gradient softmax(z) - onehot(y), divided by N = {n}.",
-        start="softmax(z) - onehot(y), then divide by N.",
-        hint="check one row by hand: p = softmax(z); p[y] -= 1; then divide by N.",
-        shape_hint=f"the gradient has the logits' shape {(n, c)}: one row per example.",
+        right=right,
+        what=_("the gradient of the mean cross-entropy"),
+        correct=_("the gradient softmax(z) - onehot(y), divided by N = {n}.").format(n=n),
+        recipe=_("softmax(z) - onehot(y), then divide by N."),
+        hint=_("check one row by hand: p = softmax(z); p[y] -= 1; then divide by N."),
+        shape_hint=_("the gradient has the logits' shape {0}: one row per example.").format((n, c)),
         mistakes=[
-            Mistake(right.T if n == c else None, "your gradient is transposed.",
-                    "one row per example, one column per class: the logits' layout."),
-            Mistake(p - onehot if n > 1 else None, "your gradient is the gradient of the SUM over "
-                    "the batch.", f"the mean divides the loss by N = {n}, so divide the gradient "
-                    "by N too."),
-            Mistake((onehot - p) / n, "your gradient has the wrong sign.",
-                    "it is softmax(z) - onehot(y): the true class's entry is negative, so "
-                    "gradient descent raises its logit."),
-            Mistake(onehot - p if n > 1 else None, "your gradient has the wrong sign and is not "
-                    "divided by N.", "softmax(z) - onehot(y), then divide by N."),
-            Mistake(p / n, "your gradient forgets to subtract the one-hot label.",
-                    "the derivative of -z_y adds -1 at the true class: softmax(z) - onehot(y)."),
-            Mistake(-onehot / n, "your gradient forgets the softmax term.",
-                    "differentiate log-sum-exp(z) too: its gradient is softmax(z)."),
-            Mistake((softmax(p) - onehot) / n, "your gradient applies softmax twice.",
-                    "the logits go into softmax once: softmax(z) - onehot(y)."),
+            Mistake(
+                right.T if n == c else None,
+                _("your gradient is transposed."),
+                _("one row per example, one column per class: the logits' layout."),
+            ),
+            Mistake(
+                p - onehot if n > 1 else None,
+                _("your gradient is the gradient of the SUM over the batch."),
+                _("the mean divides the loss by N = {n}, so divide the gradient by N too.").format(n=n),
+            ),
+            Mistake(
+                (onehot - p) / n,
+                _("your gradient has the wrong sign."),
+                _(
+                    "it is softmax(z) - onehot(y): the true class's entry is negative, so gradient "
+                    "descent raises its logit."
+                ),
+            ),
+            Mistake(
+                onehot - p if n > 1 else None,
+                _("your gradient has the wrong sign and is not divided by N."),
+                _("softmax(z) - onehot(y), then divide by N."),
+            ),
+            Mistake(
+                p / n,
+                _("your gradient forgets to subtract the one-hot label."),
+                _("the derivative of -z_y adds -1 at the true class: softmax(z) - onehot(y)."),
+            ),
+            Mistake(
+                -onehot / n,
+                _("your gradient forgets the softmax term."),
+                _("differentiate log-sum-exp(z) too: its gradient is softmax(z)."),
+            ),
+            Mistake(
+                (softmax(p) - onehot) / n,
+                _("your gradient applies softmax twice."),
+                _("the logits go into softmax once: softmax(z) - onehot(y)."),
+            ),
         ],
     )
 
 
-@check
+@check(
+    examples=[
+        example([[3.0, 0.0, -1.0, 0.5], [0.2, 0.1, 2.2, -0.4]], [0, 2], 0.2),
+        example([[2.0, 0.5, 0.1, -1.0], [0.0, 3.0, 0.2, 0.1], [1.0, 1.0, 1.0, 1.0]], [0, 1, 3], epsilon=0.2),
+    ]
+)
 def check_label_smoothing(logits, target, epsilon) -> Problem:
     """Check a mean cross-entropy with label smoothing, as ``F.cross_entropy(label_smoothing=)``.
 
@@ -243,28 +305,53 @@ def check_label_smoothing(logits, target, epsilon) -> Problem:
     scaled = ce((1 - eps) * onehot)
     smoothed_p = float(-np.log(((1 - eps) * np.exp(logp) + eps / c)[np.arange(n), y]).mean())
     return Problem(
-        right=right, what=f"the label-smoothed loss (epsilon = {eps:g}), as in PyTorch",
-        start="t = (1 - eps) * onehot + eps / C, then -sum(t * log_softmax(z)).",
-        hint="t = (1 - eps) * onehot + eps / C; loss_i = -sum_c t_ic log softmax(z_i)_c; then "
-        "average over the examples.",
-        shape_hint="the loss with reduction='mean' is one number: average over the examples.",
+        right=right,
+        what=_("the label-smoothed loss (epsilon = {eps:g}), as in PyTorch").format(eps=eps),
+        recipe=_("t = (1 - eps) * onehot + eps / C, then -sum(t * log_softmax(z))."),
+        hint=_(
+            "t = (1 - eps) * onehot + eps / C; loss_i = -sum_c t_ic log softmax(z_i)_c; then average "
+            "over the examples."
+        ),
+        shape_hint=_("the loss with reduction='mean' is one number: average over the examples."),
         mistakes=[
-            Mistake(plain, f"{fmt(plain)} is the loss without label smoothing.",
-                    f"mix the one-hot label with the uniform distribution: (1 - {eps:g}) * onehot "
-                    f"+ {eps:g} / C."),
-            Mistake(other, f"{fmt(other)} spreads epsilon over the C - 1 = {c - 1} other classes.",
-                    "PyTorch spreads epsilon over ALL C classes, the true one included: eps / C "
-                    "each."),
-            Mistake(scaled, f"{fmt(scaled)} only scales the one-hot label by 1 - epsilon.",
-                    "add epsilon / C to every class, so the target still sums to one."),
-            Mistake(smoothed_p, f"{fmt(smoothed_p)} smooths the predicted probabilities.",
-                    "smooth the target instead: t = (1 - eps) * onehot + eps / C."),
-            Mistake(right * n if n > 1 else None, f"{fmt(right * n)} is the sum over the batch, "
-                    "not the mean.", f"divide by N = {n}."),
-            Mistake(right / math.log(10), f"{fmt(right / math.log(10))} uses log base 10.",
-                    "use the natural log, np.log."),
-            Mistake(-right, f"{fmt(-right)} has the wrong sign.",
-                    "the loss is MINUS sum_k t_k log p_k."),
+            Mistake(
+                plain,
+                _("{0} is the loss without label smoothing.").format(fmt(plain)),
+                _(
+                    "mix the one-hot label with the uniform distribution: (1 - {eps:g}) * onehot + "
+                    "{eps:g} / C."
+                ).format(eps=eps),
+            ),
+            Mistake(
+                other,
+                _("{0} spreads epsilon over the C - 1 = {1} other classes.").format(fmt(other), c - 1),
+                _("PyTorch spreads epsilon over ALL C classes, the true one included: eps / C each."),
+            ),
+            Mistake(
+                scaled,
+                _("{0} only scales the one-hot label by 1 - epsilon.").format(fmt(scaled)),
+                _("add epsilon / C to every class, so the target still sums to one."),
+            ),
+            Mistake(
+                smoothed_p,
+                _("{0} smooths the predicted probabilities.").format(fmt(smoothed_p)),
+                _("smooth the target instead: t = (1 - eps) * onehot + eps / C."),
+            ),
+            Mistake(
+                right * n if n > 1 else None,
+                _("{0} is the sum over the batch, not the mean.").format(fmt(right * n)),
+                _("divide by N = {n}.").format(n=n),
+            ),
+            Mistake(
+                right / math.log(10),
+                _("{0} uses log base 10.").format(fmt(right / math.log(10))),
+                _("use the natural log, np.log."),
+            ),
+            Mistake(
+                -right,
+                _("{0} has the wrong sign.").format(fmt(-right)),
+                _("the loss is MINUS sum_k t_k log p_k."),
+            ),
         ],
     )
 
@@ -284,8 +371,11 @@ def _reference_cross_entropy(logits, target):
     return float(-log_softmax(logits)[np.arange(len(target)), target].mean())
 
 
-@check_function(start="subtract the row maximum, then use log-sum-exp: lse(z) - z[y].",
-                reference=_reference_cross_entropy)
+@check_function(
+    recipe=N_("subtract the row maximum, then use log-sum-exp: lse(z) - z[y]."),
+    reference=_reference_cross_entropy,
+    examples=[example()],
+)
 def check_stable_cross_entropy(func) -> Feedback:
     """Check a learner's function ``func(logits, target) -> float`` for a stable mean cross-entropy.
 
@@ -301,38 +391,65 @@ def check_stable_cross_entropy(func) -> Feedback:
     """
     for i, (z, y) in enumerate(_STABLE_CASES):
         right = _reference_cross_entropy(z, y)
-        case = f"logits {z.tolist()}, targets {y.tolist()}"
+        case = _("logits {0}, targets {1}").format(z.tolist(), y.tolist())
         out = call(func, z, y)
         if out.error is not None:
-            return Feedback(False, f"your function {out.says()}", f"test case {i + 1} had {case}.")
-        said = Problem(right=right, what="the mean cross-entropy", near=None).assess(out.value)
+            return Feedback(
+                False,
+                _("your function {0}").format(out.says()),
+                _("test case {0} had {case}.").format(i + 1, case=case),
+            )
+        said = Problem(right=right, what=_("the mean cross-entropy"), near=None).assess(out.value)
         if said.ok:
             continue
-        got, _ = read_answer(out.value)
+        got, _unread = read_answer(out.value)
         if got is None or got.size != 1:
             shown = "nothing" if out.value is None else fmt(out.value)
-            return Feedback(False, f"on {case} it returned {shown}, not one number.",
-                            "return the mean over the batch as a float.")
+            return Feedback(
+                False,
+                _("on {case} it returned {shown}, not one number.").format(case=case, shown=shown),
+                _("return the mean over the batch as a float."),
+            )
         got = float(got.reshape(()))
         if not np.isfinite(got):
-            return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {max(right, 0.0):.4f}.",
-                            "np.exp(1000) overflows to inf. Subtract the row maximum before exp "
-                            "and compute log p as z - max - log(sum(exp(z - max))).")
+            return Feedback(
+                False,
+                _("on {case} it returned {0}; the loss is {1:.4f}.").format(
+                    fmt(got), max(right, 0.0), case=case
+                ),
+                _(
+                    "np.exp(1000) overflows to inf. Subtract the row maximum before exp and "
+                    "compute log p as z - max - log(sum(exp(z - max)))."
+                ),
+            )
         if i >= 2 and got < right and got < 40:
-            return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {max(right, 0.0):.4f}.",
-                            "a clipped log (log(p + 1e-7) or clip(p, 1e-7)) caps each example's "
-                            "loss near 16.12. Work with log-probabilities, never with p.")
+            return Feedback(
+                False,
+                _("on {case} it returned {0}; the loss is {1:.4f}.").format(
+                    fmt(got), max(right, 0.0), case=case
+                ),
+                _(
+                    "a clipped log (log(p + 1e-7) or clip(p, 1e-7)) caps each example's loss "
+                    "near 16.12. Work with log-probabilities, never with p."
+                ),
+            )
         if len(y) > 1 and np.isclose(got, right * len(y), rtol=1e-5):
-            return Feedback(False, f"on {case} it returned the sum over the batch.",
-                            "take the mean over examples.")
-        return Feedback(False, f"on {case} it returned {fmt(got)}; the loss is {max(right, 0.0):.4f}.",
-                        "compute -(z[y] - logsumexp(z)) per row, then the mean.")
-    return Feedback(True, f"exact on all {len(_STABLE_CASES)} test cases, logits of +-1000 "
-                    "included.")
+            return Feedback(
+                False,
+                _("on {case} it returned the sum over the batch.").format(case=case),
+                _("take the mean over examples."),
+            )
+        return Feedback(
+            False,
+            _("on {case} it returned {0}; the loss is {1:.4f}.").format(fmt(got), max(right, 0.0), case=case),
+            _("compute -(z[y] - logsumexp(z)) per row, then the mean."),
+        )
+    return Feedback(
+        True, _("exact on all {0} test cases, logits of +-1000 included.").format(len(_STABLE_CASES))
+    )
 
 
-
-@check
+@check(examples=[example(10), example(3)])
 def check_softmax_floor(num_classes) -> Problem:
     """Check the lowest loss reachable when probabilities are passed to a cross-entropy on logits.
 
@@ -352,37 +469,41 @@ def check_softmax_floor(num_classes) -> Problem:
     c = int(c)
     right = float(-log_softmax(np.eye(c)[0])[0])
     return Problem(
-        right=right, what=f"the floor log(1 + (C - 1)/e) for C = {c} classes",
-        start="apply softmax once more to the best output, a one-hot vector.",
-        hint="take the best output a softmax layer can give, the one-hot vector, apply softmax "
-        "to it once more, and take -log of the true class's entry.",
+        right=right,
+        what=_("the floor log(1 + (C - 1)/e) for C = {c} classes").format(c=c),
+        recipe=_("apply softmax once more to the best output, a one-hot vector."),
+        hint=_(
+            "take the best output a softmax layer can give, the one-hot vector, apply softmax to it "
+            "once more, and take -log of the true class's entry."
+        ),
         mistakes=[
-            Mistake(0.0, "0 would be the floor if softmax ran only once.",
-                    "the loss applies softmax to the one-hot vector again: -log(e / (e + C - 1))."),
-            Mistake(math.log(c), f"{fmt(math.log(c))} is the loss of the uniform prediction 1/C.",
+            Mistake(
+                0.0,
+                _("0 would be the floor if softmax ran only once."),
+                _("the loss applies softmax to the one-hot vector again: -log(e / (e + C - 1))."),
+            ),
+            Mistake(
+                math.log(c),
+                _("{0} is the loss of the uniform prediction 1/C.").format(fmt(math.log(c))),
+                _(
                     "the best the model can output is a one-hot vector, which the second softmax "
-                    "turns into e / (e + C - 1) for the true class."),
-            Mistake(-right, f"{fmt(-right)} has the wrong sign.",
-                    "a loss -log p with p < 1 is positive."),
-            Mistake(right / math.log(10), f"{fmt(right / math.log(10))} uses log base 10.",
-                    "use the natural log."),
-            Mistake(math.log(1 + c / math.e), f"{fmt(math.log(1 + c / math.e))} counts C instead "
-                    "of C - 1 other classes.", "the true class contributes e, each of the C - 1 "
-                    "others exp(0) = 1."),
+                    "turns into e / (e + C - 1) for the true class."
+                ),
+            ),
+            Mistake(
+                -right,
+                _("{0} has the wrong sign.").format(fmt(-right)),
+                _("a loss -log p with p < 1 is positive."),
+            ),
+            Mistake(
+                right / math.log(10),
+                _("{0} uses log base 10.").format(fmt(right / math.log(10))),
+                _("use the natural log."),
+            ),
+            Mistake(
+                math.log(1 + c / math.e),
+                _("{0} counts C instead of C - 1 other classes.").format(fmt(math.log(1 + c / math.e))),
+                _("the true class contributes e, each of the C - 1 others exp(0) = 1."),
+            ),
         ],
     )
-
-
-EXAMPLES = {
-    check_cross_entropy: [example([0.25, 0.6, 0.15], [0.0, 1.0, 0.0]),
-                          example([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2],
-                                   [0.5, 0.4, 0.1]], [0, 2, 1, 1])],
-    check_cross_entropy_grad: [example([[2.0, -1.0, 0.5], [0.0, 3.0, 1.0], [1.0, 1.0, 1.0]],
-                                       [0, 2, 1]),
-                               example([[0.5, -0.2], [1.0, 2.0], [0.1, 0.3]], [1, 1, 0])],
-    check_label_smoothing: [example([[3.0, 0.0, -1.0, 0.5], [0.2, 0.1, 2.2, -0.4]], [0, 2], 0.2),
-                            example([[2.0, 0.5, 0.1, -1.0], [0.0, 3.0, 0.2, 0.1],
-                                     [1.0, 1.0, 1.0, 1.0]], [0, 1, 3], epsilon=0.2)],
-    check_stable_cross_entropy: [example()],
-    check_softmax_floor: [example(10), example(3)],
-}

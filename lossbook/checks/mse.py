@@ -1,6 +1,6 @@
 """Self-checks for the exercises of the mean squared error chapter.
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs:
 the right answer, and the usual mistakes (a sum instead of a mean, a forgotten square, the 1/2
 factor, a broadcast (N, 1) against (N,), RMSE instead of MSE, a gradient without its 2 or its
 1/N) so the hint can name the one that was made.
@@ -10,18 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._feedback import (
-    Feedback,
-    Mistake,
-    Problem,
-    as_array,
-    as_number,
-    call,
-    check,
-    check_function,
-    example,
-    fmt,
-)
+from ._answers import as_array, as_number, fmt
+from ._judge import Feedback, Mistake, Problem
+from ._registry import call, check, check_function, example
+from ._voice import N_, _
 
 __all__ = [
     "check_mse",
@@ -30,6 +22,10 @@ __all__ = [
     "check_line_gradient_step",
     "check_mse_function",
 ]
+
+# Inputs of the examples below.
+_Y_PRED = np.array([2.5, 0.0, 2.0, 8.0, 4.5])
+_Y_TRUE = np.array([3.0, -0.5, 2.0, 7.0, 6.5])
 
 
 def _pair(y_pred, y) -> tuple[np.ndarray, np.ndarray]:
@@ -49,7 +45,7 @@ def _broadcast_mse(p: np.ndarray, t: np.ndarray) -> float:
     return float(np.mean((p.reshape(-1, 1) - t.reshape(1, -1)) ** 2))
 
 
-@check
+@check(examples=[example(_Y_PRED, _Y_TRUE), example([1.0, -2.0, 0.5], [0.5, 1.0, 2.5])])
 def check_mse(y_pred, y) -> Problem:
     """Check a mean squared error; called as ``check_mse(answer, y_pred, y)``.
 
@@ -80,48 +76,85 @@ def check_mse(y_pred, y) -> Problem:
     mse = float(np.mean(e**2))
     n = p.size
     return Problem(
-        right=mse, what="the MSE", rtol=1e-6,
-        correct=f"MSE = {fmt(mse)}, the mean of the squared errors.",
-        start="compute the mean squared error and assign it to `answer`.",
-        hint="subtract the targets from the predictions, square each difference, take the mean.",
-        shape_hint="the MSE is one number: reduce the squared errors with np.mean.",
+        right=mse,
+        what=_("the MSE"),
+        rtol=1e-6,
+        correct=_("MSE = {0}, the mean of the squared errors.").format(fmt(mse)),
+        recipe=_("compute the mean squared error and assign it to `answer`."),
+        hint=_("subtract the targets from the predictions, square each difference, take the mean."),
+        shape_hint=_("the MSE is one number: reduce the squared errors with np.mean."),
         mistakes=[
-            Mistake(float(np.sum(e**2)),
-                    f"{fmt(np.sum(e**2))} is the sum of the squared errors (SSE), not their mean.",
-                    f"divide by the number of examples ({n}): use np.mean, not np.sum, "
-                    "or reduction='mean'."),
-            Mistake(np.sqrt(mse),
-                    f"{fmt(np.sqrt(mse))} is the root mean squared error (RMSE), the square "
-                    "root of the MSE.", "MSE has no square root: stop at np.mean((y_pred - y) ** 2)."),
-            Mistake(0.5 * mse, f"{fmt(0.5 * mse)} is half the MSE: you put the 1/2 factor in front.",
-                    "some books define the loss as 1/2 * MSE for a tidier derivative; MSE itself "
-                    "(and torch's MSELoss) has no 1/2."),
-            Mistake(float(np.mean(np.abs(e))),
-                    f"{fmt(np.mean(np.abs(e)))} is the mean absolute error (MAE): absolute values, "
-                    "not squares.", "square each error, (y_pred - y) ** 2, instead of taking np.abs."),
-            Mistake(float(np.mean(e)),
-                    f"{fmt(np.mean(e))} is the mean of the errors: you forgot to square them.",
-                    "positive and negative errors cancel in a plain mean; square each error first."),
-            Mistake(float(np.mean(e)) ** 2,
-                    f"{fmt(np.mean(e) ** 2)} is the square of the mean error, not the mean of the "
-                    "squared errors.", "square each error first, then average: "
-                    "np.mean((y_pred - y) ** 2)."),
-            Mistake(float(np.mean(p**2 - t**2)),
-                    f"{fmt(np.mean(p**2 - t**2))} is mean(y_pred**2 - y**2): you squared before "
-                    "subtracting.", "subtract first, then square: (y_pred - y) ** 2."),
-            Mistake(_broadcast_mse(p, t),
-                    f"{fmt(_broadcast_mse(p, t))} is what broadcasting gives when predictions of "
-                    f"shape ({n}, 1) meet targets of shape ({n},): every prediction against "
-                    "every target.", "make the shapes equal first, e.g. y_pred.reshape(-1) or "
-                    "y.reshape(-1, 1)."),
-            Mistake(e**2 if n > 1 else None,
-                    "you kept one squared error per example, as reduction='none' does.",
-                    "reduce them to one number with .mean() (or np.mean)."),
+            Mistake(
+                float(np.sum(e**2)),
+                _("{0} is the sum of the squared errors (SSE), not their mean.").format(fmt(np.sum(e**2))),
+                _(
+                    "divide by the number of examples ({n}): use np.mean, not np.sum, or reduction='mean'."
+                ).format(n=n),
+            ),
+            Mistake(
+                np.sqrt(mse),
+                _("{0} is the root mean squared error (RMSE), the square root of the MSE.").format(
+                    fmt(np.sqrt(mse))
+                ),
+                _("MSE has no square root: stop at np.mean((y_pred - y) ** 2)."),
+            ),
+            Mistake(
+                0.5 * mse,
+                _("{0} is half the MSE: you put the 1/2 factor in front.").format(fmt(0.5 * mse)),
+                _(
+                    "some books define the loss as 1/2 * MSE for a tidier derivative; MSE itself (and "
+                    "torch's MSELoss) has no 1/2."
+                ),
+            ),
+            Mistake(
+                float(np.mean(np.abs(e))),
+                _("{0} is the mean absolute error (MAE): absolute values, not squares.").format(
+                    fmt(np.mean(np.abs(e)))
+                ),
+                _("square each error, (y_pred - y) ** 2, instead of taking np.abs."),
+            ),
+            Mistake(
+                float(np.mean(e)),
+                _("{0} is the mean of the errors: you forgot to square them.").format(fmt(np.mean(e))),
+                _("positive and negative errors cancel in a plain mean; square each error first."),
+            ),
+            Mistake(
+                float(np.mean(e)) ** 2,
+                _("{0} is the square of the mean error, not the mean of the squared errors.").format(
+                    fmt(np.mean(e) ** 2)
+                ),
+                _("square each error first, then average: np.mean((y_pred - y) ** 2)."),
+            ),
+            Mistake(
+                float(np.mean(p**2 - t**2)),
+                _("{0} is mean(y_pred**2 - y**2): you squared before subtracting.").format(
+                    fmt(np.mean(p**2 - t**2))
+                ),
+                _("subtract first, then square: (y_pred - y) ** 2."),
+            ),
+            Mistake(
+                _broadcast_mse(p, t),
+                _(
+                    "{0} is what broadcasting gives when predictions of shape ({n}, 1) meet targets "
+                    "of shape ({n},): every prediction against every target."
+                ).format(fmt(_broadcast_mse(p, t)), n=n),
+                _("make the shapes equal first, e.g. y_pred.reshape(-1) or y.reshape(-1, 1)."),
+            ),
+            Mistake(
+                e**2 if n > 1 else None,
+                _("you kept one squared error per example, as reduction='none' does."),
+                _("reduce them to one number with .mean() (or np.mean)."),
+            ),
         ],
     )
 
 
-@check
+@check(
+    examples=[
+        example(np.array([[12.0], [15.5], [9.0], [20.0], [14.0]]), np.array([10.0, 16.0, 10.5, 17.0, 14.5])),
+        example(_Y_PRED, _Y_TRUE),
+    ]
+)
 def check_rmse(y_pred, y) -> Problem:
     """Check a root mean squared error; called as ``check_rmse(answer, y_pred, y)``.
 
@@ -139,36 +172,62 @@ def check_rmse(y_pred, y) -> Problem:
     rmse = float(np.sqrt(mse))
     root_sse = float(np.sqrt(np.sum(e**2)))
     return Problem(
-        right=rmse, what="the RMSE", rtol=1e-6,
-        correct=f"RMSE = {fmt(rmse)}, in the same units as the targets (MSE = {fmt(mse)}).",
-        start="compute the root mean squared error and assign it to `answer`.",
-        hint="RMSE = np.sqrt(np.mean((y_pred - y) ** 2)).",
-        shape_hint="the RMSE is one number: average the squared errors, then take the root.",
+        right=rmse,
+        what=_("the RMSE"),
+        rtol=1e-6,
+        correct=_("RMSE = {0}, in the same units as the targets (MSE = {1}).").format(fmt(rmse), fmt(mse)),
+        recipe=_("compute the root mean squared error and assign it to `answer`."),
+        hint=_("RMSE = np.sqrt(np.mean((y_pred - y) ** 2))."),
+        shape_hint=_("the RMSE is one number: average the squared errors, then take the root."),
         mistakes=[
-            Mistake(mse, f"{fmt(mse)} is the MSE: you forgot the square root.",
-                    "RMSE = np.sqrt(MSE); it is back in the units of the targets."),
-            Mistake(root_sse, f"{fmt(root_sse)} is the square root of the sum of squared errors, "
-                    "not of their mean.",
-                    f"average the squared errors over the {n} examples before the square root."),
-            Mistake(root_sse / n, f"{fmt(root_sse / n)} divides the square root of the SSE by N: "
-                    "the 1/N must sit inside the root.",
-                    "RMSE = np.sqrt(np.sum(e ** 2) / N), not np.sqrt(np.sum(e ** 2)) / N."),
-            Mistake(float(np.mean(np.abs(e))),
-                    f"{fmt(np.mean(np.abs(e)))} is the mean absolute error (MAE), not the RMSE.",
-                    "RMSE = np.sqrt(np.mean((y_pred - y) ** 2)): square, average, then take the "
-                    "root."),
-            Mistake(float(np.sqrt(0.5 * mse)), f"{fmt(np.sqrt(0.5 * mse))} is the square root of "
-                    "half the MSE: drop the 1/2 factor.",
-                    "RMSE = np.sqrt(np.mean((y_pred - y) ** 2)), with no 1/2."),
-            Mistake(float(np.sqrt(_broadcast_mse(p, t))),
-                    f"{fmt(np.sqrt(_broadcast_mse(p, t)))} comes from a broadcast: (N, 1) "
-                    "predictions against (N,) targets.",
-                    "make the shapes equal first, e.g. y_pred.reshape(-1)."),
+            Mistake(
+                mse,
+                _("{0} is the MSE: you forgot the square root.").format(fmt(mse)),
+                _("RMSE = np.sqrt(MSE); it is back in the units of the targets."),
+            ),
+            Mistake(
+                root_sse,
+                _("{0} is the square root of the sum of squared errors, not of their mean.").format(
+                    fmt(root_sse)
+                ),
+                _("average the squared errors over the {n} examples before the square root.").format(n=n),
+            ),
+            Mistake(
+                root_sse / n,
+                _("{0} divides the square root of the SSE by N: the 1/N must sit inside the root.").format(
+                    fmt(root_sse / n)
+                ),
+                _("RMSE = np.sqrt(np.sum(e ** 2) / N), not np.sqrt(np.sum(e ** 2)) / N."),
+            ),
+            Mistake(
+                float(np.mean(np.abs(e))),
+                _("{0} is the mean absolute error (MAE), not the RMSE.").format(fmt(np.mean(np.abs(e)))),
+                _("RMSE = np.sqrt(np.mean((y_pred - y) ** 2)): square, average, then take the root."),
+            ),
+            Mistake(
+                float(np.sqrt(0.5 * mse)),
+                _("{0} is the square root of half the MSE: drop the 1/2 factor.").format(
+                    fmt(np.sqrt(0.5 * mse))
+                ),
+                _("RMSE = np.sqrt(np.mean((y_pred - y) ** 2)), with no 1/2."),
+            ),
+            Mistake(
+                float(np.sqrt(_broadcast_mse(p, t))),
+                _("{0} comes from a broadcast: (N, 1) predictions against (N,) targets.").format(
+                    fmt(np.sqrt(_broadcast_mse(p, t)))
+                ),
+                _("make the shapes equal first, e.g. y_pred.reshape(-1)."),
+            ),
         ],
     )
 
 
-@check
+@check(
+    examples=[
+        example(_Y_PRED, _Y_TRUE),
+        example([[1.0, -2.0], [0.5, 3.0]], [[0.5, 1.0], [2.5, 1.0]]),
+    ]
+)
 def check_mse_gradient(y_pred, y) -> Problem:
     """Check the gradient of the MSE with respect to the predictions.
 
@@ -188,43 +247,68 @@ def check_mse_gradient(y_pred, y) -> Problem:
     """
     p, t = as_array(y_pred, "y_pred"), as_array(y, "y")
     if p.shape != t.shape or p.size == 0:
-        raise ValueError(f"y_pred has shape {p.shape} and y has shape {t.shape}; the exercise "
-                         "gives two non-empty arrays of one shape")
+        raise ValueError(
+            f"y_pred has shape {p.shape} and y has shape {t.shape}; the exercise "
+            "gives two non-empty arrays of one shape"
+        )
     n = p.size
     e = p - t
     grad = 2 * e / n
     return Problem(
-        right=grad, what="the gradient", rtol=1e-6,
-        correct="dMSE/dy_pred = 2 * (y_pred - y) / N, one entry per prediction.",
-        start="compute one derivative per prediction and assign it.",
-        hint="dMSE/dy_pred_i = 2 * (y_pred_i - y_i) / N.",
-        shape_hint=f"the gradient has one entry per prediction, shape {p.shape}: do not sum or "
-        "average it, and give y_pred and y the same shape before subtracting.",
+        right=grad,
+        what=_("the gradient"),
+        rtol=1e-6,
+        correct=_("dMSE/dy_pred = 2 * (y_pred - y) / N, one entry per prediction."),
+        recipe=_("compute one derivative per prediction and assign it."),
+        hint=_("dMSE/dy_pred_i = 2 * (y_pred_i - y_i) / N."),
+        shape_hint=_(
+            "the gradient has one entry per prediction, shape {0}: do not sum or average it, "
+            "and give y_pred and y the same shape before subtracting."
+        ).format(p.shape),
         mistakes=[
-            Mistake(e / n, "your gradient is half the right one: it is missing the 2 from the "
-                    "square.", "d/dx x**2 = 2x; the 2 cancels only if the loss has the 1/2 "
-                    "factor, and MSE has none."),
-            Mistake(2 * e, "your gradient is N times too big: it is missing the 1/N of the mean.",
-                    f"that is the gradient of the sum (SSE); divide by N = {n}."),
-            Mistake(e, "your gradient is missing both the 2 and the 1/N.",
-                    "differentiate (1/N) * sum((y_pred - y) ** 2) term by term: "
-                    "2 * (y_pred - y) / N."),
-            Mistake(-grad, "your gradient has the wrong sign.",
-                    "differentiate with respect to y_pred, not y: the derivative of "
-                    "(y_pred - y)**2 is +2 * (y_pred - y)."),
-            Mistake(np.sign(e) / n, "that is the gradient of the mean absolute error, "
-                    "sign(y_pred - y) / N.",
-                    "the derivative of a square grows with the error: 2 * (y_pred - y) / N."),
-            Mistake(2 * e / n**2, "your gradient is divided by N twice.",
-                    "the 1/N appears once, from the mean."),
-            Mistake(2 * (p.reshape(-1, 1) - t.reshape(1, -1)) / n if p.ndim == 1 and n > 1
-                    else None, f"your gradient has shape ({n}, {n}): a broadcast of (N, 1) "
-                    "against (N,).", "make y_pred and y the same shape before subtracting."),
+            Mistake(
+                e / n,
+                _("your gradient is half the right one: it is missing the 2 from the square."),
+                _("d/dx x**2 = 2x; the 2 cancels only if the loss has the 1/2 factor, and MSE has none."),
+            ),
+            Mistake(
+                2 * e,
+                _("your gradient is N times too big: it is missing the 1/N of the mean."),
+                _("that is the gradient of the sum (SSE); divide by N = {n}.").format(n=n),
+            ),
+            Mistake(
+                e,
+                _("your gradient is missing both the 2 and the 1/N."),
+                _("differentiate (1/N) * sum((y_pred - y) ** 2) term by term: 2 * (y_pred - y) / N."),
+            ),
+            Mistake(
+                -grad,
+                _("your gradient has the wrong sign."),
+                _(
+                    "differentiate with respect to y_pred, not y: the derivative of (y_pred - y)**2 "
+                    "is +2 * (y_pred - y)."
+                ),
+            ),
+            Mistake(
+                np.sign(e) / n,
+                _("that is the gradient of the mean absolute error, sign(y_pred - y) / N."),
+                _("the derivative of a square grows with the error: 2 * (y_pred - y) / N."),
+            ),
+            Mistake(
+                2 * e / n**2,
+                _("your gradient is divided by N twice."),
+                _("the 1/N appears once, from the mean."),
+            ),
+            Mistake(
+                2 * (p.reshape(-1, 1) - t.reshape(1, -1)) / n if p.ndim == 1 and n > 1 else None,
+                _("your gradient has shape ({n}, {n}): a broadcast of (N, 1) against (N,).").format(n=n),
+                _("make y_pred and y the same shape before subtracting."),
+            ),
         ],
     )
 
 
-@check
+@check(examples=[example([0.0, 1.0, 2.0, 3.0], [1.0, 2.5, 5.5, 7.0], w=0.5, b=0.0, lr=0.05)])
 def check_line_gradient_step(x, y, *, w: float, b: float, lr: float) -> Problem:
     """Check one gradient-descent step on the MSE of the line ``y_pred = w * x + b``.
 
@@ -255,42 +339,63 @@ def check_line_gradient_step(x, y, *, w: float, b: float, lr: float) -> Problem:
 
     def half_right(a: np.ndarray):
         if np.isclose(a[1], right[1], rtol=1e-6, atol=1e-12):
-            return "b_new is right but w_new is not.", "check dL/dw."
+            return _("b_new is right but w_new is not."), _("check dL/dw.")
         if np.isclose(a[0], right[0], rtol=1e-6, atol=1e-12):
-            return "w_new is right but b_new is not.", "check dL/db."
+            return _("w_new is right but b_new is not."), _("check dL/db.")
         return None
 
     return Problem(
-        right=right, what="the pair (w_new, b_new)", rtol=1e-6, diagnose=half_right,
-        correct=f"w = {fmt(right[0])}, b = {fmt(right[1])} after one step "
-        f"(dL/dw = {fmt(grads[0])}, dL/db = {fmt(grads[1])}).",
-        start="return the pair (w_new, b_new).",
-        hint="e = w*x + b - y; dw = 2*mean(e*x); db = 2*mean(e); then (w - lr*dw, b - lr*db).",
-        shape_hint="return a tuple of two numbers: (w - lr * dw, b - lr * db).",
+        right=right,
+        what=_("the pair (w_new, b_new)"),
+        rtol=1e-6,
+        diagnose=half_right,
+        correct=_("w = {0}, b = {1} after one step (dL/dw = {2}, dL/db = {3}).").format(
+            fmt(right[0]), fmt(right[1]), fmt(grads[0]), fmt(grads[1])
+        ),
+        recipe=_("return the pair (w_new, b_new)."),
+        hint=_("e = w*x + b - y; dw = 2*mean(e*x); db = 2*mean(e); then (w - lr*dw, b - lr*db)."),
+        shape_hint=_("return a tuple of two numbers: (w - lr * dw, b - lr * db)."),
         mistakes=[
-            Mistake(right[::-1], "you returned (b_new, w_new): the order is (w_new, b_new).",
-                    "swap the two numbers."),
-            Mistake(step(2 / n, sign=+1.0)[0], "you stepped uphill: w + lr * dw makes the loss "
-                    "larger.", "gradient descent subtracts: w - lr * dw."),
-            Mistake(grads, "you returned the gradients (dL/dw, dL/db), not the new parameters.",
-                    "take the step: (w - lr * dw, b - lr * db)."),
-            Mistake(step(1 / n)[0], "your step is half as long: the gradient is missing the 2 "
-                    "(or has the 1/2 factor).", "dMSE/dw = (2/N) * sum((w*x + b - y) * x)."),
-            Mistake(step(2.0)[0], "your step is N times too long: that is the gradient of the sum "
-                    "(SSE).", f"divide the gradient by N = {n}."),
-            Mistake(step(2 / n, use_x=False)[0], "your dL/dw is missing the factor x from the "
-                    "chain rule.", "y_pred = w * x + b, so d y_pred / dw = x: "
-                    "dL/dw = (2/N) * sum((y_pred - y) * x)."),
+            Mistake(
+                right[::-1],
+                _("you returned (b_new, w_new): the order is (w_new, b_new)."),
+                _("swap the two numbers."),
+            ),
+            Mistake(
+                step(2 / n, sign=+1.0)[0],
+                _("you stepped uphill: w + lr * dw makes the loss larger."),
+                _("gradient descent subtracts: w - lr * dw."),
+            ),
+            Mistake(
+                grads,
+                _("you returned the gradients (dL/dw, dL/db), not the new parameters."),
+                _("take the step: (w - lr * dw, b - lr * db)."),
+            ),
+            Mistake(
+                step(1 / n)[0],
+                _("your step is half as long: the gradient is missing the 2 (or has the 1/2 factor)."),
+                _("dMSE/dw = (2/N) * sum((w*x + b - y) * x)."),
+            ),
+            Mistake(
+                step(2.0)[0],
+                _("your step is N times too long: that is the gradient of the sum (SSE)."),
+                _("divide the gradient by N = {n}.").format(n=n),
+            ),
+            Mistake(
+                step(2 / n, use_x=False)[0],
+                _("your dL/dw is missing the factor x from the chain rule."),
+                _("y_pred = w * x + b, so d y_pred / dw = x: dL/dw = (2/N) * sum((y_pred - y) * x)."),
+            ),
         ],
     )
 
 
 # The tests of check_mse_function: (y_pred, y, what the case is about).
 _FUNCTION_CASES = (
-    (np.array([1.0, 2.0, 4.0]), np.array([0.0, 2.0, 1.0]), "three numbers"),
-    (np.array([[0.5, -1.0], [2.0, 0.0]]), np.array([[0.0, 1.0], [2.5, -1.0]]), "a (2, 2) batch"),
+    (np.array([1.0, 2.0, 4.0]), np.array([0.0, 2.0, 1.0]), N_("three numbers")),
+    (np.array([[0.5, -1.0], [2.0, 0.0]]), np.array([[0.0, 1.0], [2.5, -1.0]]), N_("a (2, 2) batch")),
     (np.array([1.5, -2.0], dtype=np.float32), np.array([0.5, 1.0], dtype=np.float32), "float32"),
-    ([3.0, -1.0], [1.0, 1.0], "Python lists"),
+    ([3.0, -1.0], [1.0, 1.0], N_("Python lists")),
 )
 
 
@@ -302,7 +407,9 @@ def _reference_mse(y_pred, y):
     return float(np.mean((y_pred - y) ** 2))
 
 
-@check_function(start="define the function and pass it to the check.", reference=_reference_mse)
+@check_function(
+    recipe=N_("define the function and pass it to the check."), reference=_reference_mse, examples=[example()]
+)
 def check_mse_function(fn) -> Feedback:
     """Check a learner's ``mse(y_pred, y)``: right values, and a refusal of mismatched shapes.
 
@@ -322,49 +429,55 @@ def check_mse_function(fn) -> Feedback:
              (3, 1) and (3,) differ
     True
     """
-    for p, t, what in _FUNCTION_CASES:
+    for p, t, case in _FUNCTION_CASES:
+        what = _(case)
         out = call(fn, p, t)
         if out.error is not None:
-            hint = ("define it with two parameters, def my_mse(y_pred, y), and return their MSE."
-                    if isinstance(out.error, TypeError) and "positional argument" in str(out.error)
-                    else "convert the inputs with np.asarray first, so lists work too.")
-            return Feedback(False, f"on {what}, your function {out.says()}", hint)
+            hint = (
+                _("define it with two parameters, def my_mse(y_pred, y), and return their MSE.")
+                if isinstance(out.error, TypeError) and "positional argument" in str(out.error)
+                else _("convert the inputs with np.asarray first, so lists work too.")
+            )
+            return Feedback(False, _("on {what}, your function {0}").format(out.says(), what=what), hint)
         if out.value is None:
-            return Feedback(False, f"on {what}, your function returned None.",
-                            "end it with return and the MSE.")
+            return Feedback(
+                False,
+                _("on {what}, your function returned None.").format(what=what),
+                _("end it with return and the MSE."),
+            )
         said = check_mse.problem(p, t).assess(out.value)
         if not said.ok:
-            shown = f"y_pred = {np.asarray(p).tolist()}, y = {np.asarray(t).tolist()}"
-            return Feedback(False, f"on {what} ({shown}): {said.message}", said.hint)
+            shown = _("y_pred = {0}, y = {1}").format(np.asarray(p).tolist(), np.asarray(t).tolist())
+            return Feedback(
+                False, _("on {what} ({shown}): {0}").format(said.message, what=what, shown=shown), said.hint
+            )
     out = call(fn, np.array([[1.0], [2.0], [3.0]]), np.array([1.0, 2.0, 3.0]))
     if isinstance(out.error, ValueError):
         if not str(out.error).strip():
-            return Feedback(False, "your function raises ValueError for (3, 1) against (3,), but "
-                            "with no message.", "say what is wrong and how to fix it: quote both "
-                            "shapes.")
-        return Feedback(True, "right values on every test, and (3, 1) against (3,) is refused "
-                        f"with: {out.error}")
+            return Feedback(
+                False,
+                _("your function raises ValueError for (3, 1) against (3,), but with no message."),
+                _("say what is wrong and how to fix it: quote both shapes."),
+            )
+        return Feedback(
+            True,
+            _("right values on every test, and (3, 1) against (3,) is refused with: {0}").format(out.error),
+        )
     if out.error is not None:
-        return Feedback(False, f"for (3, 1) against (3,) your function {out.says()}, not "
-                        "ValueError.", "compare the shapes first and raise ValueError with both "
-                        "shapes in the message.")
-    return Feedback(False, "for predictions of shape (3, 1) and targets of shape (3,) your "
-                    f"function returned {fmt(out.value)}; it should refuse them (the right MSE "
-                    "of these pairs is 0).", "broadcasting compared every prediction with every "
-                    "target. Compare y_pred.shape with y.shape and raise ValueError when they "
-                    "differ.")
-
-
-_Y_PRED = np.array([2.5, 0.0, 2.0, 8.0, 4.5])
-_Y_TRUE = np.array([3.0, -0.5, 2.0, 7.0, 6.5])
-
-EXAMPLES = {
-    check_mse: [example(_Y_PRED, _Y_TRUE), example([1.0, -2.0, 0.5], [0.5, 1.0, 2.5])],
-    check_rmse: [example(np.array([[12.0], [15.5], [9.0], [20.0], [14.0]]),
-                         np.array([10.0, 16.0, 10.5, 17.0, 14.5])), example(_Y_PRED, _Y_TRUE)],
-    check_mse_gradient: [example(_Y_PRED, _Y_TRUE), example([[1.0, -2.0], [0.5, 3.0]],
-                                                            [[0.5, 1.0], [2.5, 1.0]])],
-    check_line_gradient_step: [example([0.0, 1.0, 2.0, 3.0], [1.0, 2.5, 5.5, 7.0],
-                                       w=0.5, b=0.0, lr=0.05)],
-    check_mse_function: [example()],
-}
+        return Feedback(
+            False,
+            _("for (3, 1) against (3,) your function {0}, not ValueError.").format(out.says()),
+            _("compare the shapes first and raise ValueError with both shapes in the message."),
+        )
+    return Feedback(
+        False,
+        _(
+            "for predictions of shape (3, 1) and targets of shape (3,) your function "
+            "returned {0}; it should refuse them (the right MSE of these pairs is 0)."
+        ).format(fmt(out.value)),
+        _(
+            "broadcasting compared every prediction with every "
+            "target. Compare y_pred.shape with y.shape and raise "
+            "ValueError when they differ."
+        ),
+    )

@@ -1,6 +1,6 @@
 """Self-checks for the exercises on the structure of a network (chapter "ch-network-structure").
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs:
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs:
 the right answer and the usual wrong turns (forgot the bias, forgot the activation, transposed
 the weight matrix, counted the weights but not the biases, flipped the sign of the gradient, ...)
 so the hint can name the mistake rather than just say "wrong".
@@ -15,8 +15,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ..activations import relu, sigmoid, step, tanh
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ..activations import ACTIVATIONS, relu
+from ._answers import as_array, as_number, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
+from ._voice import _
 
 __all__ = [
     "check_neuron_output",
@@ -26,12 +29,13 @@ __all__ = [
     "check_first_layer_grad",
 ]
 
+# Inputs of the examples below.
+_X = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
+_W = np.array([[0.5, -1.0, 0.2], [1.0, 0.3, -0.4], [-0.6, 0.1, 0.9]])
+
+# The exercises' activations, from the package's one table (softmax is no neuron's activation here).
 _ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "identity": lambda z: z,
-    "relu": relu,
-    "sigmoid": sigmoid,
-    "tanh": tanh,
-    "step": step,
+    name: ACTIVATIONS[name][0] for name in ("identity", "relu", "sigmoid", "tanh", "step")
 }
 
 
@@ -60,12 +64,26 @@ def _other_activations(z: np.ndarray, activation: str) -> list[Mistake]:
                 break
         else:
             groups.append((value, [name]))
-    return [Mistake(value, f"that is the {' (or the '.join(names)}{')' * (len(names) - 1)} of "
-                    "the weighted sum.", f"this exercise uses activation={activation!r}; apply "
-                    f"lb.{activation}.") for value, names in groups]
+    return [
+        Mistake(
+            value,
+            _("that is the {0}{1} of the weighted sum.").format(
+                " (or the ".join(names), ")" * (len(names) - 1)
+            ),
+            _("this exercise uses activation={activation!r}; apply lb.{activation}.").format(
+                activation=activation
+            ),
+        )
+        for value, names in groups
+    ]
 
 
-@check
+@check(
+    examples=[
+        example([0.5, -1.0, 2.0], [0.8, 0.2, -0.5], 0.3, activation="sigmoid"),
+        example([1.0, 2.0], [0.7, 0.4], -0.3, activation="tanh"),
+    ]
+)
 def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
     """Check the output of one neuron, ``activation(w · x + b)``.
 
@@ -100,32 +118,52 @@ def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
     weighted = float(w @ x)
     z = weighted + b
     right = float(act(np.float64(z)))
-    recipe = f"compute z = w @ x + b, then apply lb.{activation}(z)."
+    recipe = _("compute z = w @ x + b, then apply lb.{activation}(z).").format(activation=activation)
     return Problem(
-        right=right, what="the neuron's output", hint=recipe, near=2e-3,
-        correct=f"the weighted sum is {z:.4f} and the neuron outputs {right:.4f}.",
+        right=right,
+        what=_("the neuron's output"),
+        hint=recipe,
+        near=2e-3,
+        correct=_("the weighted sum is {z:.4f} and the neuron outputs {right:.4f}.").format(z=z, right=right),
         mistakes=[
-            Mistake(act(np.float64(weighted)), "your value is the output without the bias.",
-                    "the weighted sum is w · x + b: add the bias before the activation."),
-            Mistake(z, "your value is the weighted sum z = w · x + b itself.",
-                    f"a neuron passes z through its activation function: apply lb.{activation} "
-                    "to z."),
-            Mistake(weighted, "your value is w · x: no bias and no activation.",
-                    f"add the bias b, then apply lb.{activation}."),
-            Mistake(act(np.float64(weighted - b)), "your value subtracts the bias.",
-                    "the bias is added: z = w · x + b."),
-            Mistake(act(np.float64(weighted)) + b, "your value adds the bias after the activation.",
-                    "add the bias to the weighted sum, then apply the activation to the total."),
-            Mistake(act(w * x + b) if x.size > 1 else None,
-                    "your answer is one number per input: the products were not summed.",
-                    "the weighted sum adds up the products w_i * x_i: use w @ x (or "
-                    "np.sum(w * x))."),
+            Mistake(
+                act(np.float64(weighted)),
+                _("your value is the output without the bias."),
+                _("the weighted sum is w · x + b: add the bias before the activation."),
+            ),
+            Mistake(
+                z,
+                _("your value is the weighted sum z = w · x + b itself."),
+                _("a neuron passes z through its activation function: apply lb.{activation} to z.").format(
+                    activation=activation
+                ),
+            ),
+            Mistake(
+                weighted,
+                _("your value is w · x: no bias and no activation."),
+                _("add the bias b, then apply lb.{activation}.").format(activation=activation),
+            ),
+            Mistake(
+                act(np.float64(weighted - b)),
+                _("your value subtracts the bias."),
+                _("the bias is added: z = w · x + b."),
+            ),
+            Mistake(
+                act(np.float64(weighted)) + b,
+                _("your value adds the bias after the activation."),
+                _("add the bias to the weighted sum, then apply the activation to the total."),
+            ),
+            Mistake(
+                act(w * x + b) if x.size > 1 else None,
+                _("your answer is one number per input: the products were not summed."),
+                _("the weighted sum adds up the products w_i * x_i: use w @ x (or np.sum(w * x))."),
+            ),
             *_other_activations(np.float64(z), activation),
         ],
     )
 
 
-@check
+@check(examples=[example([4, 8, 8, 3]), example([3, 5, 2])])
 def check_parameter_count(layer_sizes: Sequence[int]) -> Problem:
     """Check the number of parameters of a fully connected network with biases.
 
@@ -151,47 +189,65 @@ def check_parameter_count(layer_sizes: Sequence[int]) -> Problem:
     """
     sizes = as_array(layer_sizes, "layer_sizes")
     if sizes.ndim != 1 or sizes.size < 2 or np.any(sizes < 1) or np.any(sizes != np.round(sizes)):
-        raise ValueError(f"layer_sizes={sizes.tolist()} needs at least two positive whole sizes "
-                         "(inputs and outputs)")
+        raise ValueError(
+            f"layer_sizes={sizes.tolist()} needs at least two positive whole sizes (inputs and outputs)"
+        )
     sizes = [int(s) for s in sizes]
     pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
     weights = sum(i * o for i, o in pairs)
     biases = sum(o for _, o in pairs)
     right = weights + biases
-    recipe = ("per layer: in_features * out_features weights plus out_features biases; "
-              "add up the layers.")
+    recipe = _("per layer: in_features * out_features weights plus out_features biases; add up the layers.")
 
     def count(a: np.ndarray):
         value = float(a)
         if value != round(value):
-            return f"{fmt(value)} is not a whole number.", recipe
-        return f"{int(value)} is {'too few' if value < right else 'too many'}.", recipe
+            return _("{0} is not a whole number.").format(fmt(value)), recipe
+        return _("{0} is {1}.").format(int(value), "too few" if value < right else "too many"), recipe
 
     last = sum(i * o + o for i, o in pairs[:-1])
     return Problem(
-        right=right, what="the number of parameters", rtol=0.0, atol=1e-9, near=None,
-        diagnose=count, hint=recipe,
-        correct=f"{right} parameters ({weights} weights and {biases} biases).",
+        right=right,
+        what=_("the number of parameters"),
+        rtol=0.0,
+        atol=1e-9,
+        near=None,
+        diagnose=count,
+        hint=recipe,
+        correct=_("{right} parameters ({weights} weights and {biases} biases).").format(
+            right=right, weights=weights, biases=biases
+        ),
         mistakes=[
-            Mistake(weights, f"{weights} is the number of weights alone.",
-                    "every neuron after the input layer also has one bias: add out_features per "
-                    "layer."),
-            Mistake(right + sizes[0], f"{right + sizes[0]} gives the input layer biases too.",
-                    "the input layer only holds the data; biases belong to the layers that "
-                    "compute."),
-            Mistake(sum(sizes), f"{sum(sizes)} is the number of neurons, not of parameters.",
-                    "count the connections between consecutive layers (in * out) plus one bias "
-                    "per neuron."),
-            Mistake(weights + sum(i for i, _ in pairs),
-                    f"{weights + sum(i for i, _ in pairs)} gives one bias per input of each layer.",
-                    "a layer has one bias per output neuron: out_features biases, not "
-                    "in_features."),
-            Mistake(last if len(pairs) > 1 else None,
-                    f"{last} leaves out the last layer (the output layer).",
-                    "the output layer has weights and biases too."),
-            Mistake(int(np.prod(sizes)), f"{int(np.prod(sizes))} multiplies all layer sizes "
-                    "together.", "layers are connected only to their neighbours: add in * out "
-                    "over consecutive pairs."),
+            Mistake(
+                weights,
+                _("{weights} is the number of weights alone.").format(weights=weights),
+                _("every neuron after the input layer also has one bias: add out_features per layer."),
+            ),
+            Mistake(
+                right + sizes[0],
+                _("{0} gives the input layer biases too.").format(right + sizes[0]),
+                _("the input layer only holds the data; biases belong to the layers that compute."),
+            ),
+            Mistake(
+                sum(sizes),
+                _("{0} is the number of neurons, not of parameters.").format(sum(sizes)),
+                _("count the connections between consecutive layers (in * out) plus one bias per neuron."),
+            ),
+            Mistake(
+                weights + sum(i for i, _ in pairs),
+                _("{0} gives one bias per input of each layer.").format(weights + sum((i for i, _ in pairs))),
+                _("a layer has one bias per output neuron: out_features biases, not in_features."),
+            ),
+            Mistake(
+                last if len(pairs) > 1 else None,
+                _("{last} leaves out the last layer (the output layer).").format(last=last),
+                _("the output layer has weights and biases too."),
+            ),
+            Mistake(
+                int(np.prod(sizes)),
+                _("{0} multiplies all layer sizes together.").format(int(np.prod(sizes))),
+                _("layers are connected only to their neighbours: add in * out over consecutive pairs."),
+            ),
         ],
     )
 
@@ -211,12 +267,14 @@ def _forward(x, weights, biases, activations, *, transpose=()):
 def _layer(weight, bias, name="weight"):
     w, b = as_array(weight, name), as_array(bias, "bias")
     if w.ndim != 2 or b.shape != (w.shape[0],):
-        raise ValueError(f"{name} must be (out_features, in_features) and its bias "
-                         f"(out_features,); got {w.shape} and {b.shape}")
+        raise ValueError(
+            f"{name} must be (out_features, in_features) and its bias "
+            f"(out_features,); got {w.shape} and {b.shape}"
+        )
     return w, b
 
 
-@check
+@check(examples=[example(_X, _W, [0.1, -0.2, 0.3], activation="relu")])
 def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
     """Check a dense layer on a batch: ``activation(x @ weight.T + bias)``.
 
@@ -247,33 +305,70 @@ def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
         raise ValueError(f"x must be (N, {weight.shape[1]}); got {x.shape}")
     z = x @ weight.T + bias
     right = act(z)
-    recipe = f"compute lb.{activation}(x @ weight.T + bias): one row per example."
+    recipe = _("compute lb.{activation}(x @ weight.T + bias): one row per example.").format(
+        activation=activation
+    )
     return Problem(
-        right=right, what="the layer's output", hint=recipe, near=2e-3,
-        correct=f"the layer maps a {x.shape} batch to a {right.shape} output.",
+        right=right,
+        what=_("the layer's output"),
+        hint=recipe,
+        near=2e-3,
+        correct=_("the layer maps a {0} batch to a {1} output.").format(x.shape, right.shape),
         mistakes=[
-            Mistake(act(x @ weight + bias) if weight.shape[0] == weight.shape[1] else None,
-                    "your output is what x @ weight gives: the weight matrix is used transposed.",
-                    "weight has shape (out_features, in_features), as in torch's nn.Linear: "
-                    "compute x @ weight.T + bias."),
-            Mistake(act(x @ weight.T), "your output leaves out the bias.",
-                    "add the bias (one per output neuron) to x @ weight.T before the activation."),
-            Mistake(z, "your output is the weighted sum, before the activation.",
-                    f"apply lb.{activation} to x @ weight.T + bias."),
-            Mistake(x @ weight.T, "your output has neither bias nor activation.",
-                    f"add the bias, then apply lb.{activation}."),
-            Mistake(act(x @ weight.T) + bias, "your output adds the bias after the activation.",
-                    "add the bias to the weighted sum, then apply the activation."),
-            Mistake(right.T, "your output is transposed: one row per output neuron.",
-                    "keep one row per example: x @ weight.T has shape (N, out_features)."),
+            Mistake(
+                act(x @ weight + bias) if weight.shape[0] == weight.shape[1] else None,
+                _("your output is what x @ weight gives: the weight matrix is used transposed."),
+                _(
+                    "weight has shape (out_features, in_features), as in torch's nn.Linear: compute x "
+                    "@ weight.T + bias."
+                ),
+            ),
+            Mistake(
+                act(x @ weight.T),
+                _("your output leaves out the bias."),
+                _("add the bias (one per output neuron) to x @ weight.T before the activation."),
+            ),
+            Mistake(
+                z,
+                _("your output is the weighted sum, before the activation."),
+                _("apply lb.{activation} to x @ weight.T + bias.").format(activation=activation),
+            ),
+            Mistake(
+                x @ weight.T,
+                _("your output has neither bias nor activation."),
+                _("add the bias, then apply lb.{activation}.").format(activation=activation),
+            ),
+            Mistake(
+                act(x @ weight.T) + bias,
+                _("your output adds the bias after the activation."),
+                _("add the bias to the weighted sum, then apply the activation."),
+            ),
+            Mistake(
+                right.T,
+                _("your output is transposed: one row per output neuron."),
+                _("keep one row per example: x @ weight.T has shape (N, out_features)."),
+            ),
             *_other_activations(z, activation),
         ],
     )
 
 
-@check
-def check_mlp_output(x, weights: Sequence, biases: Sequence, *, activation: str = "relu",
-                     output_activation: str = "identity") -> Problem:
+@check(
+    examples=[
+        example(
+            _X,
+            [
+                np.array([[0.2, -0.4, 0.6], [-0.3, 0.8, 0.1], [0.5, 0.5, -0.5]]),
+                np.array([[1.0, -1.0, 0.5], [0.3, 0.7, -0.2]]),
+            ],
+            [np.array([0.0, 0.1, -0.1]), np.array([0.05, -0.05])],
+            activation="tanh",
+        )
+    ]
+)
+def check_mlp_output(
+    x, weights: Sequence, biases: Sequence, *, activation: str = "relu", output_activation: str = "identity"
+) -> Problem:
     """Check the forward pass of a multilayer perceptron.
 
     Called as ``check_mlp_output(answer, x, weights, biases, activation=...,
@@ -303,8 +398,12 @@ def check_mlp_output(x, weights: Sequence, biases: Sequence, *, activation: str 
     """
     hidden, out = _activation(activation), _activation(output_activation)
     x = as_array(x, "x")
-    if isinstance(weights, np.ndarray) or isinstance(biases, np.ndarray) or len(weights) != len(
-            biases) or not len(weights):
+    if (
+        isinstance(weights, np.ndarray)
+        or isinstance(biases, np.ndarray)
+        or len(weights) != len(biases)
+        or not len(weights)
+    ):
         raise ValueError("pass weights and biases as lists with one entry per layer")
     layers = [_layer(w, b, f"weights[{k}]") for k, (w, b) in enumerate(zip(weights, biases, strict=True))]
     weights, biases = [w for w, _ in layers], [b for _, b in layers]
@@ -312,38 +411,69 @@ def check_mlp_output(x, weights: Sequence, biases: Sequence, *, activation: str 
     acts = [hidden] * (n - 1) + [out]
     right = _forward(x, weights, biases, acts)
     if right is None:
-        raise ValueError("the weight shapes do not chain: each in_features must equal the "
-                         "previous out_features")
+        raise ValueError(
+            "the weight shapes do not chain: each in_features must equal the previous out_features"
+        )
     square = tuple(k for k, w in enumerate(weights) if w.shape[0] == w.shape[1])
-    recipe = (f"layer by layer: h = lb.{activation}(h @ W.T + b) for the hidden layers, "
-              f"then the output layer with {output_activation!r}.")
+    recipe = _(
+        "layer by layer: h = lb.{activation}(h @ W.T + b) for the hidden layers, then the "
+        "output layer with {output_activation!r}."
+    ).format(activation=activation, output_activation=output_activation)
     return Problem(
-        right=right, what="the network's output", hint=recipe, near=2e-3,
-        correct=(f"the network outputs {fmt(right)}." if right.size <= 4
-                 else f"the network maps a {x.shape} input to a {right.shape} output."),
+        right=right,
+        what=_("the network's output"),
+        hint=recipe,
+        near=2e-3,
+        correct=(
+            _("the network outputs {0}.").format(fmt(right))
+            if right.size <= 4
+            else _("the network maps a {0} input to a {1} output.").format(x.shape, right.shape)
+        ),
         mistakes=[
-            Mistake(_forward(x, weights, biases, [_ACTIVATIONS["identity"]] * (n - 1) + [out])
-                    if n > 1 else None,
-                    "your output is what the network gives without its hidden activations.",
-                    f"apply lb.{activation} after every hidden layer; without it the layers "
-                    "collapse into one linear map."),
-            Mistake(_forward(x, weights, [None] * n, acts), "your output leaves out the biases.",
-                    "every layer adds its bias to x @ weight.T before the activation."),
-            Mistake(_forward(x, weights, biases, [hidden] * n) if activation != output_activation
-                    else None, f"your output applies {activation} to the output layer too.",
-                    f"the output layer here uses {output_activation!r}, not {activation!r}."),
-            Mistake(_forward(x, weights, biases, acts, transpose=square) if square else None,
-                    "your output is what you get with a weight matrix used transposed "
-                    "(x @ weight).", "weight has shape (out_features, in_features): compute "
-                    "x @ weight.T + bias."),
-            Mistake(_forward(x, weights[:-1], biases[:-1], acts[:-1]) if n > 1 else None,
-                    "your output stops after the hidden layer(s).",
-                    "run the output layer too: the last weight matrix and bias."),
+            Mistake(
+                _forward(x, weights, biases, [_ACTIVATIONS["identity"]] * (n - 1) + [out]) if n > 1 else None,
+                _("your output is what the network gives without its hidden activations."),
+                _(
+                    "apply lb.{activation} after every hidden layer; without it the layers collapse "
+                    "into one linear map."
+                ).format(activation=activation),
+            ),
+            Mistake(
+                _forward(x, weights, [None] * n, acts),
+                _("your output leaves out the biases."),
+                _("every layer adds its bias to x @ weight.T before the activation."),
+            ),
+            Mistake(
+                _forward(x, weights, biases, [hidden] * n) if activation != output_activation else None,
+                _("your output applies {activation} to the output layer too.").format(activation=activation),
+                _("the output layer here uses {output_activation!r}, not {activation!r}.").format(
+                    output_activation=output_activation, activation=activation
+                ),
+            ),
+            Mistake(
+                _forward(x, weights, biases, acts, transpose=square) if square else None,
+                _("your output is what you get with a weight matrix used transposed (x @ weight)."),
+                _("weight has shape (out_features, in_features): compute x @ weight.T + bias."),
+            ),
+            Mistake(
+                _forward(x, weights[:-1], biases[:-1], acts[:-1]) if n > 1 else None,
+                _("your output stops after the hidden layer(s)."),
+                _("run the output layer too: the last weight matrix and bias."),
+            ),
         ],
     )
 
 
-@check
+@check(
+    examples=[
+        example(
+            [2.0, -1.0],
+            [1.0],
+            (np.array([[0.5, -1.0], [1.5, 0.5], [-0.5, 0.25]]), np.array([[1.0, 0.5, 2.0]])),
+            (np.array([0.5, -1.0, 0.25]), np.array([0.25])),
+        )
+    ]
+)
 def check_first_layer_grad(x, y, weights, biases) -> Problem:
     """Check dL/dW1 for a one-hidden-layer ReLU network and the squared error of one example.
 
@@ -372,61 +502,68 @@ def check_first_layer_grad(x, y, weights, biases) -> Problem:
     True
     """
     x, y = as_array(x, "x"), as_array(y, "y")
-    (w1, b1), (w2, b2) = (_layer(w, b, f"W{k + 1}") for k, (w, b) in
-                          enumerate(zip(weights, biases, strict=True)))
+    (w1, b1), (w2, b2) = (
+        _layer(w, b, f"W{k + 1}") for k, (w, b) in enumerate(zip(weights, biases, strict=True))
+    )
     if x.shape != (w1.shape[1],) or w2.shape[1] != w1.shape[0] or y.shape != (w2.shape[0],):
-        raise ValueError(f"shapes do not chain: x {x.shape}, W1 {w1.shape}, W2 {w2.shape}, "
-                         f"y {y.shape}")
+        raise ValueError(f"shapes do not chain: x {x.shape}, W1 {w1.shape}, W2 {w2.shape}, y {y.shape}")
     z1 = w1 @ x + b1
     h = relu(z1)
     g_y_hat = 2.0 * (w2 @ h + b2 - y)
     g_h = w2.T @ g_y_hat
     g_z1 = np.where(z1 > 0, g_h, 0.0)
     right = np.outer(g_z1, x)
-    recipe = ("forward: z1 = W1 @ x + b1, h = relu(z1), y_hat = W2 @ h + b2; backward: "
-              "dL/dy_hat = 2 * (y_hat - y), dL/dh = W2.T @ dL/dy_hat, "
-              "dL/dz1 = dL/dh * relu'(z1), dL/dW1 = np.outer(dL/dz1, x).")
+    recipe = _(
+        "forward: z1 = W1 @ x + b1, h = relu(z1), y_hat = W2 @ h + b2; backward: dL/dy_hat = 2 "
+        "* (y_hat - y), dL/dh = W2.T @ dL/dy_hat, dL/dz1 = dL/dh * relu'(z1), dL/dW1 = "
+        "np.outer(dL/dz1, x)."
+    )
     return Problem(
-        right=right, what="dL/dW1", hint=recipe, near=2e-3,
-        correct=f"dL/dW1 = outer(dL/dz1, x), with dL/dz1 = {fmt(g_z1 + 0.0)}.",
+        right=right,
+        what="dL/dW1",
+        hint=recipe,
+        near=2e-3,
+        correct=_("dL/dW1 = outer(dL/dz1, x), with dL/dz1 = {0}.").format(fmt(g_z1 + 0.0)),
         mistakes=[
-            Mistake(right.T, "your gradient is transposed.",
-                    "dL/dW1 has the shape of W1, (hidden, in_features): np.outer(dL/dz1, x)."),
-            Mistake(np.outer(g_h, x), "your gradient did not go through the ReLU.",
-                    "multiply dL/dh by relu'(z1): 1 where z1 > 0, 0 where the neuron was silent."),
-            Mistake(right / 2, "your gradient is half the right size: the factor 2 is missing.",
-                    "the derivative of (y_hat - y)**2 with respect to y_hat is 2 * (y_hat - y)."),
-            Mistake(-right, "your gradient has the wrong sign.",
-                    "use y_hat - y (prediction minus target): dL/dy_hat = 2 * (y_hat - y)."),
-            Mistake(np.outer(g_h * h, x), "you multiplied by relu(z1) instead of its derivative.",
-                    "ReLU's derivative is 1 where z1 > 0 and 0 elsewhere, not the value relu(z1)."),
-            Mistake(g_z1, "that is dL/dz1 (which is also dL/db1), not dL/dW1.",
-                    "one more step: the weight W1[j, i] multiplies x[i], so dL/dW1 = "
-                    "np.outer(dL/dz1, x)."),
-            Mistake(np.outer(g_y_hat, h), "that is dL/dW2, the gradient of the output layer.",
-                    "keep going back: through W2 (W2.T @ dL/dy_hat), through ReLU, then outer "
-                    "with x."),
-            Mistake(np.outer(g_z1, h) if h.shape == x.shape else None,
-                    "you used the hidden values h where the input x belongs.",
-                    "W1 multiplies the input x, so dL/dW1 = np.outer(dL/dz1, x)."),
+            Mistake(
+                right.T,
+                _("your gradient is transposed."),
+                _("dL/dW1 has the shape of W1, (hidden, in_features): np.outer(dL/dz1, x)."),
+            ),
+            Mistake(
+                np.outer(g_h, x),
+                _("your gradient did not go through the ReLU."),
+                _("multiply dL/dh by relu'(z1): 1 where z1 > 0, 0 where the neuron was silent."),
+            ),
+            Mistake(
+                right / 2,
+                _("your gradient is half the right size: the factor 2 is missing."),
+                _("the derivative of (y_hat - y)**2 with respect to y_hat is 2 * (y_hat - y)."),
+            ),
+            Mistake(
+                -right,
+                _("your gradient has the wrong sign."),
+                _("use y_hat - y (prediction minus target): dL/dy_hat = 2 * (y_hat - y)."),
+            ),
+            Mistake(
+                np.outer(g_h * h, x),
+                _("you multiplied by relu(z1) instead of its derivative."),
+                _("ReLU's derivative is 1 where z1 > 0 and 0 elsewhere, not the value relu(z1)."),
+            ),
+            Mistake(
+                g_z1,
+                _("that is dL/dz1 (which is also dL/db1), not dL/dW1."),
+                _("one more step: the weight W1[j, i] multiplies x[i], so dL/dW1 = np.outer(dL/dz1, x)."),
+            ),
+            Mistake(
+                np.outer(g_y_hat, h),
+                _("that is dL/dW2, the gradient of the output layer."),
+                _("keep going back: through W2 (W2.T @ dL/dy_hat), through ReLU, then outer with x."),
+            ),
+            Mistake(
+                np.outer(g_z1, h) if h.shape == x.shape else None,
+                _("you used the hidden values h where the input x belongs."),
+                _("W1 multiplies the input x, so dL/dW1 = np.outer(dL/dz1, x)."),
+            ),
         ],
     )
-
-
-_X = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
-_W = np.array([[0.5, -1.0, 0.2], [1.0, 0.3, -0.4], [-0.6, 0.1, 0.9]])
-
-EXAMPLES = {
-    check_neuron_output: [example([0.5, -1.0, 2.0], [0.8, 0.2, -0.5], 0.3, activation="sigmoid"),
-                          example([1.0, 2.0], [0.7, 0.4], -0.3, activation="tanh")],
-    check_parameter_count: [example([4, 8, 8, 3]), example([3, 5, 2])],
-    check_layer_output: [example(_X, _W, [0.1, -0.2, 0.3], activation="relu")],
-    check_mlp_output: [example(
-        _X, [np.array([[0.2, -0.4, 0.6], [-0.3, 0.8, 0.1], [0.5, 0.5, -0.5]]),
-             np.array([[1.0, -1.0, 0.5], [0.3, 0.7, -0.2]])],
-        [np.array([0.0, 0.1, -0.1]), np.array([0.05, -0.05])], activation="tanh")],
-    check_first_layer_grad: [example(
-        [2.0, -1.0], [1.0], (np.array([[0.5, -1.0], [1.5, 0.5], [-0.5, 0.25]]),
-                             np.array([[1.0, 0.5, 2.0]])),
-        (np.array([0.5, -1.0, 0.25]), np.array([0.25])))],
-}

@@ -3,7 +3,7 @@ reductions and the learning rate, the Gaussian noise variance, and a multi-label
 smoothing is checked by ``check_label_smoothing``, shared with the
 cross-entropy chapter.)
 
-Each check builds its ``Problem`` (see ``lossbook.checks._feedback``) from the exercise's inputs
+Each check builds its ``Problem`` (see ``lossbook.checks._judge``) from the exercise's inputs
 (nothing is hard-coded) and names the typical mistake when the answer matches one.
 """
 
@@ -14,8 +14,10 @@ import math
 import numpy as np
 
 from ..activations import log_softmax
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
-from .cross_entropy import logits_and_classes
+from ._answers import as_array, as_number, fmt, logits_and_classes
+from ._judge import Mistake, Problem
+from ._registry import check, example
+from ._voice import _
 
 __all__ = [
     "check_pos_weight",
@@ -32,7 +34,27 @@ def _per_sample_nll(z: np.ndarray, target: np.ndarray) -> np.ndarray:
     return -log_softmax(z)[np.arange(len(target)), target]
 
 
-@check
+@check(
+    examples=[
+        example(
+            [
+                [1, 0, 0],
+                [0, 0, 1],
+                [1, 1, 0],
+                [0, 0, 0],
+                [0, 0, 1],
+                [0, 1, 0],
+                [0, 0, 0],
+                [0, 0, 1],
+                [1, 0, 0],
+                [0, 0, 0],
+                [0, 0, 1],
+                [0, 0, 1],
+            ]
+        ),
+        example([1, 0, 0, 0, 1, 0, 0, 0, 0, 1]),
+    ]
+)
 def check_pos_weight(target) -> Problem:
     """Check the ``pos_weight`` for ``BCEWithLogitsLoss`` computed from 0/1 targets.
 
@@ -64,37 +86,67 @@ def check_pos_weight(target) -> Problem:
     n_pos = t.sum(axis=0)
     n_neg = n - n_pos
     if np.any(n_pos == 0) or np.any(n_neg == 0):
-        raise ValueError("a label has no positive or no negative example, so "
-                         "n_negative / n_positive is undefined for it")
+        raise ValueError(
+            "a label has no positive or no negative example, so n_negative / n_positive is undefined for it"
+        )
     right = n_neg / n_pos
     pooled = (t.size - t.sum()) / t.sum()
     return Problem(
-        right=right, what="pos_weight",
-        correct=f"pos_weight = {fmt(right)} = negatives / positives.",
-        start="count the negatives and the positives.",
-        hint="count the negatives and the positives (per column for multi-label targets, "
-        f"giving shape {right.shape}) and divide the first by the second.",
+        right=right,
+        what="pos_weight",
+        correct=_("pos_weight = {0} = negatives / positives.").format(fmt(right)),
+        recipe=_("count the negatives and the positives."),
+        hint=_(
+            "count the negatives and the positives (per column for multi-label targets, giving shape "
+            "{0}) and divide the first by the second."
+        ).format(right.shape),
         mistakes=[
-            Mistake(n_pos / n_neg, "that is positives / negatives, the inverse.",
-                    "pos_weight multiplies the loss of the positive examples, so it must be "
-                    "large when positives are rare: use n_negative / n_positive."),
-            Mistake(n_neg / n, f"{fmt(n_neg / n)} is the fraction of negatives.",
-                    "divide by the number of positives, not by the number of examples."),
-            Mistake(n_pos / n, f"{fmt(n_pos / n)} is the fraction of positives.",
-                    "pos_weight is n_negative / n_positive."),
-            Mistake(n / n_pos, "that is N / n_positive, which counts the positives on both sides.",
-                    "use n_negative / n_positive."),
-            Mistake(pooled if t.ndim == 2 else None, f"{fmt(pooled)} is one number pooled over "
-                    "all labels.", "with multi-label targets give one pos_weight per column "
-                    "(count along axis=0)."),
-            Mistake(np.full_like(right, pooled) if t.ndim == 2 else None,
-                    "that is the pooled ratio for every label.",
-                    "each column needs its own count (count along axis=0)."),
+            Mistake(
+                n_pos / n_neg,
+                _("that is positives / negatives, the inverse."),
+                _(
+                    "pos_weight multiplies the loss of the positive examples, so it must be large "
+                    "when positives are rare: use n_negative / n_positive."
+                ),
+            ),
+            Mistake(
+                n_neg / n,
+                _("{0} is the fraction of negatives.").format(fmt(n_neg / n)),
+                _("divide by the number of positives, not by the number of examples."),
+            ),
+            Mistake(
+                n_pos / n,
+                _("{0} is the fraction of positives.").format(fmt(n_pos / n)),
+                _("pos_weight is n_negative / n_positive."),
+            ),
+            Mistake(
+                n / n_pos,
+                _("that is N / n_positive, which counts the positives on both sides."),
+                _("use n_negative / n_positive."),
+            ),
+            Mistake(
+                pooled if t.ndim == 2 else None,
+                _("{0} is one number pooled over all labels.").format(fmt(pooled)),
+                _("with multi-label targets give one pos_weight per column (count along axis=0)."),
+            ),
+            Mistake(
+                np.full_like(right, pooled) if t.ndim == 2 else None,
+                _("that is the pooled ratio for every label."),
+                _("each column needs its own count (count along axis=0)."),
+            ),
         ],
     )
 
 
-@check
+@check(
+    examples=[
+        example(
+            [[1.0, 2.0, 0.5], [2.2, 0.3, 0.1], [0.2, 0.4, 1.9], [1.5, 1.4, 0.2]],
+            [1, 0, 2, 0],
+            [0.5, 2.0, 4.0],
+        )
+    ]
+)
 def check_weighted_cross_entropy(logits, target, weight) -> Problem:
     """Check a class-weighted mean cross-entropy (``F.cross_entropy(..., weight=w)``).
 
@@ -117,8 +169,7 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
     >>> z = [[2.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
     >>> check_weighted_cross_entropy(None, z, [0, 1, 1], [1.0, 3.0])
     Not yet: you have not answered yet.
-    Hint: weight each example's loss by the weight of its true class, then divide by the sum
-          of those weights.
+    Hint: replace None with your answer; the check says what is wrong.
     False
     """
     z, t = logits_and_classes(logits, target)
@@ -133,31 +184,69 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
     n = len(losses)
     weighted_sum = float((w * losses).sum())
     return Problem(
-        right=right, what="the weighted mean cross-entropy",
-        correct=f"the weighted mean is {right:.4f} (sum of weighted losses / sum of the targets' "
-        f"weights {w.sum():.4f}).",
-        start="weight each example's loss by the weight of its true class, then divide by the "
-        "sum of those weights.",
-        hint="compute -log softmax at the true class for each example, weight it by "
-        "weight[target[i]], sum, and divide by weight[target].sum().",
+        right=right,
+        what=_("the weighted mean cross-entropy"),
+        correct=_(
+            "the weighted mean is {right:.4f} (sum of weighted losses / sum of the targets' weights {0:.4f})."
+        ).format(w.sum(), right=right),
+        recipe=_(
+            "weight each example's loss by the weight of its true class, then divide by the sum of "
+            "those weights."
+        ),
+        hint=_(
+            "compute -log softmax at the true class for each example, weight it by "
+            "weight[target[i]], sum, and divide by weight[target].sum()."
+        ),
         mistakes=[
-            Mistake(weighted_sum / n, f"{fmt(weighted_sum / n)} divides by N = {n}.",
-                    "with class weights, PyTorch's 'mean' divides by the sum of the weights of "
-                    f"the targets ({w.sum():.4f})."),
-            Mistake(losses.mean(), f"{fmt(losses.mean())} is the unweighted mean.",
-                    "multiply each example's loss by weight[target[i]]."),
-            Mistake(weighted_sum, f"{fmt(weighted_sum)} is the weighted sum.",
-                    "the 'mean' reduction still divides by the sum of the targets' weights."),
-            Mistake(right / math.log(10), f"{fmt(right / math.log(10))} uses the base-10 "
-                    "logarithm.", "PyTorch uses the natural log (np.log)."),
-            Mistake(weighted_sum / class_weight.sum(), f"{fmt(weighted_sum / class_weight.sum())} "
-                    "divides by the sum of the class weights.", "divide by the sum of the "
-                    "weights of each example's true class, weight[target].sum()."),
+            Mistake(
+                weighted_sum / n,
+                _("{0} divides by N = {n}.").format(fmt(weighted_sum / n), n=n),
+                _(
+                    "with class weights, PyTorch's 'mean' divides by the sum of the weights of the "
+                    "targets ({0:.4f})."
+                ).format(w.sum()),
+            ),
+            Mistake(
+                losses.mean(),
+                _("{0} is the unweighted mean.").format(fmt(losses.mean())),
+                _("multiply each example's loss by weight[target[i]]."),
+            ),
+            Mistake(
+                weighted_sum,
+                _("{0} is the weighted sum.").format(fmt(weighted_sum)),
+                _("the 'mean' reduction still divides by the sum of the targets' weights."),
+            ),
+            Mistake(
+                right / math.log(10),
+                _("{0} uses the base-10 logarithm.").format(fmt(right / math.log(10))),
+                _("PyTorch uses the natural log (np.log)."),
+            ),
+            Mistake(
+                weighted_sum / class_weight.sum(),
+                _("{0} divides by the sum of the class weights.").format(
+                    fmt(weighted_sum / class_weight.sum())
+                ),
+                _("divide by the sum of the weights of each example's true class, weight[target].sum()."),
+            ),
         ],
     )
 
 
-@check
+@check(
+    examples=[
+        example(
+            [
+                [0.3, 1.2, -0.5, 0.0],
+                [2.0, 0.1, 0.3, -1.0],
+                [0.0, 0.0, 0.0, 0.0],
+                [0.5, -0.2, 1.5, 0.7],
+                [1.0, 2.0, 3.0, 4.0],
+                [-1.0, 0.5, 0.2, 0.1],
+            ],
+            [1, 0, 3, 2, -100, -100],
+        )
+    ]
+)
 def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Problem:
     """Check a mean cross-entropy where positions labelled ``ignore_index`` are left out.
 
@@ -183,35 +272,55 @@ def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Prob
     z, t = logits_and_classes(logits, target, allowed=(ignore,))
     keep = t != ignore
     if not keep.any():
-        return Problem(right=math.nan, what="the mean over no positions",
-                       correct="every position is ignored, so the mean is 0/0 = nan (as in torch).",
-                       hint="every position is ignored: the mean of nothing is 0/0 = nan.")
+        return Problem(
+            right=math.nan,
+            what=_("the mean over no positions"),
+            correct=_("every position is ignored, so the mean is 0/0 = nan (as in torch)."),
+            hint=_("every position is ignored: the mean of nothing is 0/0 = nan."),
+        )
     losses = _per_sample_nll(z[keep], t[keep])
     right = float(losses.mean())
     k = int(keep.sum())
     as_zero = _per_sample_nll(z, np.where(keep, t, 0)).mean()
     return Problem(
-        right=right, what="the mean over the kept positions",
-        correct=f"the mean over the {k} kept positions is {right:.4f}.",
-        start="keep only the positions whose target is not ignore_index, then average their "
-        "losses.",
-        hint="select target != ignore_index, compute -log softmax at the true class for those "
-        "rows only, and average.",
+        right=right,
+        what=_("the mean over the kept positions"),
+        correct=_("the mean over the {k} kept positions is {right:.4f}.").format(k=k, right=right),
+        recipe=_("keep only the positions whose target is not ignore_index, then average their losses."),
+        hint=_(
+            "select target != ignore_index, compute -log softmax at the true class for those rows "
+            "only, and average."
+        ),
         mistakes=[
-            Mistake(losses.sum() / len(t) if k < len(t) else None, f"{fmt(losses.sum() / len(t))} "
-                    f"divides by all {len(t)} positions.", "the ignored ones count neither in the "
-                    f"sum nor in the count: divide by the {k} kept positions."),
-            Mistake(as_zero if k < len(t) else None, f"{fmt(as_zero)} treats the padded positions "
-                    "as class 0.", "they must be left out entirely."),
-            Mistake(losses.sum() if k > 1 else None, f"{fmt(losses.sum())} is the sum over the "
-                    "kept positions.", f"the 'mean' divides it by their number ({k})."),
-            Mistake(right / math.log(10), f"{fmt(right / math.log(10))} uses the base-10 "
-                    "logarithm.", "use the natural log."),
+            Mistake(
+                losses.sum() / len(t) if k < len(t) else None,
+                _("{0} divides by all {1} positions.").format(fmt(losses.sum() / len(t)), len(t)),
+                _(
+                    "the ignored ones count neither in the sum "
+                    "nor in the count: divide by the {k} kept "
+                    "positions."
+                ).format(k=k),
+            ),
+            Mistake(
+                as_zero if k < len(t) else None,
+                _("{0} treats the padded positions as class 0.").format(fmt(as_zero)),
+                _("they must be left out entirely."),
+            ),
+            Mistake(
+                losses.sum() if k > 1 else None,
+                _("{0} is the sum over the kept positions.").format(fmt(losses.sum())),
+                _("the 'mean' divides it by their number ({k}).").format(k=k),
+            ),
+            Mistake(
+                right / math.log(10),
+                _("{0} uses the base-10 logarithm.").format(fmt(right / math.log(10))),
+                _("use the natural log."),
+            ),
         ],
     )
 
 
-@check
+@check(examples=[example(0.1, (64, 3))])
 def check_sum_learning_rate(lr: float, target_shape) -> Problem:
     """Check the learning rate that makes reduction="sum" take the same SGD steps as "mean".
 
@@ -246,29 +355,49 @@ def check_sum_learning_rate(lr: float, target_shape) -> Problem:
     right = lr / count
     batch = shape[0]
     return Problem(
-        right=right, what="the learning rate for reduction='sum'",
-        correct=f"lr = {lr:g} / {count} = {right:.4g}: 'mean' divides by all {count} elements "
-        "of the target.",
-        start="how much larger is the gradient of the sum than the gradient of the mean?",
-        hint="the gradient of the sum is (number of averaged elements) times the gradient of "
-        "the mean.",
+        right=right,
+        what=_("the learning rate for reduction='sum'"),
+        correct=_(
+            "lr = {lr:g} / {count} = {right:.4g}: 'mean' divides by all {count} elements of the target."
+        ).format(lr=lr, count=count, right=right),
+        recipe=_("how much larger is the gradient of the sum than the gradient of the mean?"),
+        hint=_("the gradient of the sum is (number of averaged elements) times the gradient of the mean."),
         mistakes=[
-            Mistake(lr / batch if batch != count else None, f"{fmt(lr / batch)} divides by the "
-                    f"batch size {batch}.", "MSELoss's 'mean' averages over every element of the "
-                    f"target, {shape}: {count} of them."),
-            Mistake(lr * count, f"{fmt(lr * count)} goes the wrong direction.",
-                    "the sum's gradient is larger, so the learning rate must be smaller."),
-            Mistake(lr * batch if batch != count else None, f"{fmt(lr * batch)} goes the wrong "
-                    "direction.", "divide, and by every element: 'mean' averages over every "
-                    "element, not only over the batch."),
-            Mistake(lr, f"{fmt(lr)} is the learning rate of 'mean'.", "with the same learning "
-                    f"rate the steps are {count} times larger with 'sum' (and training may "
-                    "diverge)."),
+            Mistake(
+                lr / batch if batch != count else None,
+                _("{0} divides by the batch size {batch}.").format(fmt(lr / batch), batch=batch),
+                _(
+                    "MSELoss's 'mean' averages over every element of the target, {shape}: {count} of them."
+                ).format(shape=shape, count=count),
+            ),
+            Mistake(
+                lr * count,
+                _("{0} goes the wrong direction.").format(fmt(lr * count)),
+                _("the sum's gradient is larger, so the learning rate must be smaller."),
+            ),
+            Mistake(
+                lr * batch if batch != count else None,
+                _("{0} goes the wrong direction.").format(fmt(lr * batch)),
+                _(
+                    "divide, and by every element: 'mean' averages over every element, "
+                    "not only over the batch."
+                ),
+            ),
+            Mistake(
+                lr,
+                _("{0} is the learning rate of 'mean'.").format(fmt(lr)),
+                _(
+                    "with the same learning rate "
+                    "the steps are {count} times "
+                    "larger with 'sum' (and "
+                    "training may diverge)."
+                ).format(count=count),
+            ),
         ],
     )
 
 
-@check
+@check(examples=[example([0.8, -1.1, 0.3, 1.7, -0.6, 0.9, -1.4])])
 def check_gaussian_variance(residuals) -> Problem:
     """Check the noise variance that minimises the Gaussian negative log-likelihood.
 
@@ -283,8 +412,9 @@ def check_gaussian_variance(residuals) -> Problem:
 
     Examples
     --------
-    >>> check_gaussian_variance(2.0, [1.0, -1.0, 2.0, 0.0])
-    Not yet: 2 divides by N - 1.
+    >>> check_gaussian_variance(3.0, [1.0, -1.0, 2.0, 0.0])
+    Not yet: 3 divides by N - 2: the unbiased estimate for the residuals of a fitted line (two
+             parameters).
     Hint: the maximum-likelihood variance divides by N.
     False
     """
@@ -294,23 +424,54 @@ def check_gaussian_variance(residuals) -> Problem:
     n = r.size
     right = float(np.mean(r**2))
     return Problem(
-        right=right, what="the maximum-likelihood variance",
-        correct=f"var = mean(r**2) = {right:.4f}, the MSE of the residuals.",
-        start="set the derivative of the NLL with respect to the variance to zero.",
-        hint="differentiate 0.5 * (log v + r**2 / v) with respect to v, average over the "
-        "examples, and solve for v.",
+        right=right,
+        what=_("the maximum-likelihood variance"),
+        correct=_("var = mean(r**2) = {right:.4f}, the MSE of the residuals.").format(right=right),
+        recipe=_("set the derivative of the NLL with respect to the variance to zero."),
+        hint=_(
+            "differentiate 0.5 * (log v + r**2 / v) with respect to v, average over the examples, "
+            "and solve for v."
+        ),
         mistakes=[
-            Mistake(math.sqrt(right), f"{fmt(math.sqrt(right))} is the standard deviation.",
-                    "the variance is its square."),
-            Mistake(np.sum(r**2) / (n - 1) if n > 1 else None, f"{fmt(np.sum(r**2) / max(n - 1, 1))}"
-                    " divides by N - 1.", "the maximum-likelihood variance divides by N."),
-            Mistake(np.var(r) if np.mean(r) != 0 else None, f"{fmt(np.var(r))} is np.var of the "
-                    "residuals, which subtracts their mean first.", "the Gaussian is centred on "
-                    "the prediction, so use mean(r**2)."),
-            Mistake(right / 2, f"{fmt(right / 2)} is half the variance.",
-                    "the 1/2 in the NLL multiplies both terms and cancels."),
-            Mistake(np.sum(r**2) if n > 1 else None, f"{fmt(np.sum(r**2))} is the sum of squared "
-                    "residuals.", "divide by N."),
+            Mistake(
+                math.sqrt(right),
+                _("{0} is the standard deviation.").format(fmt(math.sqrt(right))),
+                _("the variance is its square."),
+            ),
+            Mistake(
+                np.sum(r**2) / (n - 2) if n > 2 else None,
+                _(
+                    "{0} divides by N - 2: the unbiased "
+                    "estimate for the residuals of a "
+                    "fitted line (two parameters)."
+                ).format(fmt(np.sum(r**2) / max(n - 2, 1))),
+                _("the maximum-likelihood variance divides by N."),
+            ),
+            Mistake(
+                np.sum(r**2) / (n - 1) if n > 1 else None,
+                _(
+                    "{0} divides by N - 1, the sample "
+                    "variance's denominator (for a fitted "
+                    "line's residuals the unbiased one is "
+                    "N - 2)."
+                ).format(fmt(np.sum(r**2) / max(n - 1, 1))),
+                _("the maximum-likelihood variance divides by N."),
+            ),
+            Mistake(
+                np.var(r) if np.mean(r) != 0 else None,
+                _("{0} is np.var of the residuals, which subtracts their mean first.").format(fmt(np.var(r))),
+                _("the Gaussian is centred on the prediction, so use mean(r**2)."),
+            ),
+            Mistake(
+                right / 2,
+                _("{0} is half the variance.").format(fmt(right / 2)),
+                _("the 1/2 in the NLL multiplies both terms and cancels."),
+            ),
+            Mistake(
+                np.sum(r**2) if n > 1 else None,
+                _("{0} is the sum of squared residuals.").format(fmt(np.sum(r**2))),
+                _("divide by N."),
+            ),
         ],
     )
 
@@ -334,7 +495,21 @@ def _bce_terms(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, logits) - target * logits
 
 
-@check
+@check(
+    examples=[
+        example(
+            [
+                [1.2, -0.8, 0.5, -1.5],
+                [-0.3, 2.0, -1.1, 0.2],
+                [-1.0, -0.5, -2.0, -0.7],
+                [0.9, 0.4, -0.6, 1.8],
+                [-0.2, -1.3, 1.1, 0.0],
+            ],
+            [[0, 2], [1], [], [3, 0, 1], [2]],
+        ),
+        example([[0.5, -2.0, 1.5], [3.0, 0.2, -0.4]], [[2], [0, 1]]),
+    ]
+)
 def check_multi_label_loss(logits, labels) -> Problem:
     """Check ``BCEWithLogitsLoss`` on a multi-hot target; called as
     ``check_multi_label_loss(answer, logits, labels)``.
@@ -356,55 +531,70 @@ def check_multi_label_loss(logits, labels) -> Problem:
     elements = f"N * L = {n} * {n_labels} = {n * n_labels}"
     return Problem(
         right=right,
-        what="the mean binary cross-entropy with logits against the multi-hot target",
-        correct=f"BCEWithLogitsLoss = {fmt(right)}: the mean over all {elements} elements of "
-                "the multi-hot target.",
-        start="build the (N, L) float target with a 1.0 at every listed tag, then average the "
-              "binary cross-entropy of every element.",
-        hint="target[i, tags] = 1.0 for each example i; then the mean over all elements of "
-             "-[t log sigmoid(z) + (1 - t) log(1 - sigmoid(z))].",
+        what=_("the mean binary cross-entropy with logits against the multi-hot target"),
+        correct=_(
+            "BCEWithLogitsLoss = {0}: the mean over all {elements} elements of the multi-hot target."
+        ).format(fmt(right), elements=elements),
+        recipe=_(
+            "build the (N, L) float target with a 1.0 at every listed tag, then average the binary "
+            "cross-entropy of every element."
+        ),
+        hint=_(
+            "target[i, tags] = 1.0 for each example i; then the mean over all elements of -[t log "
+            "sigmoid(z) + (1 - t) log(1 - sigmoid(z))]."
+        ),
         mistakes=[
-            Mistake(terms.sum(axis=1).mean(), f"that sums over the tags and averages over the "
-                    f"{n} examples only.", f"BCEWithLogitsLoss's 'mean' divides by every "
-                    f"element of the target: {elements}."),
-            Mistake(terms.sum(), "that is the sum over all elements (reduction='sum').",
-                    f"divide by the number of elements, {elements}."),
-            Mistake(_bce_terms(z, first_only).mean(), "your target keeps only the first tag of "
-                    "each example.", "a multi-hot row has a 1.0 for every tag in the example's "
-                    "list (and none for an empty list)."),
-            Mistake(_bce_terms(z, 1.0 - target).mean(), "your target is inverted: 1 where a tag "
-                    "does not apply.", "put 1.0 at the listed tags and 0.0 everywhere else."),
-            Mistake(float((-target * log_p).mean()), "that keeps only the positive part "
-                    "-t log sigmoid(z); every tag that does not apply adds "
-                    "-(1 - t) log(1 - sigmoid(z)).", "use both terms of the binary cross-entropy."),
-            Mistake(_bce_terms(1.0 / (1.0 + np.exp(-z)), target).mean(), "that applies the "
-                    "sigmoid twice: BCEWithLogitsLoss takes logits and applies it itself.",
-                    "pass the logits, not sigmoid(logits)."),
-            Mistake(float(-(target * log_q).sum(axis=1).mean()), "that is CrossEntropyLoss "
-                    "with the multi-hot target: its softmax makes the tags compete, and a photo "
-                    "without tags contributes nothing.", "multi-label targets take "
-                    "BCEWithLogitsLoss: one independent yes/no answer per tag."),
-            Mistake(right / np.log(10), "that is the base-10 logarithm.",
-                    "use np.log, the natural log."),
+            Mistake(
+                terms.sum(axis=1).mean(),
+                _("that sums over the tags and averages over the {n} examples only.").format(n=n),
+                _("BCEWithLogitsLoss's 'mean' divides by every element of the target: {elements}.").format(
+                    elements=elements
+                ),
+            ),
+            Mistake(
+                terms.sum(),
+                _("that is the sum over all elements (reduction='sum')."),
+                _("divide by the number of elements, {elements}.").format(elements=elements),
+            ),
+            Mistake(
+                _bce_terms(z, first_only).mean(),
+                _("your target keeps only the first tag of each example."),
+                _(
+                    "a multi-hot row has a 1.0 for every tag in the example's list "
+                    "(and none for an empty list)."
+                ),
+            ),
+            Mistake(
+                _bce_terms(z, 1.0 - target).mean(),
+                _("your target is inverted: 1 where a tag does not apply."),
+                _("put 1.0 at the listed tags and 0.0 everywhere else."),
+            ),
+            Mistake(
+                float((-target * log_p).mean()),
+                _(
+                    "that keeps only the positive part -t log "
+                    "sigmoid(z); every tag that does not apply adds "
+                    "-(1 - t) log(1 - sigmoid(z))."
+                ),
+                _("use both terms of the binary cross-entropy."),
+            ),
+            Mistake(
+                _bce_terms(1.0 / (1.0 + np.exp(-z)), target).mean(),
+                _("that applies the sigmoid twice: BCEWithLogitsLoss takes logits and applies it itself."),
+                _("pass the logits, not sigmoid(logits)."),
+            ),
+            Mistake(
+                float(-(target * log_q).sum(axis=1).mean()),
+                _(
+                    "that is CrossEntropyLoss with the "
+                    "multi-hot target: its softmax makes "
+                    "the tags compete, and a photo "
+                    "without tags contributes nothing."
+                ),
+                _("multi-label targets take BCEWithLogitsLoss: one independent yes/no answer per tag."),
+            ),
+            Mistake(
+                right / np.log(10), _("that is the base-10 logarithm."), _("use np.log, the natural log.")
+            ),
         ],
     )
-
-
-EXAMPLES = {
-    check_pos_weight: [example([[1, 0, 0], [0, 0, 1], [1, 1, 0], [0, 0, 0], [0, 0, 1], [0, 1, 0],
-                                [0, 0, 0], [0, 0, 1], [1, 0, 0], [0, 0, 0], [0, 0, 1], [0, 0, 1]]),
-                       example([1, 0, 0, 0, 1, 0, 0, 0, 0, 1])],
-    check_weighted_cross_entropy: [example([[1.0, 2.0, 0.5], [2.2, 0.3, 0.1], [0.2, 0.4, 1.9],
-                                            [1.5, 1.4, 0.2]], [1, 0, 2, 0], [0.5, 2.0, 4.0])],
-    check_ignore_index_loss: [example([[0.3, 1.2, -0.5, 0.0], [2.0, 0.1, 0.3, -1.0],
-                                       [0.0, 0.0, 0.0, 0.0], [0.5, -0.2, 1.5, 0.7],
-                                       [1.0, 2.0, 3.0, 4.0], [-1.0, 0.5, 0.2, 0.1]],
-                                      [1, 0, 3, 2, -100, -100])],
-    check_sum_learning_rate: [example(0.1, (64, 3))],
-    check_gaussian_variance: [example([0.8, -1.1, 0.3, 1.7, -0.6, 0.9, -1.4])],
-    check_multi_label_loss: [example([[1.2, -0.8, 0.5, -1.5], [-0.3, 2.0, -1.1, 0.2],
-                                      [-1.0, -0.5, -2.0, -0.7], [0.9, 0.4, -0.6, 1.8],
-                                      [-0.2, -1.3, 1.1, 0.0]],
-                                     [[0, 2], [1], [], [3, 0, 1], [2]]),
-                             example([[0.5, -2.0, 1.5], [3.0, 0.2, -0.4]], [[2], [0, 1]])],
-}

@@ -13,7 +13,10 @@ import math
 import numpy as np
 
 from ..metrics import _equal_width_bins
-from ._feedback import Mistake, Problem, as_array, as_number, check, example, fmt
+from ._answers import as_array, as_number, fmt
+from ._judge import Mistake, Problem
+from ._registry import check, example
+from ._voice import _
 
 __all__ = [
     "check_optimizer_steps",
@@ -33,7 +36,13 @@ def _count(value, name: str, *, low: int = 1) -> int:
     return int(x)
 
 
-@check
+@check(
+    examples=[
+        example(1079, 32, 20),
+        example(1079, 32, 20, drop_last=True),
+        example(100, 10, 3),
+    ]
+)
 def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
     """Check the number of optimiser steps of a training run.
 
@@ -47,32 +56,51 @@ def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
     total = e * per_epoch
     return Problem(
         right=total,
-        what="the number of optimiser steps",
-        correct=f"{total} steps: {per_epoch} mini-batches per epoch times {e} epochs.",
-        start="count the mini-batches of one epoch, then multiply by the number of epochs.",
-        hint=("one step per mini-batch: an epoch has n // batch_size full batches, plus one "
-              "smaller batch for the remainder unless drop_last=True."),
+        what=_("the number of optimiser steps"),
+        correct=_("{total} steps: {per_epoch} mini-batches per epoch times {e} epochs.").format(
+            total=total, per_epoch=per_epoch, e=e
+        ),
+        recipe=_("count the mini-batches of one epoch, then multiply by the number of epochs."),
+        hint=(
+            _(
+                "one step per mini-batch: an epoch has n // batch_size full batches, plus one smaller "
+                "batch for the remainder unless drop_last=True."
+            )
+        ),
         mistakes=[
-            Mistake(e * full if not drop_last and n % b else None,
-                    "that leaves out the last, smaller batch of every epoch.",
-                    "with drop_last=False the remainder forms one more batch: "
-                    "math.ceil(n / batch_size) per epoch."),
-            Mistake(e * with_last if drop_last and n % b else None,
-                    "that counts the last, incomplete batch, which drop_last=True leaves out.",
-                    "use n // batch_size batches per epoch."),
-            Mistake(e * n / b if n % b else None, "that is epochs * n / batch_size without "
-                    "rounding: a number of steps is a whole number.",
-                    "count whole mini-batches per epoch."),
-            Mistake(per_epoch if e > 1 else None, "that is one epoch's steps.",
-                    "multiply by the number of epochs."),
-            Mistake(e * n if b > 1 else None, "that is one step per example, as if batch_size "
-                    "were 1.",
-                    "one step per mini-batch, not per example."),
+            Mistake(
+                e * full if not drop_last and n % b else None,
+                _("that leaves out the last, smaller batch of every epoch."),
+                _(
+                    "with drop_last=False the remainder forms one more batch: math.ceil(n / "
+                    "batch_size) per epoch."
+                ),
+            ),
+            Mistake(
+                e * with_last if drop_last and n % b else None,
+                _("that counts the last, incomplete batch, which drop_last=True leaves out."),
+                _("use n // batch_size batches per epoch."),
+            ),
+            Mistake(
+                e * n / b if n % b else None,
+                _("that is epochs * n / batch_size without rounding: a number of steps is a whole number."),
+                _("count whole mini-batches per epoch."),
+            ),
+            Mistake(
+                per_epoch if e > 1 else None,
+                _("that is one epoch's steps."),
+                _("multiply by the number of epochs."),
+            ),
+            Mistake(
+                e * n if b > 1 else None,
+                _("that is one step per example, as if batch_size were 1."),
+                _("one step per mini-batch, not per example."),
+            ),
         ],
     )
 
 
-@check
+@check(examples=[example(0.3, 0.04), example(0.42, 0.1)])
 def check_batch_size_for_spread(sigma, target_spread) -> Problem:
     """Check the smallest batch size whose mini-batch loss spreads by at most ``target_spread``.
 
@@ -93,28 +121,46 @@ def check_batch_size_for_spread(sigma, target_spread) -> Problem:
 
     return Problem(
         right=right,
-        what="the smallest batch size",
-        correct=f"B = {right}: sigma / sqrt(B) = {fmt(s / math.sqrt(right))} <= {fmt(t)}.",
-        start="solve sigma / sqrt(B) <= target_spread for B, and round up.",
-        hint="the spread shrinks like 1 / sqrt(B): B >= (sigma / target_spread) ** 2, rounded up.",
+        what=_("the smallest batch size"),
+        correct=_("B = {right}: sigma / sqrt(B) = {0} <= {1}.").format(
+            fmt(s / math.sqrt(right)), fmt(t), right=right
+        ),
+        recipe=_("solve sigma / sqrt(B) <= target_spread for B, and round up."),
+        hint=_("the spread shrinks like 1 / sqrt(B): B >= (sigma / target_spread) ** 2, rounded up."),
         mistakes=[
-            Mistake(unless_right(math.ceil(s / t - 1e-9)),
-                    "that makes the spread shrink like 1 / B; it shrinks like 1 / sqrt(B), so "
-                    "halving it takes four times the batch.",
-                    "square the ratio: B >= (sigma / target_spread) ** 2."),
-            Mistake(unless_right(floor) if floor >= 1 else None,
-                    "that rounds down, so the spread is still a little above the target.",
-                    "round up with math.ceil."),
-            Mistake(unless_right(exact), "a batch size is a whole number.",
-                    "round (sigma / target_spread) ** 2 up."),
-            Mistake(unless_right(math.ceil(s**2 / t - 1e-9)),
-                    "that squares sigma but not the target spread.",
-                    "B >= (sigma / target_spread) ** 2 = sigma ** 2 / target_spread ** 2."),
+            Mistake(
+                unless_right(math.ceil(s / t - 1e-9)),
+                _(
+                    "that makes the spread shrink like 1 / B; it shrinks like 1 / sqrt(B), so halving "
+                    "it takes four times the batch."
+                ),
+                _("square the ratio: B >= (sigma / target_spread) ** 2."),
+            ),
+            Mistake(
+                unless_right(floor) if floor >= 1 else None,
+                _("that rounds down, so the spread is still a little above the target."),
+                _("round up with math.ceil."),
+            ),
+            Mistake(
+                unless_right(exact),
+                _("a batch size is a whole number."),
+                _("round (sigma / target_spread) ** 2 up."),
+            ),
+            Mistake(
+                unless_right(math.ceil(s**2 / t - 1e-9)),
+                _("that squares sigma but not the target spread."),
+                _("B >= (sigma / target_spread) ** 2 = sigma ** 2 / target_spread ** 2."),
+            ),
         ],
     )
 
 
-@check
+@check(
+    examples=[
+        example([0.5, -1.0, 2.0], [0.1, 0.2, -0.3], 0.1, 0.01),
+        example([[1.0, -2.0], [0.0, 3.0]], [[0.5, 0.5], [-1.0, 0.0]], 0.05, 0.2),
+    ]
+)
 def check_weight_decay_step(weight, grad, lr, weight_decay) -> Problem:
     """Check one SGD step with weight decay, as ``torch.optim.SGD(..., weight_decay=...)`` takes it.
 
@@ -130,22 +176,43 @@ def check_weight_decay_step(weight, grad, lr, weight_decay) -> Problem:
     right = w - lr * (g + wd * w)
     return Problem(
         right=right,
-        what="the weight after one SGD step with weight decay",
-        start="new weight = weight - lr * (grad + weight_decay * weight).",
-        hint="the decay term adds weight_decay * weight to the gradient before the step.",
+        what=_("the weight after one SGD step with weight decay"),
+        recipe=_("new weight = weight - lr * (grad + weight_decay * weight)."),
+        hint=_("the decay term adds weight_decay * weight to the gradient before the step."),
         mistakes=[
-            Mistake(w - lr * g, "that is a plain SGD step: the weight decay is missing.",
-                    "add weight_decay * weight to the gradient."),
-            Mistake(w - lr * (g + wd / 2 * w), "that uses weight_decay / 2 as the decay: the 1/2 "
-                    "in (weight_decay / 2) * ||w||^2 cancels when you differentiate.",
-                    "the gradient of (lambda / 2) * ||w||^2 is lambda * w."),
-            Mistake(w - lr * (g + 2 * wd * w), "that differentiates weight_decay * ||w||^2, "
-                    "without the 1/2; weight_decay=lambda means (lambda / 2) * ||w||^2.",
-                    "the decay adds weight_decay * weight to the gradient, not twice that."),
-            Mistake(w - lr * g - wd * w, "that subtracts the decay without the learning rate.",
-                    "multiply the whole gradient, decay included, by lr."),
-            Mistake(w + lr * (g + wd * w), "that steps uphill: the sign is flipped.",
-                    "subtract lr times the gradient."),
+            Mistake(
+                w - lr * g,
+                _("that is a plain SGD step: the weight decay is missing."),
+                _("add weight_decay * weight to the gradient."),
+            ),
+            Mistake(
+                w - lr * (g + wd / 2 * w),
+                _(
+                    "that uses weight_decay / 2 as the decay: the 1/2 in "
+                    "(weight_decay / 2) * ||w||^2 cancels when you "
+                    "differentiate."
+                ),
+                _("the gradient of (lambda / 2) * ||w||^2 is lambda * w."),
+            ),
+            Mistake(
+                w - lr * (g + 2 * wd * w),
+                _(
+                    "that differentiates weight_decay * ||w||^2, without "
+                    "the 1/2; weight_decay=lambda means (lambda / 2) * "
+                    "||w||^2."
+                ),
+                _("the decay adds weight_decay * weight to the gradient, not twice that."),
+            ),
+            Mistake(
+                w - lr * g - wd * w,
+                _("that subtracts the decay without the learning rate."),
+                _("multiply the whole gradient, decay included, by lr."),
+            ),
+            Mistake(
+                w + lr * (g + wd * w),
+                _("that steps uphill: the sign is flipped."),
+                _("subtract lr times the gradient."),
+            ),
         ],
     )
 
@@ -161,7 +228,12 @@ def _early_stopping(losses: np.ndarray, patience: int) -> tuple[int, int]:
     return best, len(losses)
 
 
-@check
+@check(
+    examples=[
+        example([0.9, 0.7, 0.6, 0.62, 0.61, 0.63, 0.64, 0.55], 3),
+        example([1.0, 0.8, 0.85, 0.7, 0.72, 0.75, 0.74], 2),
+    ]
+)
 def check_early_stopping(val_losses, patience) -> Problem:
     """Check the epoch early stopping keeps, and the last epoch it trains.
 
@@ -178,25 +250,48 @@ def check_early_stopping(val_losses, patience) -> Problem:
     overall = int(np.argmin(losses)) + 1
     return Problem(
         right=[kept, stopped],
-        what="(the epoch kept, the last epoch trained)",
-        correct=(f"training stops after epoch {stopped} and keeps the weights of epoch {kept}, "
-                 f"validation loss {fmt(losses[kept - 1])}."),
-        start="answer a pair (kept, stopped), counting epochs from 1.",
-        hint=("walk through the losses: remember the lowest so far and its epoch; stop when the "
-              f"current epoch is {p} epochs past it."),
+        what=_("(the epoch kept, the last epoch trained)"),
+        correct=(
+            _(
+                "training stops after epoch {stopped} and keeps the weights of epoch {kept}, "
+                "validation loss {0}."
+            ).format(fmt(losses[kept - 1]), stopped=stopped, kept=kept)
+        ),
+        recipe=_("answer a pair (kept, stopped), counting epochs from 1."),
+        hint=(
+            _(
+                "walk through the losses: remember the lowest so far and its epoch; stop when the "
+                "current epoch is {p} epochs past it."
+            ).format(p=p)
+        ),
         mistakes=[
-            Mistake([kept - 1, stopped - 1], "those are 0-based list indices; the exercise counts "
-                    "epochs from 1.", "add 1 to each."),
-            Mistake([stopped, stopped], "that keeps the last epoch's weights; early stopping keeps "
-                    "the best epoch seen.", "keep the epoch with the lowest validation loss."),
-            Mistake([overall, stopped] if overall != kept else None,
-                    f"epoch {overall} has the lowest loss of the whole list, but training stopped "
-                    f"after epoch {stopped} and never saw it.",
-                    "only the epochs up to the stop count."),
-            Mistake([kept, min(kept + p - 1, losses.size)] if stopped == kept + p else None,
-                    "the stop is one epoch early: patience counts the epochs without "
-                    "improvement, all of them run.", f"stop at kept + patience = {kept} + {p}."),
-            Mistake([stopped, kept], "the pair is in the wrong order.", "answer (kept, stopped)."),
+            Mistake(
+                [kept - 1, stopped - 1],
+                _("those are 0-based list indices; the exercise counts epochs from 1."),
+                _("add 1 to each."),
+            ),
+            Mistake(
+                [stopped, stopped],
+                _("that keeps the last epoch's weights; early stopping keeps the best epoch seen."),
+                _("keep the epoch with the lowest validation loss."),
+            ),
+            Mistake(
+                [overall, stopped] if overall != kept else None,
+                _(
+                    "epoch {overall} has the lowest loss of the whole list, but training stopped "
+                    "after epoch {stopped} and never saw it."
+                ).format(overall=overall, stopped=stopped),
+                _("only the epochs up to the stop count."),
+            ),
+            Mistake(
+                [kept, min(kept + p - 1, losses.size)] if stopped == kept + p else None,
+                _(
+                    "the stop is one epoch early: patience counts the epochs without improvement, all "
+                    "of them run."
+                ),
+                _("stop at kept + patience = {kept} + {p}.").format(kept=kept, p=p),
+            ),
+            Mistake([stopped, kept], _("the pair is in the wrong order."), _("answer (kept, stopped).")),
         ],
     )
 
@@ -208,7 +303,12 @@ def _confusion(cm) -> np.ndarray:
     return c
 
 
-@check
+@check(
+    examples=[
+        example([[50, 2, 1], [3, 40, 7], [0, 5, 45]], 1),
+        example([[8, 2], [4, 6]], 0),
+    ]
+)
 def check_precision_recall(cm, k) -> Problem:
     """Check the precision and recall of class ``k`` read off a confusion matrix.
 
@@ -227,26 +327,46 @@ def check_precision_recall(cm, k) -> Problem:
     acc = np.trace(c) / c.sum()
     return Problem(
         right=[precision, recall],
-        what=f"(precision, recall) of class {k}",
-        correct=(f"class {k}: precision {fmt(precision)} (of {int(predicted)} predicted {k}, "
-                 f"{int(tp)} are {k}), recall {fmt(recall)} (of {int(actual)} true {k}, "
-                 f"{int(tp)} found)."),
-        start="precision divides the diagonal entry by its column sum, recall by its row sum.",
-        hint=("rows are true classes, columns predictions: precision = cm[k, k] / cm[:, k].sum(), "
-              "recall = cm[k, k] / cm[k, :].sum()."),
+        what=_("(precision, recall) of class {k}").format(k=k),
+        correct=(
+            _(
+                "class {k}: precision {0} (of {1} predicted {k}, {2} are {k}), recall {3} (of {4} "
+                "true {k}, {5} found)."
+            ).format(fmt(precision), int(predicted), int(tp), fmt(recall), int(actual), int(tp), k=k)
+        ),
+        recipe=_("precision divides the diagonal entry by its column sum, recall by its row sum."),
+        hint=(
+            _(
+                "rows are true classes, columns predictions: precision = cm[k, k] / cm[:, k].sum(), "
+                "recall = cm[k, k] / cm[k, :].sum()."
+            )
+        ),
         mistakes=[
-            Mistake([recall, precision], "precision and recall are swapped.",
-                    "precision looks down the column of predictions; recall along the row of "
-                    "true examples."),
-            Mistake([100 * precision, 100 * recall], "those are percentages.",
-                    "give fractions in [0, 1]."),
-            Mistake([acc, acc], "that is the overall accuracy, for every class at once.",
-                    "use only class k's row and column."),
+            Mistake(
+                [recall, precision],
+                _("precision and recall are swapped."),
+                _("precision looks down the column of predictions; recall along the row of true examples."),
+            ),
+            Mistake(
+                [100 * precision, 100 * recall], _("those are percentages."), _("give fractions in [0, 1].")
+            ),
+            Mistake(
+                [acc, acc],
+                _("that is the overall accuracy, for every class at once."),
+                _("use only class k's row and column."),
+            ),
         ],
     )
 
 
-@check
+@check(
+    examples=[
+        example([[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55]], [0, 1, 0, 1, 0]),
+        example(
+            [[0.7, 0.2, 0.1], [0.1, 0.85, 0.05], [0.3, 0.3, 0.4], [0.96, 0.02, 0.02]], [0, 2, 2, 0], n_bins=5
+        ),
+    ]
+)
 def check_ece(probs, y_true, n_bins=10) -> Problem:
     """Check an expected calibration error with equal-width bins.
 
@@ -257,8 +377,13 @@ def check_ece(probs, y_true, n_bins=10) -> Problem:
     p = as_array(probs, "probs")
     y = as_array(y_true, "y_true")
     nb = _count(n_bins, "n_bins")
-    if p.ndim != 2 or p.shape[1] < 2 or y.shape != (p.shape[0],) or not np.allclose(
-            p.sum(axis=1), 1) or np.any(p < 0):
+    if (
+        p.ndim != 2
+        or p.shape[1] < 2
+        or y.shape != (p.shape[0],)
+        or not np.allclose(p.sum(axis=1), 1)
+        or np.any(p < 0)
+    ):
         raise ValueError("probs must be (N, C) rows of probabilities and y_true N class labels")
     if not np.all(np.mod(y, 1) == 0) or y.min() < 0 or y.max() >= p.shape[1]:
         raise ValueError("y_true must hold class labels 0..C-1")
@@ -273,52 +398,44 @@ def check_ece(probs, y_true, n_bins=10) -> Problem:
     true_conf = p[np.arange(len(y)), y]
     return Problem(
         right=ece,
-        what="the expected calibration error",
-        correct=f"ECE = {fmt(ece)} over {int(full.sum())} non-empty bins of {nb}.",
-        start=("bin the top-class probabilities, then add |accuracy - confidence| of each bin, "
-               "weighted by its share of the examples."),
-        hint=("confidence = probs.max(axis=1); in each non-empty bin compare the share of correct "
-              "predictions with the mean confidence; weight by bin size / N."),
+        what=_("the expected calibration error"),
+        correct=_("ECE = {0} over {1} non-empty bins of {nb}.").format(fmt(ece), int(full.sum()), nb=nb),
+        recipe=(
+            _(
+                "bin the top-class probabilities, then add |accuracy - confidence| of each bin, "
+                "weighted by its share of the examples."
+            )
+        ),
+        hint=(
+            _(
+                "confidence = probs.max(axis=1); in each non-empty bin compare the share of correct "
+                "predictions with the mean confidence; weight by bin size / N."
+            )
+        ),
         mistakes=[
-            Mistake(float(np.mean(np.abs(acc - mean_conf))),
-                    "that averages the bins equally; the ECE weights each bin by its share of "
-                    "the examples.", "multiply each bin's gap by (bin size / N) and add them up."),
-            Mistake(abs(float(np.sum(weights * (acc - mean_conf)))),
-                    "that adds signed gaps, so over- and underconfident bins cancel.",
-                    "take the absolute gap in each bin before adding."),
-            Mistake(float(np.mean(np.abs(correct - conf))),
-                    "that compares each example's confidence with its own 0/1 correctness, "
-                    "without bins.", "group the examples into bins first."),
-            Mistake(float(np.mean(np.abs(correct - true_conf))),
-                    "that uses the probability of the true class; the ECE uses the confidence "
-                    "of the predicted (top) class.", "confidence = probs.max(axis=1)."),
-            Mistake(100 * ece, "that is a percentage.", "give a fraction in [0, 1]."),
+            Mistake(
+                float(np.mean(np.abs(acc - mean_conf))),
+                _("that averages the bins equally; the ECE weights each bin by its share of the examples."),
+                _("multiply each bin's gap by (bin size / N) and add them up."),
+            ),
+            Mistake(
+                abs(float(np.sum(weights * (acc - mean_conf)))),
+                _("that adds signed gaps, so over- and underconfident bins cancel."),
+                _("take the absolute gap in each bin before adding."),
+            ),
+            Mistake(
+                float(np.mean(np.abs(correct - conf))),
+                _("that compares each example's confidence with its own 0/1 correctness, without bins."),
+                _("group the examples into bins first."),
+            ),
+            Mistake(
+                float(np.mean(np.abs(correct - true_conf))),
+                _(
+                    "that uses the probability of the true class; the ECE uses the confidence of the "
+                    "predicted (top) class."
+                ),
+                _("confidence = probs.max(axis=1)."),
+            ),
+            Mistake(100 * ece, _("that is a percentage."), _("give a fraction in [0, 1].")),
         ],
     )
-
-
-EXAMPLES = {
-    check_optimizer_steps: [
-        example(1079, 32, 20),
-        example(1079, 32, 20, drop_last=True),
-        example(100, 10, 3),
-    ],
-    check_batch_size_for_spread: [example(0.3, 0.04), example(0.42, 0.1)],
-    check_weight_decay_step: [
-        example([0.5, -1.0, 2.0], [0.1, 0.2, -0.3], 0.1, 0.01),
-        example([[1.0, -2.0], [0.0, 3.0]], [[0.5, 0.5], [-1.0, 0.0]], 0.05, 0.2),
-    ],
-    check_early_stopping: [
-        example([0.9, 0.7, 0.6, 0.62, 0.61, 0.63, 0.64, 0.55], 3),
-        example([1.0, 0.8, 0.85, 0.7, 0.72, 0.75, 0.74], 2),
-    ],
-    check_precision_recall: [
-        example([[50, 2, 1], [3, 40, 7], [0, 5, 45]], 1),
-        example([[8, 2], [4, 6]], 0),
-    ],
-    check_ece: [
-        example([[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55]], [0, 1, 0, 1, 0]),
-        example([[0.7, 0.2, 0.1], [0.1, 0.85, 0.05], [0.3, 0.3, 0.4], [0.96, 0.02, 0.02]],
-                [0, 2, 2, 0], n_bins=5),
-    ],
-}

@@ -1,8 +1,8 @@
-"""The built site as a reader meets it, in headless Chromium (Debian's /usr/bin/chromium).
+"""The built site as a reader meets it, in headless Chromium (the one booktools/browser.py finds).
 
 Data-driven: the tests iterate over the html pages the build produced and the notebooks in
 chapters/, so they follow the book as chapters are added. Run after `make book-strict`:
-    bash tests/browser/setup.sh && .venv/bin/python -m pytest -q tests/browser -p no:nbval -o addopts=""
+    make site-test     (or: .venv/bin/python -m pytest -q tests/browser -p no:nbval -o addopts="")
 """
 
 from __future__ import annotations

@@ -1,0 +1,271 @@
+"""Explorable figures: a slider beside a static figure, drawn by a few KB of plain JavaScript.
+
+A notebook's Markdown cell places one with a MyST directive; its body is the caption (Markdown,
+math allowed), translated through the page's catalogue like any paragraph::
+
+    ```{explorable} ch5-weight
+    Move the weight: the cross-entropy glides, the accuracy jumps.
+    ```
+
+At build time the directive calls ``lossbook`` for every position of the sliders and embeds the
+rounded results in the page (``<script type="application/json">``; a page opened from disk
+works too). The JavaScript (``_ext/static/lossbook-explorables.js``, loaded only by pages with an
+explorable) looks values up, draws SVG and prints them, so every number a reader reads is
+lossbook's, to the precision printed. Each figure's labels are paragraphs of the directive's
+output, so Sphinx's gettext builder extracts them (``make translations``) and the Korean build
+shows the Korean text from ``locale/ko``. Builders other than HTML (LaTeX/PDF) output nothing:
+the static figure the explorable sits beside stays in the book.
+
+The figures:
+
+- ``ch3-line``: slope and intercept of a line through the five points of chapter 3; residuals,
+  their squares, ``lb.mse_loss`` and ``lb.l1_loss``, and the point on the MSE surface;
+- ``ch4-logit``: the logit of the true class in the worked example of chapter 4 (the other
+  logits fixed at log 0.3 and log 0.2); ``lb.softmax``, ``lb.cross_entropy`` in nats,
+  ``lb.cross_entropy_from_probs`` in base 10 and base 2, ``lb.cross_entropy_grad``;
+- ``ch5-weight``: ``weight[3, 1]`` of chapter 5's 45-of-100 classifier over the chapter's sweep;
+  ``lb.accuracy``, ``lb.cross_entropy`` and the slopes of both (``lb.numerical_gradient``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+
+import numpy as np
+from docutils import nodes
+from sphinx.util.docutils import SphinxDirective
+
+# Printed precision (decimals) of every quantity; the data are rounded to it at build time.
+DIGITS = {"mse": 3, "mae": 3, "prob": 4, "nats": 4, "base10": 5, "bits": 4, "grad": 4,
+          "loss": 5, "slope": 4}
+
+# Chapter 3: the five points and the candidate line of the chapter's first section.
+CH3_X = [1.0, 2.0, 3.0, 4.0, 5.0]
+CH3_Y = [2.0, 1.5, 3.5, 3.0, 6.5]
+CH3_SLOPES = [k / 10 for k in range(-5, 26)]  # -0.5 .. 2.5, step 0.1
+CH3_INTERCEPTS = [k / 4 for k in range(-8, 13)]  # -2 .. 3, step 0.25
+CH3_START = (1.0, 0.0)
+
+# Chapter 4: the worked example (label dog, prediction [0.3, 0.2, 0.5] at the start).
+CH4_FIXED = (math.log(0.3), math.log(0.2))
+CH4_STEPS = range(-45, 56)  # logit of the dog: log 0.5 + 0.1 k
+CH4_TRUE = 2
+
+# Chapter 5: the sweep of the chapter's staircase figure.
+CH5_SWEEP = np.linspace(-1.0, 1.0, 401)
+
+# The labels of each figure (English; the Korean ones come from the catalogues).
+LABELS = {
+    "ch3-line": {
+        "slope": "slope w",
+        "intercept": "intercept b",
+        "mse": "MSE",
+        "mae": "MAE",
+        "square": "squared residual",
+        "best": "least squares",
+        "alt_line": "The five points, the line and, on each residual, the square whose area is "
+                    "the squared residual.",
+        "alt_surface": "A map of the MSE over slope and intercept, shaded more strongly where "
+                       "the MSE is larger, with the current line as a point.",
+    },
+    "ch4-logit": {
+        "logit": "logit of the dog (the true class)",
+        "classes": "cat, fox, dog",
+        "prob": "probability",
+        "grad": "gradient",
+        "nats": "natural log (nats)",
+        "base10": "log base 10",
+        "bits": "log base 2 (bits)",
+        "curve": "loss in nats",
+        "alt_bars": "Bars of the softmax probabilities of cat, fox and dog, and bars of the "
+                    "gradient of the loss with respect to each logit.",
+        # No apostrophes in labels: the English page would show smart quotes (’), unlike the
+        # catalogue's text.
+        "alt_curve": "The curve of minus the log of the probability of the true class, with the "
+                     "current prediction as a point.",
+    },
+    "ch5-weight": {
+        "weight": "weight[3, 1]",
+        "accuracy": "accuracy",
+        "right": "examples right",
+        "loss": "cross-entropy",
+        "acc_slope": "slope of accuracy",
+        "loss_slope": "slope of cross-entropy",
+        "minimum": "lowest loss: slope 0",
+        "alt": "Accuracy as a staircase and the cross-entropy as a smooth curve over "
+               "weight[3, 1], with the current weight as a vertical line.",
+    },
+}
+
+
+def _round(values, digits):
+    return [round(float(v), digits) for v in np.ravel(values)]
+
+
+def ch3_line() -> dict:
+    """MSE and MAE of the line w x + b through chapter 3's five points, on the slider grid."""
+    import lossbook as lb
+
+    x, y = np.array(CH3_X), np.array(CH3_Y)
+    mse = [[round(float(lb.mse_loss(w * x + b, y)), DIGITS["mse"]) for b in CH3_INTERCEPTS]
+           for w in CH3_SLOPES]
+    mae = [[round(float(lb.l1_loss(w * x + b, y)), DIGITS["mae"]) for b in CH3_INTERCEPTS]
+           for w in CH3_SLOPES]
+    w_ls, b_ls = np.polyfit(x, y, deg=1)
+    return {"x": CH3_X, "y": CH3_Y, "w": CH3_SLOPES, "b": CH3_INTERCEPTS,
+            "start": [CH3_SLOPES.index(CH3_START[0]), CH3_INTERCEPTS.index(CH3_START[1])],
+            "mse": mse, "mae": mae, "best": [round(float(w_ls), 4), round(float(b_ls), 4)]}
+
+
+def ch4_logits(k: int) -> np.ndarray:
+    """The logits (cat, fox, dog) at slider step ``k``."""
+    return np.array([*CH4_FIXED, math.log(0.5) + 0.1 * k])
+
+
+def ch4_logit() -> dict:
+    """Softmax, cross-entropy in three bases and its gradient as the true class's logit moves."""
+    import lossbook as lb
+
+    rows = {key: [] for key in ("z", "prob", "nats", "base10", "bits", "grad")}
+    onehot = np.eye(3)[CH4_TRUE]
+    for k in CH4_STEPS:
+        z = ch4_logits(k)
+        p = lb.softmax(z)
+        rows["z"].append(round(float(z[CH4_TRUE]), 2))
+        rows["prob"].append(_round(p, DIGITS["prob"]))
+        rows["nats"].append(round(float(lb.cross_entropy(z[None], np.array([CH4_TRUE]))),
+                                  DIGITS["nats"]))
+        rows["base10"].append(round(float(lb.cross_entropy_from_probs(p, onehot, base=10)),
+                                    DIGITS["base10"]))
+        rows["bits"].append(round(float(lb.cross_entropy_from_probs(p, onehot, base=2)),
+                                  DIGITS["bits"]))
+        rows["grad"].append(_round(lb.cross_entropy_grad(z[None], np.array([CH4_TRUE])),
+                                   DIGITS["grad"]))
+    return rows | {"start": list(CH4_STEPS).index(0), "true": CH4_TRUE}
+
+
+def chapter5_model():
+    """Chapter 5's data and 45-of-100 classifier, built as the chapter's notebook builds them.
+
+    Returns ``(X, y, weight, bias)``; the browser tests compare the classifier with the numbers
+    the notebook prints.
+    """
+    import lossbook as lb
+
+    rng = np.random.default_rng(0)
+    centers = [(-2, -2), (2, -2), (-2, 2), (2, 2)]
+    X, y = lb.data.blobs(25, centers=centers, spread=1.5, rng=rng)
+    model = lb.Dense(2, 4, rng=rng)
+    logits = model(X)
+    while round(lb.accuracy(logits, y) * 100) != 45:
+        model.backward(lb.cross_entropy_grad(logits, y))
+        model.weight -= 0.05 * model.grad_weight
+        model.bias -= 0.05 * model.grad_bias
+        logits = model(X)
+    return X, y, model.weight.copy(), model.bias.copy()
+
+
+def ch5_logits(X, weight, bias, w31):
+    w = weight.copy()
+    w[3, 1] = w31
+    return X @ w.T + bias
+
+
+def ch5_weight() -> dict:
+    """Accuracy, cross-entropy and their slopes over the sweep of weight[3, 1] in chapter 5."""
+    import lossbook as lb
+
+    X, y, weight, bias = chapter5_model()
+    w0 = float(weight[3, 1])
+
+    def slope(metric, w31):
+        f = lambda v: metric(ch5_logits(X, weight, bias, v[0]), y)  # noqa: E731
+        return float(lb.numerical_gradient(f, [w31], eps=1e-6)[0])
+
+    sweep = w0 + CH5_SWEEP
+    right, loss, acc_slope, loss_slope = [], [], [], []
+    for w31 in sweep:
+        logits = ch5_logits(X, weight, bias, w31)
+        right.append(round(float(lb.accuracy(logits, y)) * len(y)))
+        loss.append(round(float(lb.cross_entropy(logits, y)), DIGITS["loss"]))
+        acc_slope.append(round(slope(lb.accuracy, w31), DIGITS["slope"]) + 0.0)
+        loss_slope.append(round(slope(lb.cross_entropy, w31), DIGITS["slope"]))
+    return {"w0": round(w0, 6), "step": round(float(CH5_SWEEP[1] - CH5_SWEEP[0]), 6),
+            "start": len(sweep) // 2, "n": len(y), "right": right, "loss": loss,
+            "acc_slope": acc_slope, "loss_slope": loss_slope,
+            "minimum": int(np.argmin(loss))}
+
+
+FIGURES = {"ch3-line": ch3_line, "ch4-logit": ch4_logit, "ch5-weight": ch5_weight}
+
+
+class explorable(nodes.General, nodes.Element):  # noqa: N801 - docutils names nodes in lower case
+    """An explorable figure: data and labels for the script, caption paragraphs as children."""
+
+
+class explorable_label(nodes.paragraph):  # noqa: N801
+    """One label of an explorable (a paragraph, so that gettext extracts and translates it)."""
+
+
+class ExplorableDirective(SphinxDirective):
+    """```{explorable} NAME``` with the caption as its body."""
+
+    required_arguments = 1
+    has_content = True
+
+    def run(self):
+        name = self.arguments[0]
+        if name not in FIGURES:
+            raise self.error(f"explorable: unknown figure {name!r}; known: {sorted(FIGURES)}")
+        node = explorable(name=name, data=FIGURES[name]())
+        self.set_source_info(node)
+        for key, text in LABELS[name].items():
+            item = explorable_label(text, text, key=key)
+            self.set_source_info(item)
+            node += item
+        self.state.nested_parse(self.content, self.content_offset, node)
+        return [node]
+
+
+def _json(data) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def visit_explorable_html(self, node) -> None:
+    name = node["name"]
+    labels = {item["key"]: item.astext() for item in node.children if isinstance(item, explorable_label)}
+    self.body.append(
+        f'<figure class="lbx" id="lbx-{name}" data-lbx="{html.escape(name)}">\n'
+        f'<script type="application/json" class="lbx-data">{_json(node["data"])}</script>\n'
+        f'<script type="application/json" class="lbx-labels">{_json(labels)}</script>\n'
+        '<div class="lbx-stage"></div>\n<figcaption>\n'
+    )
+    for child in node.children:
+        if not isinstance(child, explorable_label):
+            child.walkabout(self)
+    self.body.append("</figcaption>\n</figure>\n")
+    raise nodes.SkipNode
+
+
+def skip(self, node) -> None:
+    """Other builders (LaTeX for the PDF, text, ...): nothing; the static figure stays."""
+    raise nodes.SkipNode
+
+
+def _add_assets(app, pagename, templatename, context, doctree) -> None:
+    if doctree is not None and any(doctree.findall(explorable)):
+        app.add_css_file("lossbook-explorables.css")
+        app.add_js_file("lossbook-explorables.js", defer="defer")
+
+
+def setup(app):
+    # The script and stylesheet live in _ext/static, which lossbook_site adds to the static path.
+    app.setup_extension("lossbook_site")
+    others = {b: (skip, None) for b in ("latex", "text", "man", "texinfo")}
+    app.add_node(explorable, html=(visit_explorable_html, None), **others)
+    app.add_node(explorable_label, html=(skip, None), **others)
+    app.add_directive("explorable", ExplorableDirective)
+    app.connect("html-page-context", _add_assets)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

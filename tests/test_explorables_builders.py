@@ -1,0 +1,66 @@
+"""The explorable directive (_ext/lossbook_explorables.py) outside the HTML site.
+
+The PDF (LaTeX) and other non-HTML builders get nothing from it: the static figure beside it
+stays the book's figure there. The gettext builder extracts its caption and labels, which is
+how the Korean catalogues get them (the browser tests check the Korean pages).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+
+import lossbook_explorables as lbx  # noqa: E402
+
+PAGE = """# A page
+
+Before the figure.
+
+```{explorable} ch4-logit
+**Try it.** Move the logit of the true class: $-\\log p$ changes.
+```
+
+After the figure.
+"""
+
+
+def _build(tmp_path: Path, builder: str) -> Path:
+    """Build PAGE with ``builder`` in a fresh process (Sphinx registers nodes process-wide)."""
+    src = tmp_path / "src"
+    src.mkdir(exist_ok=True)
+    (src / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
+        "extensions = ['myst_parser', 'lossbook_explorables']\n"
+        "myst_enable_extensions = ['dollarmath']\n",
+        encoding="utf-8",
+    )
+    (src / "index.md").write_text(PAGE, encoding="utf-8")
+    out = tmp_path / builder
+    run = subprocess.run([sys.executable, "-m", "sphinx", "-q", "-W", "-E", "-b", builder,
+                          str(src), str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return out
+
+
+@pytest.mark.parametrize("builder", ["latex", "text"])
+def test_non_html_builders_output_nothing_of_the_figure(tmp_path, builder):
+    out = _build(tmp_path, builder)
+    text = "\n".join(p.read_text(encoding="utf-8") for p in out.iterdir()
+                     if p.suffix in {".tex", ".txt"})
+    assert "Before the figure." in text and "After the figure." in text
+    for leftover in ("Try it", "logit of the dog", "ch4-logit", "0.6931"):
+        assert leftover not in text, f"{builder}: {leftover!r} reached the output"
+
+
+def test_gettext_extracts_the_caption_and_every_label(tmp_path):
+    out = _build(tmp_path, "gettext")
+    pot = (out / "index.pot").read_text(encoding="utf-8")
+    assert 'msgid "**Try it.** Move the logit of the true class: $-\\\\log p$ changes."' in pot
+    for text in lbx.LABELS["ch4-logit"].values():
+        assert f'msgid "{text}"' in pot, text

@@ -208,9 +208,15 @@ def is_local(url: str) -> bool:
     return parts.hostname == "127.0.0.1"
 
 
+# How long any wait of a browser test may take before it fails. Not a measure of speed: a page
+# that loads does so within seconds on an idle machine, and a busy or slow one (both cores taken
+# by other work) needs several times that; only a page that never loads should fail.
+WAIT_MS = 180_000
+
+
 def launch(playwright, user_data_dir: Path):
     """A headless Chromium context with a fresh profile directory."""
-    return playwright.chromium.launch_persistent_context(
+    context = playwright.chromium.launch_persistent_context(
         str(user_data_dir),
         executable_path=chromium(),
         headless=True,
@@ -218,6 +224,9 @@ def launch(playwright, user_data_dir: Path):
         viewport={"width": 1280, "height": 900},
         service_workers="block",
     )
+    context.set_default_timeout(WAIT_MS)
+    context.set_default_navigation_timeout(WAIT_MS)
+    return context
 
 
 def wait_for_mathjax(page) -> None:
@@ -225,7 +234,7 @@ def wait_for_mathjax(page) -> None:
     page.wait_for_function(
         "() => !document.querySelector('script[src*=\"mathjax\"]')"
         " || (window.MathJax && MathJax.startup && MathJax.startup.promise)",
-        timeout=20_000,
+        timeout=WAIT_MS,
     )
     page.evaluate(
         "() => window.MathJax && MathJax.startup && MathJax.startup.promise"

@@ -12,7 +12,16 @@ from urllib.parse import urlsplit
 import yaml
 
 from booktools import ROOT, notebooks
-from booktools.browser import SITE, SiteServer, axe_js, chromium, is_local, launch, wait_for_mathjax
+from booktools.browser import (
+    SITE,
+    WAIT_MS,
+    SiteServer,
+    axe_js,
+    chromium,
+    is_local,
+    launch,
+    wait_for_mathjax,
+)
 from booktools.pageweight import html_pages, measure_weight
 
 __all__ = ["ROOT", "SITE", "SiteServer", "axe_js", "chromium", "html_pages", "is_local", "launch",
@@ -38,7 +47,7 @@ def search(browser_context, server, term: str, *, edition: str = "") -> list[str
     tab.wait_for_function(
         "() => { const s = document.querySelector('.search-summary');"
         " return s && s.innerText.trim().length > 0; }",
-        timeout=20_000,
+        timeout=WAIT_MS,
     )
     hits = tab.eval_on_selector_all("ul.search li a", "as => as.map(a => a.href)")
     tab.close()

@@ -22,19 +22,8 @@ def test_every_pin_of_the_lists_is_in_the_lock(name):
         f"{name}: the lists pin {LISTED[name]}, the lock {LOCKED[name]}: run `make lock`")
 
 
-def _cuda_torch() -> bool:
-    """True when the installed torch is PyPI's Linux (CUDA) build, not the CPU-only one the lock
-    describes: that happens where PyTorch's CPU index cannot be reached (booktools/lock.py)."""
-    try:
-        return any(r.startswith("cuda-toolkit") for r in distribution("torch").requires or [])
-    except PackageNotFoundError:
-        return False
-
-
 def _closure(names) -> set[str]:
-    """The names and every dependency they declare (for this platform, no extras), transitively.
-    The CUDA libraries of a CUDA build of torch are left out: the lock describes the CPU build,
-    which has none (they are the default index's, not a version we chose)."""
+    """The names and every dependency they declare (for this platform, no extras), transitively."""
     seen, todo = set(), list(names)
     while todo:
         name = todo.pop()
@@ -47,8 +36,6 @@ def _closure(names) -> set[str]:
             continue  # reported by the test below
         for spec in requires:
             req = Requirement(spec)
-            if name == "torch" and _cuda_torch() and req.marker and "platform_system" in str(req.marker):
-                continue  # a CUDA library of PyPI's Linux build of torch
             if req.marker is None or req.marker.evaluate({"extra": ""}):
                 todo.append(lock.normalise(req.name))
     return seen
@@ -61,9 +48,13 @@ def test_the_lock_pins_every_package_the_lists_pull_in():
 
 
 def test_the_installed_environment_is_the_locked_one():
-    """`make venv` installs with the lock as constraints: what is installed is what is locked."""
+    """`make venv` installs with the lock as constraints: what the lists pull in here is what is
+    locked (torch's CUDA libraries are locked too, and installed only with PyPI's CUDA build)."""
     differ = []
-    for name, version in LOCKED.items():
+    for name in sorted(_closure(list(LISTED)) - {"lossbook"}):
+        version = LOCKED.get(name)
+        if version is None:
+            continue  # reported by test_the_lock_pins_every_package_the_lists_pull_in
         try:
             installed = distribution(name).version
         except PackageNotFoundError:

@@ -130,8 +130,8 @@ def resolve() -> dict[str, str]:
     """What pip would install today for the lists into an empty environment of LOWEST_PYTHON on
     this platform (Linux x86_64 for the lock we commit), from PyPI alone (``--isolated``: no pip
     configuration, local wheel folders or mirrors), so that every pin can be had wherever PyPI
-    can be reached. torch resolves to PyPI's Linux build, so its CUDA libraries are pinned too (they are installed only where
-    PyTorch's CPU-only index cannot be reached)."""
+    can be reached. torch resolves to PyPI's Linux build, so its CUDA libraries are pinned too
+    (they are installed only where PyTorch's CPU-only index cannot be reached)."""
     with tempfile.TemporaryDirectory() as tmp:
         listed = Path(tmp) / "requirements.txt"
         listed.write_text("\n".join(_listed()) + "\n", encoding="utf-8")

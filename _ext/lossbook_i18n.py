@@ -15,6 +15,8 @@ extension serves both builds:
 - a Korean search language (Sphinx has none): words are stemmed by stripping the particles and
   endings Korean attaches to nouns (손실 함수는 -> 손실 함수, 엔트로피의 -> 엔트로피), in Python
   for the index and in JavaScript, the same way, for the reader's query;
+- sphinx-exercise's labels in the book's words: its own Korean catalogue says 연습 and 해답 (so a
+  solution is titled "해답 연습 3"); the Korean edition says 연습 문제 and "해답: 연습 문제 3";
 - the Korean build: the edit button opens the page's ``.po`` file, the notebook download and the
   Binder and Colab buttons give the Korean notebook (``ko/chapters/*.ipynb``, see
   ``booktools/translations.py``), and a stylesheet names the Korean system fonts (no web font).
@@ -22,12 +24,14 @@ extension serves both builds:
 
 from __future__ import annotations
 
+import gettext
 import re
 import shutil
 from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx import locale as sphinx_locale
 from sphinx.locale import init as init_locale
 from sphinx.search import SearchLanguage, languages
 from sphinx.transforms import SphinxTransform
@@ -97,6 +101,36 @@ var Stemmer = function() {
   };
 };
 """
+
+
+# sphinx-exercise's labels (its message catalogue "exercise"), worded as the Korean chapters word
+# them. The solution title is the "Solution to" label followed by the exercise's number.
+EXERCISE_LABELS = {"ko": {"Exercise": "연습 문제", "Solution to": "해답:", "Solution": "해답"}}
+
+
+class _Labels(gettext.NullTranslations):
+    """Our labels first; any other message goes to the package's own catalogue (the fallback)."""
+
+    def __init__(self, labels: dict[str, str]):
+        super().__init__()
+        self._labels = labels
+
+    def gettext(self, message: str) -> str:
+        if message in self._labels:
+            return self._labels[message]
+        return super().gettext(message)
+
+
+def _exercise_labels(app, config) -> None:
+    """Put our labels in front of sphinx-exercise's catalogue, before it numbers its exercises."""
+    labels = EXERCISE_LABELS.get((config.language or "en").split("_")[0])
+    key = ("general", "exercise")
+    if labels and not isinstance(sphinx_locale.translators.get(key), _Labels):
+        ours = _Labels(labels)
+        package = sphinx_locale.translators.get(key)
+        if package is not None:
+            ours.add_fallback(package)
+        sphinx_locale.translators[key] = ours
 
 
 class SearchKorean(SearchLanguage):
@@ -228,6 +262,8 @@ def setup(app):
     languages["ko"] = SearchKorean
     app.add_transform(KeepDocstringsEnglish)
     app.connect("config-inited", _config_inited)
+    # sphinx-exercise reads its "Exercise" label at config-inited (priority 500).
+    app.connect("config-inited", _exercise_labels, priority=100)
     app.connect("builder-inited", _keep_images_for_gettext)
     # After sphinx-book-theme's buttons (priority 501), before lossbook_site's clean-up (900).
     app.connect("html-page-context", _page_context, priority=600)

@@ -151,8 +151,20 @@ class KeepDocstringsEnglish(SphinxTransform):
 
     def apply(self, **kwargs) -> None:
         for node in self.document.findall(nodes.TextElement):
-            if ":docstring of " in (node.source or ""):
+            # "path:docstring of name" for a docstring, "docstring of name" for a ``#:`` comment
+            # of an attribute; a section title that napoleon adds ("Returns") may carry the
+            # page's own path, so anything inside an autodoc description counts as docstring.
+            if "docstring of " in (node.source or "") or _in_object_description(node):
                 node["translatable"] = False
+
+
+def _in_object_description(node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.desc_content):
+            return True
+        parent = parent.parent
+    return False
 
 
 

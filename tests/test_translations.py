@@ -329,3 +329,12 @@ def test_exercise_labels_use_the_books_words(monkeypatch):
     sphinx_locale.translators[("general", "exercise")] = package
     lossbook_i18n._exercise_labels(None, SimpleNamespace(language="en"))
     assert sphinx_locale.translators[("general", "exercise")] is package
+
+
+def test_api_catalogue_holds_only_the_pages_own_prose():
+    """The API page translates its own prose; docstrings (``#:`` comments and napoleon's section
+    titles included) stay English and never enter the catalogue, so no docstring is half Korean."""
+    source = " ".join((ROOT / "chapters" / "lossbook-api.md").read_text(encoding="utf-8").split())
+    po = CATALOGUES_DIR / "chapters" / "lossbook-api.po"
+    foreign = [mid for mid, _, _ in translations.messages(po) if " ".join(mid.split()) not in source]
+    assert not foreign, f"docstring text in the API page's catalogue:\n{_quote(foreign)}"

@@ -15,6 +15,8 @@ extension serves both builds:
 - a Korean search language (Sphinx has none): words are stemmed by stripping the particles and
   endings Korean attaches to nouns (손실 함수는 -> 손실 함수, 엔트로피의 -> 엔트로피), in Python
   for the index and in JavaScript, the same way, for the reader's query;
+- display math gets its translation verbatim (Sphinx would parse it as reST and MyST turns the
+  result into "::"); only the words inside ``\\text{}`` differ from the English;
 - sphinx-exercise's labels in the book's words: its own Korean catalogue says 연습 and 해답 (so a
   solution is titled "해답 연습 3"); the Korean edition says 연습 문제 and "해답: 연습 문제 3";
 - the Korean build: the edit button opens the page's ``.po`` file, the notebook download and the
@@ -158,6 +160,44 @@ class KeepDocstringsEnglish(SphinxTransform):
                 node["translatable"] = False
 
 
+class TranslateDisplayMath(SphinxTransform):
+    """Give display math its Korean text (only the words in ``\\text{}`` differ), verbatim.
+
+    Sphinx translates a literal node by parsing ``"::"`` plus the indented message with the
+    page's parser; MyST reads that as a paragraph "::", so a translated formula would render
+    as ``\\[::\\]``. Here the message replaces the formula's text as it is, before Sphinx's
+    Locale transform (priority 20), which then skips the node as already translated.
+    """
+
+    default_priority = 15
+
+    def apply(self, **kwargs) -> None:
+        if _edition(self.app) != "ko":
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [str(Path(self.env.srcdir) / d) for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if found:
+            translate_display_math(self.document, catalog.gettext)
+
+
+def translate_display_math(document, gettext) -> int:
+    """Replace the text of every display formula whose message has a translation; count them."""
+    done = 0
+    for node in document.findall(nodes.math_block):
+        if node.get("translated") or not node.get("translatable", True):
+            continue
+        message = node.rawsource or node.astext()
+        text = gettext(message)
+        if text and text != message:
+            node.children = []
+            node += nodes.Text(text)
+            node.rawsource = text
+            node["translated"] = True
+            done += 1
+    return done
+
+
 def _in_object_description(node) -> bool:
     parent = node.parent
     while parent is not None:
@@ -273,6 +313,7 @@ def _korean_downloads(app, exception) -> None:
 def setup(app):
     languages["ko"] = SearchKorean
     app.add_transform(KeepDocstringsEnglish)
+    app.add_transform(TranslateDisplayMath)
     app.connect("config-inited", _config_inited)
     # sphinx-exercise reads its "Exercise" label at config-inited (priority 500).
     app.connect("config-inited", _exercise_labels, priority=100)

@@ -190,7 +190,8 @@ def test_invariants_see_roles_math_and_code():
         assert invariants(source) != invariants(bad), bad
     # Words inside \text{} may be translated; the rest of the formula may not change.
     formula = "$$\\text{accuracy} = \\frac{1}{N}$$ and $1 \\text{ nat} = 1.44$ bits"
-    assert invariants(formula) == invariants("$$\\text{정확도} = \\frac{1}{N}$$, $1 \\text{ 내트} = 1.44$비트")
+    korean = "$$\\text{정확도} = \\frac{1}{N}$$, $1 \\text{ 내트} = 1.44$비트"
+    assert invariants(formula) == invariants(korean)
     for bad in ["$$\\text{정확도} = \\frac{2}{N}$$, $1 \\text{ 내트} = 1.44$비트",  # formula changed
                 "$$\\text{정확도} = \\frac{1}{N}$$, $1 \\text{ 1 내트} = 1.44$비트",  # not only words
                 "$$\\text{정확도} = \\frac{1}{N}$$, $1 \\mathrm{ 내트} = 1.44$비트",  # \text dropped
@@ -313,12 +314,13 @@ def test_korean_build_config():
 
 def test_exercise_labels_use_the_books_words(monkeypatch):
     """sphinx-exercise's own Korean catalogue says 연습 and 해답 연습 3; the book says 연습 문제."""
+    import gettext
     from types import SimpleNamespace
 
     from sphinx import locale as sphinx_locale
 
     monkeypatch.setattr(sphinx_locale, "translators", dict(sphinx_locale.translators))
-    package = __import__("gettext").NullTranslations()
+    package = gettext.NullTranslations()
     sphinx_locale.translators[("general", "exercise")] = package
     lossbook_i18n._exercise_labels(None, SimpleNamespace(language="ko"))
     translate = sphinx_locale.get_translation("exercise")
@@ -338,3 +340,20 @@ def test_api_catalogue_holds_only_the_pages_own_prose():
     po = CATALOGUES_DIR / "chapters" / "lossbook-api.po"
     foreign = [mid for mid, _, _ in translations.messages(po) if " ".join(mid.split()) not in source]
     assert not foreign, f"docstring text in the API page's catalogue:\n{_quote(foreign)}"
+
+
+def test_display_math_takes_its_translation_verbatim():
+    """Sphinx would parse a translated formula with MyST as "::" plus an indented block and render
+    \\[::\\]; the Korean build puts the catalogue's text into the formula as it is."""
+    from docutils import nodes
+    from docutils.utils import new_document
+
+    document = new_document("page")
+    english = "\n\\text{accuracy} = \\frac{1}{N}\n"
+    block = nodes.math_block(english, english)
+    kept = nodes.math_block("\nx^2\n", "\nx^2\n")
+    document += [block, kept]
+    korean = {english: "\n\\text{정확도} = \\frac{1}{N}\n"}
+    assert lossbook_i18n.translate_display_math(document, lambda m: korean.get(m, m)) == 1
+    assert block.astext() == korean[english] and block["translated"]
+    assert kept.astext() == "\nx^2\n" and not kept.get("translated")

@@ -15,6 +15,10 @@ extension serves both builds:
 - a Korean search language (Sphinx has none): words are stemmed by stripping the particles and
   endings Korean attaches to nouns (손실 함수는 -> 손실 함수, 엔트로피의 -> 엔트로피), in Python
   for the index and in JavaScript, the same way, for the reader's query;
+- display math gets its translation verbatim (Sphinx would parse it as reST and MyST turns the
+  result into "::"); only the words inside ``\\text{}`` differ from the English;
+- sphinx-exercise's labels in the book's words: its own Korean catalogue says 연습 and 해답 (so a
+  solution is titled "해답 연습 3"); the Korean edition says 연습 문제 and "해답: 연습 문제 3";
 - the Korean build: the edit button opens the page's ``.po`` file, the notebook download and the
   Binder and Colab buttons give the Korean notebook (``ko/chapters/*.ipynb``, see
   ``booktools/translations.py``), and a stylesheet names the Korean system fonts (no web font);
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import doctest
+import gettext
 import io
 import json
 import re
@@ -36,6 +41,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx import locale as sphinx_locale
 from sphinx.errors import ExtensionError
 from sphinx.locale import init as init_locale
 from sphinx.search import SearchLanguage, languages
@@ -108,6 +114,36 @@ var Stemmer = function() {
 """
 
 
+# sphinx-exercise's labels (its message catalogue "exercise"), worded as the Korean chapters word
+# them. The solution title is the "Solution to" label followed by the exercise's number.
+EXERCISE_LABELS = {"ko": {"Exercise": "연습 문제", "Solution to": "해답:", "Solution": "해답"}}
+
+
+class _Labels(gettext.NullTranslations):
+    """Our labels first; any other message goes to the package's own catalogue (the fallback)."""
+
+    def __init__(self, labels: dict[str, str]):
+        super().__init__()
+        self._labels = labels
+
+    def gettext(self, message: str) -> str:
+        if message in self._labels:
+            return self._labels[message]
+        return super().gettext(message)
+
+
+def _exercise_labels(app, config) -> None:
+    """Put our labels in front of sphinx-exercise's catalogue, before it numbers its exercises."""
+    labels = EXERCISE_LABELS.get((config.language or "en").split("_")[0])
+    key = ("general", "exercise")
+    if labels and not isinstance(sphinx_locale.translators.get(key), _Labels):
+        ours = _Labels(labels)
+        package = sphinx_locale.translators.get(key)
+        if package is not None:
+            ours.add_fallback(package)
+        sphinx_locale.translators[key] = ours
+
+
 class SearchKorean(SearchLanguage):
     """Sphinx search for Korean text: words split as usual, stems without particles."""
 
@@ -126,8 +162,58 @@ class KeepDocstringsEnglish(SphinxTransform):
 
     def apply(self, **kwargs) -> None:
         for node in self.document.findall(nodes.TextElement):
-            if ":docstring of " in (node.source or ""):
+            # "path:docstring of name" for a docstring, "docstring of name" for a ``#:`` comment
+            # of an attribute; a section title that napoleon adds ("Returns") may carry the
+            # page's own path, so anything inside an autodoc description counts as docstring.
+            if "docstring of " in (node.source or "") or _in_object_description(node):
                 node["translatable"] = False
+
+
+class TranslateDisplayMath(SphinxTransform):
+    """Give display math its Korean text (only the words in ``\\text{}`` differ), verbatim.
+
+    Sphinx translates a literal node by parsing ``"::"`` plus the indented message with the
+    page's parser; MyST reads that as a paragraph "::", so a translated formula would render
+    as ``\\[::\\]``. Here the message replaces the formula's text as it is, before Sphinx's
+    Locale transform (priority 20), which then skips the node as already translated.
+    """
+
+    default_priority = 15
+
+    def apply(self, **kwargs) -> None:
+        if _edition(self.app) != "ko":
+            return
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [str(Path(self.env.srcdir) / d) for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if found:
+            translate_display_math(self.document, catalog.gettext)
+
+
+def translate_display_math(document, gettext) -> int:
+    """Replace the text of every display formula whose message has a translation; count them."""
+    done = 0
+    for node in document.findall(nodes.math_block):
+        if node.get("translated") or not node.get("translatable", True):
+            continue
+        message = node.rawsource or node.astext()
+        text = gettext(message)
+        if text and text != message:
+            node.children = []
+            node += nodes.Text(text)
+            node.rawsource = text
+            node["translated"] = True
+            done += 1
+    return done
+
+
+def _in_object_description(node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.desc_content):
+            return True
+        parent = parent.parent
+    return False
 
 
 
@@ -315,7 +401,10 @@ def _korean_downloads(app, exception) -> None:
 def setup(app):
     languages["ko"] = SearchKorean
     app.add_transform(KeepDocstringsEnglish)
+    app.add_transform(TranslateDisplayMath)
     app.connect("config-inited", _config_inited)
+    # sphinx-exercise reads its "Exercise" label at config-inited (priority 500).
+    app.connect("config-inited", _exercise_labels, priority=100)
     app.connect("builder-inited", _keep_images_for_gettext)
     # After sphinx-book-theme's buttons (priority 501), before lossbook_site's clean-up (900).
     app.connect("html-page-context", _page_context, priority=600)

@@ -4,7 +4,8 @@
   (a fresh gettext extraction); an English edit without `make translations` fails here;
 - every message is translated and none is fuzzy; the failure names the page and the string, and
   the coverage (``ko: 1,031/1,031 messages``) is printed;
-- every translation keeps its source's MyST roles and their targets, references, math and code;
+- every translation keeps its source's MyST roles and their targets, references, math and code
+  (only words inside a formula's \\text{} may be translated);
 - the Korean notebooks (ko/chapters) are current and executed; their code cells differ from the
   English ones only in strings and comments (token by token), and every reader-visible string and
   comment has a translation in locale/ko/LC_MESSAGES/code/ (a stale one names its cell);
@@ -121,6 +122,17 @@ _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
 _MATH = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<![\\$])\$", re.S)
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
+# Words inside \text{...} in math are prose a reader reads ("accuracy", "nats", "that is"): the
+# Korean edition may translate them, and nothing else in a formula. A \text{} whose content is
+# only words (Latin or Hangul letters and spaces) is compared as \text{…}; any other content
+# (digits, symbols, commands) must stay character for character.
+_TEXT = re.compile(r"\\text\{([^{}]*)\}")
+_WORDS = re.compile(r"[A-Za-z\uac00-\ud7a3 ]+")
+
+
+def _math_key(formula: str) -> str:
+    return _TEXT.sub(lambda m: "\\text{…}" if _WORDS.fullmatch(m.group(1)) else m.group(0), formula)
+
 _EXPLICIT = re.compile(r"^(.*?)\s*<([^<>]+)>$", re.S)
 # Roles whose whole content is code or a key, not words: kept character for character.
 _VERBATIM_ROLES = {"math", "cite", "cite:p", "cite:t", "eq", "py:func", "func", "py:class",
@@ -162,7 +174,7 @@ def invariants(text: str) -> Counter:
     text = _ROLE.sub(role, text)
     for pattern, label in ((_CODE, "code"), (_DISPLAY_MATH, "math"), (_MATH, "math")):
         def keep(match: re.Match, label=label) -> str:
-            kept[f"{label}: {match.group(match.lastindex)}"] += 1
+            kept[f"{label}: {_math_key(match.group(match.lastindex))}"] += 1
             return " "
         text = pattern.sub(keep, text)
     for target in _LINK.findall(text):
@@ -181,6 +193,15 @@ def test_invariants_see_roles_math_and_code():
         "{term}`손실 함수 <loss function>`인 `lb.cross_entropy`는 $-\\log p$입니다.",
     ]:
         assert invariants(source) != invariants(bad), bad
+    # Words inside \text{} may be translated; the rest of the formula may not change.
+    formula = "$$\\text{accuracy} = \\frac{1}{N}$$ and $1 \\text{ nat} = 1.44$ bits"
+    korean = "$$\\text{정확도} = \\frac{1}{N}$$, $1 \\text{ 내트} = 1.44$비트"
+    assert invariants(formula) == invariants(korean)
+    for bad in ["$$\\text{정확도} = \\frac{2}{N}$$, $1 \\text{ 내트} = 1.44$비트",  # formula changed
+                "$$\\text{정확도} = \\frac{1}{N}$$, $1 \\text{ 1 내트} = 1.44$비트",  # not only words
+                "$$\\text{정확도} = \\frac{1}{N}$$, $1 \\mathrm{ 내트} = 1.44$비트",  # \text dropped
+                "$$정확도 = \\frac{1}{N}$$, $1 \\text{ 내트} = 1.44$비트"]:
+        assert invariants(formula) != invariants(bad), bad
     question = "A classifier answers a different question: *which class is it?* Its answer"
     assert invariants(question) == invariants("분류기는 *어느 클래스인가*?라는 질문에 답합니다.")
     for bad in ["분류기는 *어느 클래스인가?*라는 질문에 답합니다.", "분류기는 어느 클래스인가?라는 질문"]:
@@ -433,3 +454,50 @@ def test_a_pages_self_check_example_speaks_korean_on_the_korean_site():
         assert said[0].startswith(("아직 아닙니다: ", "정답: ")), korean
         assert all(re.search("[\uac00-\ud7a3]", line) for line in said[:-1]), korean
         assert said[-1] in ("True", "False")
+
+
+def test_exercise_labels_use_the_books_words(monkeypatch):
+    """sphinx-exercise's own Korean catalogue says 연습 and 해답 연습 3; the book says 연습 문제."""
+    import gettext
+    from types import SimpleNamespace
+
+    from sphinx import locale as sphinx_locale
+
+    monkeypatch.setattr(sphinx_locale, "translators", dict(sphinx_locale.translators))
+    package = gettext.NullTranslations()
+    sphinx_locale.translators[("general", "exercise")] = package
+    lossbook_i18n._exercise_labels(None, SimpleNamespace(language="ko"))
+    translate = sphinx_locale.get_translation("exercise")
+    assert translate("Exercise") == "연습 문제"
+    assert translate("Solution to") == "해답:"
+    assert translate("Something else") == "Something else"  # the package's catalogue still answers
+    lossbook_i18n._exercise_labels(None, SimpleNamespace(language="en"))  # English: untouched
+    sphinx_locale.translators[("general", "exercise")] = package
+    lossbook_i18n._exercise_labels(None, SimpleNamespace(language="en"))
+    assert sphinx_locale.translators[("general", "exercise")] is package
+
+
+def test_api_catalogue_holds_only_the_pages_own_prose():
+    """The API page translates its own prose; docstrings (``#:`` comments and napoleon's section
+    titles included) stay English and never enter the catalogue, so no docstring is half Korean."""
+    source = " ".join((ROOT / "chapters" / "lossbook-api.md").read_text(encoding="utf-8").split())
+    po = CATALOGUES_DIR / "chapters" / "lossbook-api.po"
+    foreign = [mid for mid, _, _ in translations.messages(po) if " ".join(mid.split()) not in source]
+    assert not foreign, f"docstring text in the API page's catalogue:\n{_quote(foreign)}"
+
+
+def test_display_math_takes_its_translation_verbatim():
+    """Sphinx would parse a translated formula with MyST as "::" plus an indented block and render
+    \\[::\\]; the Korean build puts the catalogue's text into the formula as it is."""
+    from docutils import nodes
+    from docutils.utils import new_document
+
+    document = new_document("page")
+    english = "\n\\text{accuracy} = \\frac{1}{N}\n"
+    block = nodes.math_block(english, english)
+    kept = nodes.math_block("\nx^2\n", "\nx^2\n")
+    document += [block, kept]
+    korean = {english: "\n\\text{정확도} = \\frac{1}{N}\n"}
+    assert lossbook_i18n.translate_display_math(document, lambda m: korean.get(m, m)) == 1
+    assert block.astext() == korean[english] and block["translated"]
+    assert kept.astext() == "\nx^2\n" and not kept.get("translated")

@@ -9,8 +9,9 @@ notebook runs once per ``make test``) for what nbval does not compare:
   they have the same size and at most 0.5% of their pixels differ by more than 32 (of 255) in any
   channel: that tolerates anti-aliasing differences between machines, not a moved line;
 - the Binder budget: after a notebook's last cell, an extra test item asks the kernel for its own
-  CPU time and peak resident memory, then times a fixed reference workload in the same kernel
-  (the median of 5 runs).
+  CPU time and peak resident memory; a fixed reference workload runs in the same kernel 5 times
+  before the first cell and 5 times after the last (their median is the unit; the runs before
+  are not counted as the notebook's CPU).
   The CPU time is judged in units of that workload, not in seconds of whatever machine runs the
   tests: a machine twice as slow, or one whose cores are busy with other work, slows the notebook
   and the reference alike. The unit is calibrated so that the budget means 15 s of CPU on the
@@ -76,9 +77,9 @@ def __booktools_reference__():
 
 _USAGE_EXPRESSION = ("(lambda r: (r.ru_utime + r.ru_stime, r.ru_maxrss / 1024))"
                      "(__import__('resource').getrusage(__import__('resource').RUSAGE_SELF))")
-# The median of a few runs: the machine's state while the notebook ran, not its best moment.
-_REFERENCE_EXPRESSION = ("sorted(__booktools_reference__() for _ in range("
-                         f"{REFERENCE_REPEATS}))[{REFERENCE_REPEATS // 2}]")
+# The workload runs a few times before the notebook's first cell and again after its last; the
+# median of all the runs is the unit: the machine's state while the notebook ran, not one moment.
+_REFERENCE_RUNS = f"[__booktools_reference__() for _ in range({REFERENCE_REPEATS})]"
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def compare_figures(stored_outputs, fresh_outputs) -> list[str]:
 # Per notebook: figures compared, and the budget measured (filled while the tests run).
 _FIGURES: dict[str, int] = defaultdict(int)
 _BUDGETS: dict[str, Usage] = {}
+_BEFORE: dict[str, list[float]] = {}  # the workload's runs before each notebook's first cell
 
 
 class BudgetError(Exception):
@@ -167,6 +169,11 @@ def _ask(kernel, code: str, expression: str):
     return ast.literal_eval(result["data"]["text/plain"])
 
 
+def _reference_runs(kernel) -> list[float]:
+    """The CPU seconds of REFERENCE_REPEATS runs of the workload in ``kernel``."""
+    return [float(t) for t in _ask(kernel, REFERENCE_WORKLOAD, _REFERENCE_RUNS)]
+
+
 class BinderBudget(pytest.Item):
     """The Binder budget of one notebook, measured in nbval's kernel after its last cell."""
 
@@ -175,8 +182,10 @@ class BinderBudget(pytest.Item):
         if kernel is None or not kernel.is_alive():
             raise BudgetError("the kernel is not running (a cell crashed it?)")
         cpu, peak_mb = _ask(kernel, "", _USAGE_EXPRESSION)   # before the workload adds to it
-        reference = _ask(kernel, REFERENCE_WORKLOAD, _REFERENCE_EXPRESSION)
-        usage = Usage(cpu, peak_mb, reference)
+        before = _BEFORE.get(self.parent.nodeid, [])
+        runs = sorted(before + _reference_runs(kernel))
+        # The runs before the first cell are not the notebook's work.
+        usage = Usage(cpu - sum(before), peak_mb, runs[len(runs) // 2])
         _BUDGETS[self.parent.nodeid] = usage
         if problems := usage.problems():
             raise BudgetError("; ".join(problems))
@@ -222,7 +231,12 @@ def _check_figures(item) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """After nbval has run a cell and compared its text, compare its figures."""
+    """Before a notebook's first cell, time the reference workload in its kernel; after nbval
+    has run a cell and compared its text, compare its figures."""
+    if isinstance(item, IPyNbCell) and item.parent.nodeid not in _BEFORE:
+        kernel = item.parent.kernel
+        _BEFORE[item.parent.nodeid] = (_reference_runs(kernel)
+                                       if kernel is not None and kernel.is_alive() else [])
     result = yield
     if isinstance(item, IPyNbCell) and item.test_outputs is not None and not item.options["skip"]:
         _check_figures(item)

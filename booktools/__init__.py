@@ -63,6 +63,14 @@ def korean_notebooks() -> list[Path]:
     return [KOREAN_NOTEBOOKS / p.relative_to(ROOT) for p in notebooks()]
 
 
+def notebook_command(module: str, action, argv: list[str]) -> int:
+    """The command line of a tool that takes notebook paths: ``action(paths)``, or its usage."""
+    if not argv or any(not a.endswith(".ipynb") for a in argv):
+        print(f"usage: python -m {module} NOTEBOOK.ipynb [...]", file=sys.stderr)
+        return 2
+    return action(argv)
+
+
 def _main(argv: list[str]) -> int:
     lists = {"notebooks": notebooks, "korean-notebooks": korean_notebooks}
     if len(argv) == 1 and argv[0] in lists:

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from booktools import single_thread_env
+from booktools import notebook_command, single_thread_env
 
 TIMEOUT_PER_CELL = 120
 
@@ -64,10 +64,7 @@ def execute(paths: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or any(not a.endswith(".ipynb") for a in argv):
-        print("usage: python -m booktools.execute NOTEBOOK.ipynb [...]", file=sys.stderr)
-        return 2
-    return execute(argv)
+    return notebook_command("booktools.execute", execute, argv)
 
 
 if __name__ == "__main__":

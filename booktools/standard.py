@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from booktools import ROOT
+from booktools import ROOT, notebook_command
 from booktools.lock import pins
 
 _CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -153,10 +153,7 @@ def hygiene(paths: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or any(not a.endswith(".ipynb") for a in argv):
-        print("usage: python -m booktools.standard NOTEBOOK.ipynb [...]", file=sys.stderr)
-        return 2
-    return hygiene(argv)
+    return notebook_command("booktools.standard", hygiene, argv)
 
 
 if __name__ == "__main__":

@@ -325,7 +325,24 @@ def _copy_pdf(app, exception) -> None:
         shutil.copyfile(_pdf_of(app), Path(app.outdir) / _pdf_of(app).name)
 
 
+# Sphinx sets a table of more than 30 rows as a longtable, whose columns are plain "l" columns
+# unless widths were given: a long cell then runs off the page (the primer's notation table ran
+# 415 pt over). Such tables get their source's column widths, which Sphinx sets as wrapping
+# p-columns; shorter tables are set by tabulary, which wraps by itself.
+LONGTABLE_ROWS = 30
+
+
+def _long_tables_wrap(app, doctree, docname) -> None:
+    if app.builder.format != "latex":
+        return
+    for table in doctree.findall(nodes.table):
+        rows = sum(1 for _ in table.findall(nodes.row))
+        if rows > LONGTABLE_ROWS and "colwidths-given" not in table["classes"]:
+            table["classes"].append("colwidths-given")
+
+
 def setup(app):
+    app.connect("doctree-resolved", _long_tables_wrap)
     # priority 800: after sphinx-jupyterbook-latex's config-inited hook (default 500).
     app.connect("config-inited", _latex_config, priority=800)
     # Before the LaTeX builder initialises (which is before builder-inited).

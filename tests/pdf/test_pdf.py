@@ -228,9 +228,10 @@ def test_no_tex_in_the_text_layer(edition):
 
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_solutions_are_on_later_pages_than_their_exercises(edition):
-    # sphinx-exercise's titles: "Exercise 4.13.1", "Solution to Exercise 4.13.1"; in Korean
-    # "연습 4.13.1", "해답 연습 4.13.1".
-    exercise, solution = ("연습", "해답 연습") if edition == "ko" else ("Exercise", "Solution to Exercise")
+    # sphinx-exercise's titles: "Exercise 4.13.1", "Solution to Exercise 4.13.1"; in Korean, in
+    # the book's words (_ext/lossbook_i18n.py), "연습 문제 4.13.1", "해답: 연습 문제 4.13.1".
+    exercise, solution = (("연습 문제", "해답: 연습 문제") if edition == "ko"
+                          else ("Exercise", "Solution to Exercise"))
     pages = _pages(edition)
     where_exercise, where_solution = {}, {}
     for number, page in enumerate(pages, start=1):

@@ -116,14 +116,8 @@ LOWEST_PYTHON = "3.11.2"
 
 
 def _listed() -> list[str]:
-    """The pinned lines of both lists, without lossbook itself (``-e .``) and the includes."""
-    lines = []
-    for path in LISTS:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            line = line.split("#", 1)[0].strip()
-            if line and not line.startswith("-"):
-                lines.append(line)
-    return lines
+    """The pins of both lists (requirements.txt includes requirements-book.txt), as pip lines."""
+    return [f"{name}=={version}" for name, version in pins(ROOT / "requirements.txt").items()]
 
 
 def resolve() -> dict[str, str]:

@@ -165,7 +165,8 @@ def check_cross_entropy(answer, probs, target) -> Problem:
             )
     return Problem(
         right=right,
-        what=_("the cross-entropy in nats, as PyTorch reports it"),
+        what=_("the cross-entropy in nats"),
+        correct=_("{0} is the cross-entropy in nats, as PyTorch reports it.").format(fmt(right)),
         mistakes=mistakes,
         idea=_(
             "revisit the chapter's definition: the probability of the true class, the natural log, the "

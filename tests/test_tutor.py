@@ -39,6 +39,10 @@ EX_TARGETS = np.array([1, 1, 1, 0, 0, 0, 1, 0, 1, 1])
 LOGITS_W = np.array([[1.0, 2.0, 0.5], [2.2, 0.3, 0.1], [0.2, 0.4, 1.9], [1.5, 1.4, 0.2]])
 TARGET_W, CLASS_W = np.array([1, 0, 2, 0]), np.array([0.5, 2.0, 4.0])
 SIGMA = 0.4781  # chapter 7's printed sigma
+PROBS_1, LABEL_1 = np.array([0.25, 0.6, 0.15]), np.array([0.0, 1.0, 0.0])
+PHOTO_TAGS = np.array([[1, 0, 0], [0, 0, 1], [1, 1, 0], [0, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 0],
+                       [0, 0, 1], [1, 0, 0], [0, 0, 0], [0, 0, 1], [0, 0, 1]])
+EX_W, EX_G = np.array([0.5, -1.0, 2.0]), np.array([0.1, 0.2, -0.3])
 
 
 def _line_step(w, b, lr, *, sequential=False, step_only=False):
@@ -112,6 +116,15 @@ MISTAKES = [
     (C.check_optimizer_steps, (1079, 128, 20), {}, 20 * round(1079 / 128), "round()"),
     (C.check_batch_size_for_spread, (SIGMA, 0.05), {}, round((SIGMA / 0.05) ** 2), "round() below one half"),
     (C.check_sum_learning_rate, (0.1, (64, 3)), {}, 0.00052, "rounded to 2 significant figures"),
+    (C.check_sum_learning_rate, (0.1, (64, 3)), {}, 1 / 192, "the learning rate itself is missing"),
+    (C.check_line_gradient_step, (X_4, Y_4), {"w": 0.5, "b": 0.0, "lr": 0.05},
+     _line_step(0.5, 0.0, 1.0), "no learning rate"),
+    (C.check_cross_entropy, (PROBS_1, LABEL_1), {},
+     -np.sum(LABEL_1 * np.log(PROBS_1) + (1 - LABEL_1) * np.log(1 - PROBS_1)), "one against the rest"),
+    (C.check_softmax_floor, (10,), {}, np.e / (np.e + 9), "not its -log"),
+    (C.check_pos_weight, (PHOTO_TAGS,), {},
+     (len(PHOTO_TAGS) - PHOTO_TAGS.sum(axis=0)) // PHOTO_TAGS.sum(axis=0), "integer division"),
+    (C.check_weight_decay_step, (EX_W, EX_G, 0.1, 0.01), {}, EX_W - 0.1 * (EX_G - 0.01 * EX_W), "wrong sign"),
 ]
 
 FUNCTIONS = [

@@ -245,3 +245,16 @@ def test_korean_messages_read_as_korean():
         assert "이동량" in said and "(을)" not in said, said
     finally:
         lb.set_language("en")
+
+
+def test_a_function_check_has_the_same_ladder(language):
+    def wrong(z, y):  # the log of the mean probability: no named mistake
+        p = lb.softmax(z)
+        return float(-np.log(p[np.arange(len(y)), y].mean()) + 0.25)
+
+    check = C.check_stable_cross_entropy
+    first, second = _said(check, wrong), _said(check, wrong)  # re-running the cell is a try
+    idea = "row maximum, and where the log is taken" if lb.checks.get_language() == "en" else "로그를 어디에서"
+    recipe = "loss_i = lse(z_i) - z_i[y_i]"
+    assert idea in first and recipe not in first, first
+    assert recipe in second, second

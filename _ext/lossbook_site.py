@@ -95,7 +95,7 @@ class ThemeChanged(Exception):
 
     def __init__(self, what: str):
         super().__init__(
-            f"lossbook_site: {what}. The theme (pydata-sphinx-theme / sphinx-book-theme) or "
+            f"lossbook_site: {what}. The theme (pydata-sphinx-theme / sphinx-book-theme) "
             "changed from the version in requirements.lock; pin it back "
             "(make lock) or update _ext/lossbook_site.py to the new files.")
 

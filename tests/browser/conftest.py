@@ -94,7 +94,8 @@ def browser_context(playwright_instance, tmp_path_factory):
 # axe-core over the whole page except two kinds of markup that are not ours and make axe slow
 # (a chapter has ~10,000 elements): KaTeX's HTML output (aria-hidden: readers of assistive
 # technology get the MathML that KaTeX writes beside it) and the syntax-highlighted code
-# tokens (colours of the theme's Pygments style, checked for contrast on the first code blocks of each page below).
+# tokens (colours of the theme's Pygments style, checked for contrast on the first code blocks
+# of each page below).
 # preload: false: axe-core 4.12's CSSOM preload (used only by css-orientation-lock) resolves a
 # stylesheet's relative @import against the site root and requests /basic.css, a 404 the page
 # itself never makes.

@@ -29,7 +29,6 @@ from booktools.browser import SITE, SiteServer, launch
 KIB = 1024
 CHAPTER_BUDGET = 350 * KIB
 PAGE_BUDGET = 250 * KIB
-EDITIONS = ("", "ko/")  # the site's root holds the English edition, ko/ the Korean one
 LOCAL = re.compile(r"^http://127\.0\.0\.1[:/]")
 
 
@@ -51,12 +50,14 @@ def numbered_chapters() -> set[str]:
 
 
 def budget(page: str) -> int:
-    """The gzip bytes ``page`` (a path from the site root, in either edition) may weigh."""
-    for edition in sorted(EDITIONS, key=len, reverse=True):
-        if edition and page.startswith(edition):
-            page = page.removeprefix(edition)
-            break
-    return CHAPTER_BUDGET if page in numbered_chapters() else PAGE_BUDGET
+    """The gzip bytes ``page`` (a path from the site root, in any edition) may weigh.
+
+    An edition other than the first lives in a folder of the site root (``<edition>/chapters/...``),
+    so a page is a numbered chapter when its path, or its path below that first folder, is one.
+    """
+    chapters = numbered_chapters()
+    below = page.split("/", 1)[1] if "/" in page else ""
+    return CHAPTER_BUDGET if page in chapters or below in chapters else PAGE_BUDGET
 
 
 def measure_weight(context, url: str) -> dict:

@@ -229,18 +229,5 @@ def launch(playwright, user_data_dir: Path):
     return context
 
 
-def wait_for_mathjax(page) -> None:
-    """Wait until MathJax has typeset the page (no-op on pages without MathJax)."""
-    page.wait_for_function(
-        "() => !document.querySelector('script[src*=\"mathjax\"]')"
-        " || (window.MathJax && MathJax.startup && MathJax.startup.promise)",
-        timeout=WAIT_MS,
-    )
-    page.evaluate(
-        "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-        " ? MathJax.startup.promise.then(() => true) : true"
-    )
-
-
 if __name__ == "__main__":
     sys.exit(setup())

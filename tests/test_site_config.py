@@ -53,12 +53,15 @@ def test_repository_url_lives_only_in_config():
             assert REPO_URL.split("://", 1)[1] not in path.read_text(encoding="utf-8"), path
 
 
-def test_mathjax_is_served_from_the_site():
+def test_math_is_typeset_at_build_time():
+    """KaTeX typesets the math while Sphinx writes the pages (_ext/lossbook_math.py): no MathJax,
+    no math library for the reader to download."""
     sphinx = CONFIG["sphinx"]
-    assert "sphinx-mathjax-offline" in sphinx["extra_extensions"]
-    assert not sphinx["config"]["mathjax_path"].startswith(("http:", "https:", "//"))
-    assert (ROOT / "_ext" / "lossbook_site.py").exists()
-    assert sphinx["local_extensions"]["lossbook_site"] == "_ext/"
+    assert not any("mathjax" in ext for ext in sphinx["extra_extensions"])
+    assert not any(k.startswith("mathjax") for k in sphinx["config"])
+    for ext in ("lossbook_site", "lossbook_math"):
+        assert (ROOT / "_ext" / f"{ext}.py").exists()
+        assert sphinx["local_extensions"][ext] == "_ext/"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
@@ -89,7 +92,7 @@ def test_binder_requirements_are_runtime_only_and_cpu_torch():
     for name in ("numpy", "matplotlib", "scikit-learn", "koreanize-matplotlib"):
         assert pins[name] == root[name], f"{name}: binder pins {pins[name]}, root {root[name]}"
     tools = {"jupyter-book", "sphinx", "pytest", "hypothesis", "nbval", "nbclient", "nbstripout",
-             "ruff", "playwright", "linkchecker", "sphinx-exercise", "sphinx-mathjax-offline"}
+             "ruff", "playwright", "linkchecker", "sphinx-exercise", "quickjs"}
     assert not tools & set(pins), f"book or test tools in binder: {tools & set(pins)}"
     assert set(pins) == {"torch", "numpy", "matplotlib", "scikit-learn", "koreanize-matplotlib"}
 
@@ -105,7 +108,7 @@ def test_book_requirements_are_the_build_only():
     the complete list and includes it."""
     book = _requirements(ROOT / "requirements-book.txt")
     assert set(book) == {"numpy", "matplotlib", "jupyter-book", "sphinx-exercise",
-                         "sphinx-mathjax-offline"}, set(book)
+                         "quickjs"}, set(book)
     root_lines = (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()
     assert "-r requirements-book.txt" in root_lines
     assert "-e ." in (ROOT / "requirements-book.txt").read_text(encoding="utf-8").splitlines()

@@ -3,7 +3,13 @@ patch (a theme release months from now), instead of silently doing nothing."""
 
 from __future__ import annotations
 
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
 import pytest
+from PIL import Image
 from sphinx.errors import ExtensionError
 
 from _ext import lossbook_i18n, lossbook_site
@@ -20,8 +26,6 @@ def _fake_site(tmp_path, *, css: str, fonts=lossbook_site.FA_FONTS, fontawesome_
     (static / "scripts").mkdir()
     if fontawesome_js:
         (static / "scripts" / "fontawesome.js").write_text("// svg icons", encoding="utf-8")
-    (static / "mathjax").mkdir()
-    (static / "mathjax" / "tex-chtml.js").write_text("", encoding="utf-8")
     return tmp_path
 
 
@@ -64,3 +68,50 @@ def test_the_korean_edit_button_points_at_the_catalogue():
     lossbook_i18n._point_buttons_at_korean_sources(_App, "intro", context)
     urls = [b["url"] for b in context["header_buttons"][0]["buttons"]]
     assert urls == ["https://example.org/r/edit/main/locale/ko/LC_MESSAGES/intro.po", "y"]
+
+
+def _stored_figure() -> bytes:
+    """A figure as a notebook stores it (the first PNG of chapter 3)."""
+    root = Path(__file__).resolve().parent.parent
+    nb = json.loads((root / "chapters" / "03-mean-squared-error.ipynb").read_text(encoding="utf-8"))
+    return next(base64.b64decode(o["data"]["image/png"]) for c in nb["cells"]
+                for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
+
+
+def test_a_figure_copy_is_quantized_invisibly_and_once(tmp_path):
+    original = _stored_figure()
+    path = tmp_path / "fig.png"
+    path.write_bytes(original)
+    assert lossbook_site.quantize_png(path)
+    quantized = path.read_bytes()
+    assert len(quantized) < len(original) / 2
+    before = np.asarray(_open(original), dtype=int)
+    after_image = Image.open(path)
+    assert after_image.mode == "P" and after_image.info["lossbook"] == "palette"
+    after = np.asarray(after_image.convert("RGBA"), dtype=int)
+    assert np.abs(before - after).max() <= lossbook_site.QUANTIZE_MAX_DELTA
+    # Again (a second build on the same output): nothing changes.
+    assert not lossbook_site.quantize_png(path)
+    assert path.read_bytes() == quantized
+    # From the original again (Sphinx copied it anew): the same bytes.
+    again = tmp_path / "again.png"
+    again.write_bytes(original)
+    lossbook_site.quantize_png(again)
+    assert again.read_bytes() == quantized
+
+
+def test_a_figure_a_palette_would_change_visibly_is_left_alone(tmp_path):
+    # A smooth two-way gradient has 65,536 colours: 256 cannot hold it within a few levels.
+    y, x = np.mgrid[0:256, 0:256]
+    pixels = np.stack([x, y, (x + y) // 2], axis=-1).astype(np.uint8)
+    path = tmp_path / "gradient.png"
+    Image.fromarray(pixels, "RGB").save(path)
+    data = path.read_bytes()
+    assert not lossbook_site.quantize_png(path)
+    assert path.read_bytes() == data
+
+
+def _open(data: bytes):
+    import io
+
+    return Image.open(io.BytesIO(data)).convert("RGBA")

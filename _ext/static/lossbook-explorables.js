@@ -98,8 +98,8 @@
     }
     [0, 10, 20, 30].forEach(function (i) { axisText(right, SW(i), 276, d.w[i]); });
     [0, 4, 8, 12, 16, 20].forEach(function (j) { axisText(right, 34, SB(j) + 4, d.b[j], "end"); });
-    axisText(right, 165, 294, "w");
-    axisText(right, 12, 137, "b");
+    axisText(right, 165, 294, "w", "middle", "lbx-var");
+    axisText(right, 12, 137, "b", "middle", "lbx-var");
     var bi = lin(d.w[0], d.w[nw - 1], 0, nw - 1)(d.best[0]);
     var bj = lin(d.b[0], d.b[nb - 1], 0, nb - 1)(d.best[1]);
     svgEl(right, "path", {d: "M" + SW(bi) + " " + (SB(bj) - 8) + "l7 8-7 8-7-8z",

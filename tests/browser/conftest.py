@@ -18,7 +18,6 @@ from sitekit import (
     chromium,
     is_local,
     launch,
-    wait_for_mathjax,
 )
 
 from booktools.browser import NoBrowser
@@ -32,8 +31,8 @@ class PageReport:
     failed: list[str] = field(default_factory=list)  # local requests that failed or gave >= 400
     console_errors: list[str] = field(default_factory=list)
     math_total: int = 0  # elements Sphinx marked as math
-    math_typeset: int = 0  # of those, how many hold MathJax output (mjx-container)
-    math_errors: list[str] = field(default_factory=list)  # TeX that MathJax could not parse
+    math_typeset: int = 0  # of those, how many hold KaTeX's HTML and its MathML
+    math_errors: list[str] = field(default_factory=list)  # TeX that KaTeX could not typeset
     images: list[dict] = field(default_factory=list)
     anchors: list[str] = field(default_factory=list)  # every <a href>, resolved by the browser
     axe: list[dict] = field(default_factory=list)  # serious/critical violations
@@ -93,9 +92,10 @@ def browser_context(playwright_instance, tmp_path_factory):
 
 
 # axe-core over the whole page except two kinds of markup that are not ours and make axe slow
-# (a chapter has ~10,000 elements): MathJax's CHTML output (readers of assistive technology get
-# the MathML that MathJax adds beside it) and the syntax-highlighted code tokens (colours of the
-# theme's Pygments style, checked for contrast on the first code blocks of each page below).
+# (a chapter has ~10,000 elements): KaTeX's HTML output (aria-hidden: readers of assistive
+# technology get the MathML that KaTeX writes beside it) and the syntax-highlighted code
+# tokens (colours of the theme's Pygments style, checked for contrast on the first code blocks
+# of each page below).
 # preload: false: axe-core 4.12's CSSOM preload (used only by css-orientation-lock) resolves a
 # stylesheet's relative @import against the site root and requests /basic.css, a 404 the page
 # itself never makes.
@@ -103,7 +103,7 @@ _AXE_RUN = """async () => {
   const keep = v => v.impact === 'serious' || v.impact === 'critical';
   const shape = v => ({id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 200)}))});
-  const main = await axe.run({exclude: [['mjx-container'], ['div.highlight']]},
+  const main = await axe.run({exclude: [['.katex-html'], ['div.highlight']]},
                              {resultTypes: ['violations'], preload: false});
   const code = [...document.querySelectorAll('div.highlight')].slice(0, 3);
   let contrast = [];
@@ -137,9 +137,9 @@ _COLLECT = """() => {
   const math = [...document.querySelectorAll('.math')];
   return {
     math_total: math.length,
-    math_typeset: math.filter(m => m.querySelector('mjx-container')).length,
-    math_errors: [...document.querySelectorAll('mjx-merror')]
-      .map(e => e.getAttribute('data-mjx-error') || e.textContent),
+    math_typeset: math.filter(m => m.querySelector('.katex-html[aria-hidden="true"]')
+                                 && m.querySelector('.katex-mathml math')).length,
+    math_errors: [...document.querySelectorAll('.katex-error')].map(e => e.textContent),
     images: [...document.querySelectorAll('img')].map(i => ({
       src: i.currentSrc || i.src, alt: i.getAttribute('alt'), loaded: i.complete && i.naturalWidth > 0,
       content: !!i.closest('.bd-content')})),
@@ -189,7 +189,6 @@ def visit(browser_context, server):
         page.on("pageerror", lambda err: report.console_errors.append(f"uncaught: {err}"))
         response = page.goto(server.url(page_path), wait_until="load")
         report.status = response.status if response else None
-        wait_for_mathjax(page)
         page.wait_for_load_state("networkidle")
         data = page.evaluate(_COLLECT)
         report.math_total = data["math_total"]

@@ -20,12 +20,11 @@ from booktools.browser import (
     chromium,
     is_local,
     launch,
-    wait_for_mathjax,
 )
-from booktools.pageweight import html_pages, measure_weight
+from booktools.pageweight import budget, html_pages, measure_weight
 
 __all__ = ["ROOT", "SITE", "SiteServer", "axe_js", "chromium", "html_pages", "is_local", "launch",
-           "measure_weight", "search", "shell_weight", "wait_for_mathjax"]
+           "measure_weight", "search", "weigh"]
 
 # The notebooks, and the repository the launch and edit buttons point at (_config.yml).
 NOTEBOOKS = [p.relative_to(ROOT).as_posix() for p in notebooks()]
@@ -54,16 +53,9 @@ def search(browser_context, server, term: str, *, edition: str = "") -> list[str
     return [urlsplit(h).path.lstrip("/") for h in hits]
 
 
-# The budget of a chapter page's shell: its assets without the page's own HTML and figures.
-# Measured 2026-11: about 2.2 MiB raw / 0.75 MiB gzip (MathJax is half of it).
-SHELL_BUDGET_RAW = 2.6 * 2**20
-SHELL_BUDGET_GZIP = 0.95 * 2**20
-
-
-def shell_weight(browser_context, server, page: str) -> tuple[list, int, int]:
-    """Weigh ``page`` with its assets (kept for pytest's summary); return the shell's requests
-    (url, raw bytes, gzip bytes) and their raw and gzip totals."""
-    w = measure_weight(browser_context, server.url(page))
-    WEIGHTS.append(w | {"page": page})
-    shell = [r for r in w["rows"] if "/_images/" not in r[0] and not r[0].endswith(page)]
-    return shell, sum(r[1] for r in shell), sum(r[2] for r in shell)
+def weigh(browser_context, server, page: str) -> dict:
+    """Weigh ``page`` with its assets, empty cache (kept for pytest's summary): the numbers of
+    booktools.pageweight, with the page's budget."""
+    w = measure_weight(browser_context, server.url(page)) | {"page": page, "budget": budget(page)}
+    WEIGHTS.append(w)
+    return w

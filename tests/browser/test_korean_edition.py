@@ -1,6 +1,6 @@
 """The Korean edition (_build/html/ko) beside the English one, in headless Chromium.
 
-The page-by-page tests of test_site.py (loads cleanly and offline, MathJax, alt text, axe,
+The page-by-page tests of test_site.py (loads cleanly and offline, math, alt text, axe,
 console, dark theme, icons, links and anchors, LinkChecker) already run on the Korean pages:
 they take every html page of the site, and the Korean ones live under ko/. This module adds what
 is particular to the edition: the same page paths in both, the language switch both ways,
@@ -25,12 +25,9 @@ from sitekit import (
     OWNER_REPO,
     REPO_URL,
     ROOT,
-    SHELL_BUDGET_GZIP,
-    SHELL_BUDGET_RAW,
     SITE,
     html_pages,
     search,
-    shell_weight,
 )
 
 from _ext import lossbook_i18n  # the site extension, imported from the repository root
@@ -222,18 +219,5 @@ def test_korean_pages_name_korean_system_fonts_and_download_no_web_font(browser_
     tab.close()
     for name in ("Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans KR"):
         assert name in family, family
-    text_fonts = [u for u in fonts if "fontawesome" not in u and "mathjax" not in u]
+    text_fonts = [u for u in fonts if "fontawesome" not in u and "/katex/" not in u]
     assert not text_fonts, f"web fonts downloaded for text: {text_fonts}"
-
-
-def test_page_weight_of_a_korean_chapter(browser_context, server):
-    """A Korean chapter is as light as an English one: same theme, MathJax and figures."""
-    pages = ["ko/" + n.removesuffix(".ipynb") + ".html" for n in NOTEBOOKS]
-    pages = [p for p in pages if (SITE / p).exists()]
-    assert pages, "no Korean notebook chapter built yet"
-    page = max(pages, key=lambda p: (SITE / p).stat().st_size)
-    _, raw, gz = shell_weight(browser_context, server, page)
-    # The same budget as the English chapter, with the small Korean stylesheet inside it.
-    assert raw < SHELL_BUDGET_RAW and gz < SHELL_BUDGET_GZIP, (
-        f"{page}: theme+MathJax+fonts weigh {raw / 1024:.0f} KiB raw, {gz / 1024:.0f} KiB gzip"
-    )

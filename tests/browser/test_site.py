@@ -21,13 +21,11 @@ from sitekit import (
     NOTEBOOKS,
     OWNER_REPO,
     REPO_URL,
-    SHELL_BUDGET_GZIP,
-    SHELL_BUDGET_RAW,
     SITE,
     html_pages,
     is_local,
     search,
-    shell_weight,
+    weigh,
 )
 
 PAGES = html_pages(SITE) if SITE.exists() else []
@@ -105,7 +103,7 @@ def test_one_search_field_and_no_empty_bar_above_the_page(browser_context, serve
 def test_math_is_typeset(visit, page):
     r = visit(page)
     assert r.math_typeset == r.math_total, (
-        f"{page}: MathJax typeset {r.math_typeset} of {r.math_total} math elements"
+        f"{page}: KaTeX typeset {r.math_typeset} of {r.math_total} math elements"
     )
     assert not r.math_errors, f"{page}: TeX errors: {r.math_errors}"
 
@@ -262,16 +260,26 @@ def test_linkchecker_finds_no_broken_internal_link(server):
     assert stats.number >= len(PAGES), f"LinkChecker checked only {stats.number} urls:\n{report[-3000:]}"
 
 
-def test_page_weight_of_a_chapter(browser_context, server):
-    """A chapter page with its assets stays light: the trimmed theme, MathJax and fonts."""
-    notebook_pages = [p for p in CHAPTER_PAGES if p.removesuffix(".html") + ".ipynb" in NOTEBOOKS]
-    assert notebook_pages, "no notebook chapter built yet"
-    page = max(notebook_pages, key=lambda p: (SITE / p).stat().st_size)
-    shell, raw, gz = shell_weight(browser_context, server, page)
-    assert raw < SHELL_BUDGET_RAW and gz < SHELL_BUDGET_GZIP, (
-        f"{page}: theme+MathJax+fonts weigh {raw / 1024:.0f} KiB raw, {gz / 1024:.0f} KiB gzip: "
-        + ", ".join(f"{p} {b // 1024} KiB" for p, b, _ in shell[:8])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_is_within_its_budget(browser_context, server, page):
+    """What a reader downloads to open the page (empty cache, gzip): a numbered chapter at most
+    350 KiB, any other page at most 250 KiB, both editions (booktools.pageweight); nothing
+    requested outside the site."""
+    w = weigh(browser_context, server, page)
+    assert not w["outside"], f"{page} requests outside the site: {w['outside']}"
+    assert w["gzip"] <= w["budget"], (
+        f"{page}: {w['gzip'] / 1024:.0f} KiB gzip, over its {w['budget'] // 1024} KiB: "
+        + ", ".join(f"{p} {gz // 1024} KiB" for p, _, gz in w["rows"][:8])
     )
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_search_index_loads_only_for_search(visit, page):
+    index = [u for u in visit(page).requests if urlsplit(u).path.endswith("/searchindex.js")]
+    if page.endswith("search.html"):
+        assert index, f"{page} does not load its search index"
+    else:
+        assert not index, f"{page} loads the search index: {index}"
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -294,8 +302,15 @@ def test_build_hook_trimmed_the_site(site):
     static = site / "_static"
     assert not list(static.rglob("*.map")), "source maps shipped"
     assert (static / "scripts" / "fontawesome.js").stat().st_size < 1024
-    assert (static / "mathjax" / "tex-chtml.js").exists()
-    assert not (static / "mathjax" / "tex-svg-full.js").exists()
+    assert not (static / "mathjax").exists(), "MathJax shipped: the math is typeset at build time"
+    assert (static / "katex" / "katex.min.css").exists()
+    assert not list((static / "katex" / "fonts").glob("*.ttf"))
+    # The figures' copies carry the palette mark of quantize_png (the bigger ones at least).
+    from PIL import Image
+
+    figures = sorted((site / "_images").glob("*.png"))
+    marked = [p for p in figures if Image.open(p).info.get("lossbook") == "palette"]
+    assert figures and len(marked) >= len(figures) * 3 // 4, f"{len(marked)} of {len(figures)}"
     webfonts = static / "vendor" / "fontawesome" / "webfonts"
     assert sorted(p.name for p in webfonts.iterdir()) == [
         "fa-brands-400.woff", "fa-regular-400.woff", "fa-solid-900.woff", "subset.json"

@@ -2,7 +2,8 @@
 #   make book   build the site into _build/html (installs only the book's toolchain)
 #   make test   run every test (lint, unit tests, doctests of the package and of the Markdown
 #               pages, notebooks with their figures and Binder budget, hygiene, book, browser)
-# Both create .venv and install what they need. `make -j2 test` runs independent steps side by side.
+# Both create .venv and install what they need. `make test` runs its independent steps side by side
+# (booktools/steps.py), each with its own log, and prints every step's time at the end.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -24,7 +25,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 NBVAL := $(BIN)/python -m pytest -q -p booktools.nbval_plugin -p no:cacheprovider --nbval --nbval-current-env \
          --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=""
 # The fast tier: no Sphinx, no notebooks, no browser (pytest markers in pyproject.toml).
-FAST := not translations and not notebooks and not site
+FAST := not translations and not notebooks and not site and not sphinx
 
 .PHONY: help book test check venv book-venv lint unit fast notebooks-test hygiene book-strict site-test \
         browser-tools notebooks serve clean translations translations-status lock messages ko-notebooks
@@ -48,7 +49,7 @@ book: $(BOOK_STAMP)
 
 help:
 	@echo "make book            build the site into _build/html"
-	@echo "make test            run every test (make -j2 test: two at a time)"
+	@echo "make test            run every test, its steps side by side (TEST_JOBS=1: one at a time)"
 	@echo "make check           the fast loop while editing: ruff, lossbook's tests and doctests,"
 	@echo "                     the Markdown pages' examples (no Sphinx, notebooks or browser)"
 	@echo "make notebooks [NB=chapters/XX.ipynb]   re-execute notebooks and store their outputs"
@@ -61,9 +62,18 @@ help:
 	@echo "make lock            resolve requirements.txt anew into requirements.lock"
 	@echo "make messages        update the self-checks' message catalogues (lossbook/locale)"
 	@echo "make pdf             the printed book, both editions, into _build/pdf (TeX Live from apt)"
-	@echo "steps of make test:  lint unit notebooks-test hygiene book-strict site-test pdf-test"
+	@echo "steps of make test:  $(TEST_STEPS)"
 
-test: lint unit notebooks-test hygiene book-strict site-test pdf-test
+# The steps of `make test` and which must pass before another starts (STEP:BEFORE,BEFORE).
+# booktools/steps.py runs them side by side, TEST_JOBS at a time (default: the cores, at least 2),
+# the longest chain first: the PDFs and the site builds, the browser tests after the site, nbval.
+# Each step's output goes to _build/test-logs/STEP.log (a failed step's end is printed), and
+# every step's wall and CPU time is printed at the end, also when a step fails.
+TEST_STEPS := pdf book-strict browser-tools site-test:book-strict,browser-tools,pdf \
+              notebooks-test unit pdf-test:pdf hygiene lint
+TEST_JOBS ?=
+test: $(TEST_STAMP)
+	@$(BIN)/python -m booktools.steps $(if $(TEST_JOBS),-j $(TEST_JOBS)) $(TEST_STEPS)
 	@echo "make test: every check passed"
 
 check: lint fast
@@ -119,8 +129,10 @@ hygiene: $(TEST_STAMP)
 	$(BIN)/python -m booktools.standard $(NOTEBOOKS)
 
 # --all: a fresh Sphinx environment, so every page is read again and every warning shown. The
-# PDFs come first, so that the site `make test` checks is the published one: it carries and links them.
-book-strict: $(TEST_STAMP) | pdf
+# site `make test` checks is the published one: it links the PDFs (LOSSBOOK_PDF=coming: they are
+# built beside it, _ext/lossbook_latex.py), and site-test puts them next to the pages first.
+book-strict: export LOSSBOOK_PDF = coming
+book-strict: $(TEST_STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going --all
 	$(call build-korean,--all)
 
@@ -129,7 +141,8 @@ book-strict: $(TEST_STAMP) | pdf
 browser-tools: $(TEST_STAMP)
 	$(BIN)/python -m booktools.browser
 
-site-test: book-strict browser-tools
+site-test: book-strict browser-tools pdf
+	$(call place-pdfs)
 	$(BIN)/python -m pytest -q tests/browser -p no:nbval -p no:cacheprovider -o addopts=""
 
 # Re-execute notebooks in place and strip their noise: `make notebooks` or
@@ -188,9 +201,14 @@ PDF_LATEX := LATEXMKOPTS=-silent LATEXOPTS="-interaction=nonstopmode -halt-on-er
 
 .PHONY: pdf pdf-tools pdf-test
 
-pdf: $(PDF)/lossbook.pdf $(PDF)/lossbook-ko.pdf
+# Each edition's PDF next to its pages, where the site has been built.
+define place-pdfs
 	@if [ -d _build/html ]; then cp $(PDF)/lossbook.pdf _build/html/; fi
 	@if [ -d _build/html/ko ]; then cp $(PDF)/lossbook-ko.pdf _build/html/ko/; fi
+endef
+
+pdf: $(PDF)/lossbook.pdf $(PDF)/lossbook-ko.pdf
+	$(call place-pdfs)
 	@ls -l $(PDF)/*.pdf
 
 pdf-tools:

@@ -28,6 +28,7 @@ extension, loaded by every build, only acts on the LaTeX builder, except for the
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -303,8 +304,10 @@ def _pdf_of(app) -> Path:
 
 
 def _pdf_button(app, pagename, templatename, context, doctree) -> None:
-    """A "Book (PDF)" entry in the header's download menu, when the PDF has been built."""
-    if not _pdf_of(app).exists():
+    """A "Book (PDF)" entry in the header's download menu, when the PDF has been built or is
+    being built beside the site (``LOSSBOOK_PDF=coming``: `make test` builds the PDFs and the
+    site side by side and puts the PDFs next to the pages before it tests the site)."""
+    if not (_pdf_of(app).exists() or os.environ.get("LOSSBOOK_PDF") == "coming"):
         return
     text = _LATEX_TEXT[_edition(app.config)]
     url = "../" * pagename.count("/") + _pdf_of(app).name

@@ -16,7 +16,6 @@ printed, failed steps included, with the run's total wall time.
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -67,6 +66,10 @@ def parse(args: list[str]) -> tuple[int, list[Step]]:
     return jobs, steps
 
 
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def minutes(seconds: float) -> str:
     return f"{int(seconds // 60)}:{seconds % 60:04.1f}"
 
@@ -98,8 +101,8 @@ def _reap(steps: list[Step]) -> None:
 def run(jobs: int, steps: list[Step], make: list[str]) -> int:
     began = time.monotonic()
     by_name = {s.name: s for s in steps}
-    print(f"booktools.steps: {len(steps)} steps, {jobs} at a time; logs in "
-          f"{LOGS.relative_to(ROOT)}/", flush=True)
+    print(f"booktools.steps: {len(steps)} steps, {jobs} at a time; logs in {_shown(LOGS)}/",
+          flush=True)
     while any(s.state in ("waiting", "running") for s in steps):
         for step in steps:
             if step.state != "waiting":
@@ -122,7 +125,7 @@ def report(steps: list[Step], total: float) -> None:
         if step.state == "failed":
             lines = step.log.read_text(encoding="utf-8", errors="replace").splitlines()
             print(f"\n===== {step.name} failed: the last {min(TAIL_LINES, len(lines))} lines of "
-                  f"{step.log.relative_to(ROOT)} =====")
+                  f"{_shown(step.log)} =====")
             print("\n".join(lines[-TAIL_LINES:]))
     print("\nstep              result    wall     CPU")
     for step in steps:
@@ -141,9 +144,7 @@ def main(argv: list[str]) -> int:
     except ValueError as err:
         print(err, file=sys.stderr)
         return 2
-    make = [os.environ.get("MAKE", "make")]
-    resource.getrusage(resource.RUSAGE_CHILDREN)  # (the per-step figures come from wait4)
-    return run(jobs, steps, make)
+    return run(jobs, steps, [os.environ.get("MAKE", "make")])
 
 
 if __name__ == "__main__":

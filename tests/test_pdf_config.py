@@ -17,6 +17,8 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 import lossbook_latex  # noqa: E402
 
+from booktools import editions  # noqa: E402
+
 
 def _app(language: str, outdir: Path | None = None):
     config = SimpleNamespace(language=language, latex_elements={}, latex_engine="pdflatex",
@@ -29,7 +31,7 @@ def _download_menu():
     return [{"type": "group", "icon": "fas fa-download", "buttons": []}]
 
 
-@pytest.mark.parametrize("language, name", [("en", "lossbook.pdf"), ("ko", "lossbook-ko.pdf")])
+@pytest.mark.parametrize("language, name", [(e.code, e.pdf) for e in editions.editions()])
 def test_the_site_links_its_editions_pdf_only_when_it_is_built(tmp_path, monkeypatch, language, name):
     monkeypatch.setattr(lossbook_latex, "PDF_DIR", tmp_path / "pdf")
     monkeypatch.delenv("LOSSBOOK_PDF", raising=False)
@@ -74,8 +76,9 @@ def test_latex_settings_need_no_bbm_and_name_korean_things_in_korean():
 
 
 def test_make_test_builds_the_pdfs_before_the_site_it_publishes():
-    """The workflow runs .ci/run (make test); make test's steps test the site after the PDFs are
-    built (the site links them and site-test puts them next to the pages), and check the PDFs."""
+    """The workflow runs .ci/run (make test); make test's steps check the site's links after every
+    edition's PDF is built (the site links them and site-links puts them next to the pages), and
+    check the PDFs."""
     import subprocess
 
     from booktools import steps
@@ -85,8 +88,11 @@ def test_make_test_builds_the_pdfs_before_the_site_it_publishes():
                              cwd=ROOT, capture_output=True, text=True, check=True).stdout
     _, test_steps = steps.parse(printed.split())
     after = {s.name: s.after for s in test_steps}
-    assert {"pdf", "book-strict"} <= set(after["site-test"]), after
-    assert "pdf" in after["pdf-test"], after
+    pdfs = {f"pdf-{e.code}" for e in editions.editions()}  # one step per edition's PDF
+    assert pdfs <= set(after), after
+    assert pdfs | {"book-strict"} <= set(after["site-links"]), after  # LinkChecker follows them
+    assert "book-strict" in after["site-pages"], after
+    assert pdfs <= set(after["pdf-test"]), after
     wf = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
     runs = [s.get("run", "") for s in wf["jobs"]["test"]["steps"]]
     assert "bash .ci/run" in runs

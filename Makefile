@@ -147,7 +147,7 @@ hygiene: $(TEST_STAMP)
 
 # --all: a fresh Sphinx environment, so every page is read again and every warning shown. The
 # site `make test` checks is the published one: it links the PDFs (LOSSBOOK_PDF=coming: they are
-# built beside it, _ext/lossbook_latex.py), and site-test puts them next to the pages first.
+# built beside it, _ext/lossbook_latex.py), and site-links puts them next to the pages first.
 book-strict: export LOSSBOOK_PDF = coming
 book-strict: $(TEST_STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going --all

@@ -1,9 +1,11 @@
-"""The Korean edition of lossbook (한국어판): what Sphinx needs besides the message catalogues.
+"""The translated editions of lossbook (the Korean one, 한국어판): what Sphinx needs besides the
+message catalogues.
 
-The English site is built into ``_build/html``; the Korean one, from the same sources with
-``language = "ko"`` and the catalogues in ``locale/ko/LC_MESSAGES``, into ``_build/html/ko`` with
-the same page paths (``make book`` does both; ``locale/README.md`` describes the workflow). This
-extension serves both builds:
+The editions, their codes, folders and search languages are the table ``locale/editions.toml``
+(``booktools/editions.py``). The English site is built into ``_build/html``; the Korean one,
+from the same sources with the Korean language and catalogues (``locale/ko/LC_MESSAGES``), into
+``_build/html/ko`` with the same page paths (``make book`` does both; ``locale/README.md``
+describes the workflow). This extension serves every build:
 
 - every page gets a language switch (English <-> 한국어) that opens the same page in the other
   edition, and ``<link rel="alternate" hreflang=...>`` tags that say the same to search engines;
@@ -37,6 +39,7 @@ import io
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -49,9 +52,9 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 
 HERE = Path(__file__).resolve().parent / "i18n"
-# The two editions: where each lives relative to the site root, and how the switch names it.
-EDITIONS = {"en": ("", "English"), "ko": ("ko/", "한국어")}
-KOREAN_NOTEBOOKS = "ko"  # the folder, mirroring chapters/, that holds the Korean notebooks
+if str(HERE.parent.parent) not in sys.path:
+    sys.path.append(str(HERE.parent.parent))  # the book's tools: the editions' table
+from booktools import editions  # noqa: E402
 
 # Particles and endings that Korean attaches to a noun (or to the stem of a 하다 verb), longest
 # first. Stripping is repeated, so 정확도는 and 정확도 stem alike; it never empties a word.
@@ -114,9 +117,9 @@ var Stemmer = function() {
 """
 
 
-# sphinx-exercise's labels (its message catalogue "exercise"), worded as the Korean chapters word
-# them. The solution title is the "Solution to" label followed by the exercise's number.
-EXERCISE_LABELS = {"ko": {"Exercise": "연습 문제", "Solution to": "해답:", "Solution": "해답"}}
+# sphinx-exercise's labels (its message catalogue "exercise") are worded as each edition's
+# chapters word them (the table's exercise_labels). The solution title is the "Solution to"
+# label followed by the exercise's number.
 
 
 class _Labels(gettext.NullTranslations):
@@ -134,7 +137,7 @@ class _Labels(gettext.NullTranslations):
 
 def _exercise_labels(app, config) -> None:
     """Put our labels in front of sphinx-exercise's catalogue, before it numbers its exercises."""
-    labels = EXERCISE_LABELS.get((config.language or "en").split("_")[0])
+    labels = editions.of(config.language).exercise_labels
     key = ("general", "exercise")
     if labels and not isinstance(sphinx_locale.translators.get(key), _Labels):
         ours = _Labels(labels)
@@ -145,9 +148,9 @@ def _exercise_labels(app, config) -> None:
 
 
 class SearchKorean(SearchLanguage):
-    """Sphinx search for Korean text: words split as usual, stems without particles."""
+    """Sphinx search for Korean text: words split as usual, stems without particles. Registered
+    under the search language the table gives the Korean edition (``setup``)."""
 
-    lang = "ko"
     language_name = "Korean"
     js_stemmer_code = _JS_STEMMER % ("[" + ", ".join(f'"{s}"' for s in KOREAN_SUFFIXES) + "]")
 
@@ -181,7 +184,7 @@ class TranslateDisplayMath(SphinxTransform):
     default_priority = 15
 
     def apply(self, **kwargs) -> None:
-        if _edition(self.app) != "ko":
+        if _edition(self.app).source:
             return
         domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
         dirs = [str(Path(self.env.srcdir) / d) for d in self.config.locale_dirs]
@@ -217,47 +220,47 @@ def _in_object_description(node) -> bool:
 
 
 
-def other_edition_url(pagename: str, language: str) -> tuple[str, str, str]:
-    """(relative URL, language code, name) of ``pagename`` in the other edition."""
-    here, _ = EDITIONS[language]
-    other = "en" if language == "ko" else "ko"
-    there, name = EDITIONS[other]
-    up = "../" * (pagename.count("/") + here.count("/"))
-    return f"{up}{there}{pagename}.html", other, name
+def edition_url(pagename: str, here: editions.Edition, there: editions.Edition) -> str:
+    """The relative URL of ``pagename`` of edition ``here`` in edition ``there``."""
+    up = "../" * (pagename.count("/") + here.site.count("/"))
+    return f"{up}{there.site}{pagename}.html"
 
 
-def _edition(app) -> str:
-    return "ko" if (app.config.language or "en").startswith("ko") else "en"
+def _edition(app) -> editions.Edition:
+    return editions.of(app.config.language)
+
+
+def _switch_context(app, pagename, templatename, context, doctree) -> None:
+    """The language switch: one link per other edition (the template), and the alternate links.
+    Set before pydata-sphinx-theme drops the header templates that render empty (priority 500)."""
+    here = _edition(app)
+    others = [e for e in editions.editions() if e is not here]
+    context["lossbook_other_editions"] = [
+        {"url": edition_url(pagename, here, e), "lang": e.code, "name": e.name,
+         "title": e.switch_title} for e in others]
+    context["metatags"] = context.get("metatags", "") + "".join(
+        [f'\n<link rel="alternate" hreflang="{here.code}" href="{pagename.split("/")[-1]}.html" />']
+        + [f'\n<link rel="alternate" hreflang="{o["lang"]}" href="{o["url"]}" />'
+           for o in context["lossbook_other_editions"]])
 
 
 def _page_context(app, pagename, templatename, context, doctree) -> None:
-    language = _edition(app)
-    url, other, name = other_edition_url(pagename, language)
-    context["lossbook_other_url"] = url
-    context["lossbook_other_lang"] = other
-    context["lossbook_other_name"] = name
-    context["lossbook_switch_title"] = (
-        "Read this page in English" if language == "ko" else "이 페이지를 한국어로 읽기"
-    )
-    context["metatags"] = context.get("metatags", "") + (
-        f'\n<link rel="alternate" hreflang="{language}" href="{pagename.split("/")[-1]}.html" />'
-        f'\n<link rel="alternate" hreflang="{other}" href="{url}" />'
-    )
-    if language == "ko":
-        _point_buttons_at_korean_sources(app, pagename, context)
+    here = _edition(app)
+    if not here.source:
+        _point_buttons_at_translated_sources(app, here, pagename, context)
 
 
 SOURCE_BUTTONS = {"source-edit-button"}  # sphinx-book-theme 1.3's edit button
 
 
-def _point_buttons_at_korean_sources(app, pagename, context) -> None:
+def _point_buttons_at_translated_sources(app, edition, pagename, context) -> None:
     """The edit button opens the page's catalogue; a .md page has no Korean notebook to open.
     Pages without a source (the index, search) have no edit button."""
     if pagename not in app.env.found_docs:
         return
     repo = app.config.html_theme_options.get("repository_url", "").rstrip("/")
     branch = app.config.html_theme_options.get("repository_branch", "") or "main"
-    po = f"locale/ko/LC_MESSAGES/{pagename}.po"
+    po = f"{edition.catalogues}/{pagename}.po"
 
     found = set()
 
@@ -301,9 +304,10 @@ def _config_inited(app, config) -> None:
     if "lossbook-language-switch.html" not in end:
         options["article_header_end"] = ["lossbook-language-switch.html", *end]
     config.templates_path = [*config.templates_path, str(HERE / "templates")]
-    if _edition(app) == "ko":
-        config.html_static_path = [*config.html_static_path, str(HERE / "static")]
-        app.add_css_file("lossbook-ko.css")
+    stylesheet = _edition(app).stylesheet
+    if stylesheet:
+        config.html_static_path = [*config.html_static_path, str(HERE / "static" / stylesheet)]
+        app.add_css_file(stylesheet)
 
 
 def _translate_toctree_captions(app, doctree) -> None:
@@ -313,7 +317,7 @@ def _translate_toctree_captions(app, doctree) -> None:
     run, so their captions would stay English although the root page's catalogue translates
     them (the gettext builder extracts them). Translate them here, from the same catalogue.
     """
-    if _edition(app) != "ko":
+    if _edition(app).source:
         return
     captions = [n for n in doctree.findall(addnodes.toctree) if n.get("caption")]
     if not captions:
@@ -327,16 +331,18 @@ def _translate_toctree_captions(app, doctree) -> None:
 
 
 def _korean_code_cells(app, docname, source) -> None:
-    """In the Korean build, a chapter's code cells and outputs are those of its Korean notebook.
+    """In a translated build, a chapter's code cells and outputs are those of its notebook in the
+    edition's folder (the Korean notebook).
 
     The Markdown cells stay English here, so that Sphinx translates them from the page's
     catalogue like any page; the code cells (Korean strings and comments) and what they printed
-    and drew come from ``ko/<docname>.ipynb``, matched by cell id.
+    and drew come from ``<edition's notebooks>/<docname>.ipynb``, matched by cell id.
     """
-    if _edition(app) != "ko" or app.builder.name == "gettext":
+    edition = _edition(app)
+    if edition.source or app.builder.name == "gettext":
         return
     english = Path(app.srcdir) / f"{docname}.ipynb"
-    korean = Path(app.srcdir) / KOREAN_NOTEBOOKS / f"{docname}.ipynb"
+    korean = Path(app.srcdir) / edition.notebooks / f"{docname}.ipynb"
     if not (english.exists() and korean.exists() and str(app.env.doc2path(docname)).endswith(".ipynb")):
         return
     nb = json.loads(source[0])
@@ -350,14 +356,15 @@ def _korean_code_cells(app, docname, source) -> None:
     source[0] = json.dumps(nb, ensure_ascii=False)
 
 
-def korean_session(session: str) -> str:
-    """A ``>>>`` session again, with the self-checks speaking Korean: same inputs, new outputs."""
+def korean_session(session: str, language: str) -> str:
+    """A ``>>>`` session again, with the self-checks speaking ``language`` (Korean): same
+    inputs, new outputs."""
     import lossbook
 
     namespace: dict = {}
     out = []
     previous = lossbook.checks.get_language()
-    lossbook.set_language("ko")
+    lossbook.set_language(language)
     try:
         for example in doctest.DocTestParser().get_examples(session):
             lines = example.source.rstrip("\n").split("\n")
@@ -376,22 +383,23 @@ def korean_session(session: str) -> str:
 
 def _korean_check_sessions(app, doctree) -> None:
     """Korean build: a Markdown page's self-check example says what the check says in Korean."""
-    if _edition(app) != "ko" or app.builder.name == "gettext":
+    edition = _edition(app)
+    if edition.source or app.builder.name == "gettext":
         return
     for block in doctree.findall(nodes.literal_block):
         text = block.astext()
         if block.get("language") == "pycon" and "lb.checks.check_" in text:
-            korean = korean_session(text)
+            korean = korean_session(text, edition.code)
             block.children = [nodes.Text(korean)]
             block.rawsource = korean
 
 
 def _korean_downloads(app, exception) -> None:
     """In the Korean site, the .ipynb download of a chapter is the Korean notebook."""
-    if exception is not None or app.builder.format != "html" or _edition(app) != "ko":
+    if exception is not None or app.builder.format != "html" or _edition(app).source:
         return
     sources = Path(app.outdir) / "_sources"
-    korean = Path(app.srcdir) / KOREAN_NOTEBOOKS
+    korean = Path(app.srcdir) / _edition(app).notebooks
     for copied in sources.rglob("*.ipynb"):
         translated = korean / copied.relative_to(sources)
         if translated.exists():
@@ -399,7 +407,10 @@ def _korean_downloads(app, exception) -> None:
 
 
 def setup(app):
-    languages["ko"] = SearchKorean
+    for edition in editions.translated():
+        if edition.search not in languages:  # Sphinx has no search of its own for the language
+            languages[edition.search] = type(SearchKorean.__name__, (SearchKorean,),
+                                             {"lang": edition.search})
     app.add_transform(KeepDocstringsEnglish)
     app.add_transform(TranslateDisplayMath)
     app.connect("config-inited", _config_inited)
@@ -407,6 +418,7 @@ def setup(app):
     app.connect("config-inited", _exercise_labels, priority=100)
     app.connect("builder-inited", _keep_images_for_gettext)
     # After sphinx-book-theme's buttons (priority 501), before lossbook_site's clean-up (900).
+    app.connect("html-page-context", _switch_context, priority=400)
     app.connect("html-page-context", _page_context, priority=600)
     app.connect("doctree-read", _translate_toctree_captions)
     app.connect("doctree-read", _korean_check_sessions)

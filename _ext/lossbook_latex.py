@@ -12,7 +12,8 @@ extension, loaded by every build, only acts on the LaTeX builder, except for the
   lines that wrap instead of running off the page;
 - the Korean edition: polyglossia's Korean (Korean captions and line breaking between
   syllables), 차례, 장 and 찾아보기 where Sphinx would say otherwise, the part titles of
-  ``_toc.yml`` translated, a Korean title page and Korean headings (``_LATEX_TEXT``);
+  ``_toc.yml`` translated, a Korean title page and Korean headings (the editions' table,
+  ``locale/editions.toml``);
 - the root page (intro) becomes an unnumbered first chapter, "Introduction" (들어가며): Sphinx's
   LaTeX uses its title for the title page and would print its text under the table of contents;
 - the chapters the site does not number (introduction, how-to, the reference part) are
@@ -28,7 +29,9 @@ extension, loaded by every build, only acts on the LaTeX builder, except for the
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -38,40 +41,23 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.i18n import docname_to_domain
 
 ROOT = Path(__file__).resolve().parent.parent
-PDF_DIR = ROOT / "_build" / "pdf"
-PDF_NAMES = {"en": "lossbook.pdf", "ko": "lossbook-ko.pdf"}
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # the book's tools: the editions' table
+from booktools import editions  # noqa: E402
 
-# What the printed book says itself, per edition.
-_LATEX_TEXT = {
-    "en": {
-        "contents": "Contents",
-        "introduction": "Introduction",
-        "solutions": "Solutions to the exercises",
-        "solution_on_page": r"Solution on page~\pageref{%s}.",
-        "chapter_label": r"Chapter \thechapter",
-        "download": "Book (PDF)",
-        "download_tip": "Download the whole book as a PDF",
-    },
-    "ko": {
-        "contents": "차례",
-        "introduction": "들어가며",
-        "solutions": "연습 문제 해답",
-        "solution_on_page": r"풀이는 \pageref{%s}쪽에 있습니다.",
-        "chapter_label": r"\thechapter{}장",
-        "download": "책 전체(PDF)",
-        "download_tip": "이 책 전체를 PDF로 내려받기",
-    },
-}
+PDF_DIR = editions.PDF_DIR
+# What the printed book says itself, its languages' names for babel and polyglossia, its line
+# breaking and its fonts: per edition, in the editions' table (locale/editions.toml).
 
-# Fonts: the Noto CJK KR family for all text, Latin and Hangul alike (the English edition has
-# Korean terms too, and one font per text avoids switching fonts inside a word); its Latin letters
-# are Source Serif/Sans/Code's. It has no italics: emphasis is slanted. Math stays in TeX's own.
+# Fonts (the table's): one font per text, Latin and Hangul alike (its Latin letters are Source
+# Serif/Sans/Code's). The Noto CJK fonts have no italics: emphasis is slanted. Math stays in
+# TeX's own.
 _FONTS = r"""
-\setmainfont{Noto Serif CJK KR}[BoldFont={* Bold}, ItalicFont={*}, ItalicFeatures={FakeSlant=0.18},
+\setmainfont{@MAIN@}[BoldFont={* Bold}, ItalicFont={*}, ItalicFeatures={FakeSlant=0.18},
   BoldItalicFont={* Bold}, BoldItalicFeatures={FakeSlant=0.18}]
-\setsansfont{Noto Sans CJK KR}[BoldFont={* Bold}, ItalicFont={*}, ItalicFeatures={FakeSlant=0.18},
+\setsansfont{@SANS@}[BoldFont={* Bold}, ItalicFont={*}, ItalicFeatures={FakeSlant=0.18},
   BoldItalicFont={* Bold}, BoldItalicFeatures={FakeSlant=0.18}]
-\setmonofont{Noto Sans Mono CJK KR}[Scale=0.86, BoldFont={* Bold}, ItalicFont={*},
+\setmonofont{@MONO@}[Scale=0.86, BoldFont={* Bold}, ItalicFont={*},
   ItalicFeatures={FakeSlant=0.18}, BoldItalicFont={* Bold}, BoldItalicFeatures={FakeSlant=0.18}]
 """
 
@@ -121,11 +107,13 @@ _PREAMBLE = r"""
 \def\chaptermark#1{\markboth{\ifnum\c@secnumdepth>\m@ne @CHAPTER_LABEL@.\ \fi #1}{}}
 \makeatother
 % Korean text: break lines between syllables as Korean books do, with a little stretch.
-@KOREAN@
+@LINEBREAK@
 """
 
-_KOREAN = r"""
-\XeTeXlinebreaklocale "ko"
+# The table's linebreak_locale (Korean): XeTeX breaks lines between syllables as Korean books do,
+# with a little stretch.
+_LINEBREAK = r"""
+\XeTeXlinebreaklocale "@LOCALE@"
 \XeTeXlinebreakskip = 0pt plus 0.5pt
 % makeindex groups the index by the first *byte* of an entry, which for Hangul is a third of a
 % character: the Korean index has no letter headings, only a little space between groups.
@@ -133,27 +121,30 @@ _KOREAN = r"""
 """
 
 
-def _edition(config) -> str:
-    return "ko" if (config.language or "en").startswith("ko") else "en"
+def _edition(config) -> editions.Edition:
+    return editions.of(config.language)
 
 
 def _latex_config(app, config) -> None:
     """Runs after sphinx-jupyterbook-latex's config-inited hook and replaces what it set."""
     edition = _edition(config)
-    text = _LATEX_TEXT[edition]
+    text = edition.latex
     config.latex_engine = "xelatex"
     config.latex_theme = "manual"
     config.latex_use_xindy = False  # xindy is one more Debian package; makeindex sorts fine
     config.latex_domain_indices = False  # no "Python Module Index" of one module
     preamble = _PREAMBLE.replace("@CHAPTER_LABEL@", text["chapter_label"])
     preamble = preamble.replace("@CONTENTS@", text["contents"])
-    preamble = preamble.replace("@LANGUAGE@", "korean" if edition == "ko" else "english")
-    preamble = preamble.replace("@KOREAN@", _KOREAN if edition == "ko" else "")
+    preamble = preamble.replace("@LANGUAGE@", text["polyglossia"])
+    locale = text["linebreak_locale"]
+    preamble = preamble.replace("@LINEBREAK@", _LINEBREAK.replace("@LOCALE@", locale) if locale else "")
+    fonts = edition.fonts
+    fontpkg = _FONTS.replace("@MAIN@", fonts["main"]).replace("@SANS@", fonts["sans"])
     config.latex_elements = {
         **(config.latex_elements or {}),
         "papersize": "a4paper",
         "pointsize": "11pt",
-        "fontpkg": _FONTS,
+        "fontpkg": fontpkg.replace("@MONO@", fonts["mono"]),
         "fncychap": "",
         "preamble": preamble,  # replaces sphinx-jupyterbook-latex's (ucharclasses, unicode-math)
         "figure_align": "htbp",
@@ -165,19 +156,21 @@ def _latex_config(app, config) -> None:
             "VerbatimColor={gray}{0.96}", "VerbatimBorderColor={gray}{0.85}",
         ]),
     }
-    if edition == "ko":
+    if not edition.source:
         config.latex_elements["babel"] = ""
         config.latex_elements["polyglossia"] = r"\usepackage{polyglossia}"
+    if text["index"]:
         # Sphinx's Korean for "Index" is 색인; Korean books say 찾아보기. Set after Sphinx's.
-        config.latex_elements["printindex"] = r"\renewcommand{\indexname}{찾아보기}\printindex"
+        config.latex_elements["printindex"] = r"\renewcommand{\indexname}{" + text["index"] + r"}\printindex"
 
 
-def _register_korean_for_latex() -> None:
+def _register_languages_for_latex() -> None:
     # docutils' table of LaTeX language names lacks Korean, so Sphinx would fall back to English
-    # and warn "no Babel option known for language 'ko'"; polyglossia calls it "korean".
+    # and warn "no Babel option known for language ..."; polyglossia calls it "korean".
     from docutils.writers.latex2e import Babel
 
-    Babel.language_codes.setdefault("ko", "korean")
+    for edition in editions.editions():
+        Babel.language_codes.setdefault(edition.code, edition.latex["polyglossia"])
 
 
 class ChaptersForPrint(SphinxPostTransform):
@@ -189,7 +182,7 @@ class ChaptersForPrint(SphinxPostTransform):
     def run(self, **kwargs) -> None:
         from sphinx_exercise.nodes import exercise_enumerable_node
 
-        text = _LATEX_TEXT[_edition(self.config)]
+        text = _edition(self.config).latex
         numbered = self.env.toc_secnumbers
         # The root page (intro) is the book's title page in Sphinx's LaTeX: its text would follow
         # the table of contents without a heading. It becomes the unnumbered first chapter.
@@ -259,7 +252,7 @@ class ChaptersForPrint(SphinxPostTransform):
         sphinx-jupyterbook-latex takes them from the root page before lossbook_i18n translates
         them for the site, so they are translated here from the root page's catalogue.
         """
-        if _edition(self.config) == "en":
+        if _edition(self.config).source:
             return
         dirs = [str(Path(self.app.srcdir) / d) for d in self.config.locale_dirs]
         domain = docname_to_domain(self.config.root_doc, self.config.gettext_compact)
@@ -299,14 +292,16 @@ def _findall(node, cls):
 # --- the site's link to the PDF -------------------------------------------------------------
 
 def _pdf_of(app) -> Path:
-    return PDF_DIR / PDF_NAMES[_edition(app.config)]
+    return PDF_DIR / _edition(app.config).pdf
 
 
 def _pdf_button(app, pagename, templatename, context, doctree) -> None:
-    """A "Book (PDF)" entry in the header's download menu, when the PDF has been built."""
-    if not _pdf_of(app).exists():
+    """A "Book (PDF)" entry in the header's download menu, when the PDF has been built or is
+    being built beside the site (``LOSSBOOK_PDF=coming``: `make test` builds the PDFs and the
+    site side by side and puts the PDFs next to the pages before it tests the site)."""
+    if not (_pdf_of(app).exists() or os.environ.get("LOSSBOOK_PDF") == "coming"):
         return
-    text = _LATEX_TEXT[_edition(app.config)]
+    text = _edition(app.config).latex
     url = "../" * pagename.count("/") + _pdf_of(app).name
     for button in context.get("header_buttons", []):
         if button.get("type") == "group" and button.get("icon") == "fas fa-download":
@@ -346,7 +341,7 @@ def setup(app):
     # priority 800: after sphinx-jupyterbook-latex's config-inited hook (default 500).
     app.connect("config-inited", _latex_config, priority=800)
     # Before the LaTeX builder initialises (which is before builder-inited).
-    _register_korean_for_latex()
+    _register_languages_for_latex()
     app.add_post_transform(ChaptersForPrint)
     app.connect("html-page-context", _pdf_button, priority=700)
     app.connect("build-finished", _copy_pdf)

@@ -4,9 +4,11 @@ One job per module, each importing only what its job needs (run from the reposit
 Makefile does):
 
 ``booktools`` (this file, standard library only)
-    the repository root, the lists of notebooks (English and Korean) and the one-thread
+    the repository root, the lists of notebooks (English and translated) and the one-thread
     environment every tool and test uses; ``python -m booktools notebooks`` (or
-    ``korean-notebooks``) prints a list for the Makefile.
+    ``translated-notebooks [CODE]``) prints a list for the Makefile.
+``booktools.editions`` (standard library only)
+    the book's editions: the one table of its languages (``locale/editions.toml``).
 ``booktools.execute``
     re-execute notebooks and store their outputs (``make notebooks``).
 ``booktools.standard``
@@ -22,7 +24,10 @@ Makefile does):
 ``booktools.lock``
     the lock file of every installed package (``make lock``) and its agreement with the lists.
 ``booktools.translations``
-    the Korean edition: its build configuration, notebooks and progress (``locale/README.md``).
+    the translated editions: their build configuration, notebooks and progress
+    (``locale/README.md``).
+``booktools.steps``
+    ``make test``'s steps side by side, each timed and logged.
 """
 
 from __future__ import annotations
@@ -50,17 +55,18 @@ def single_thread_env() -> None:
     os.environ.pop("MPLBACKEND", None)
 
 
-KOREAN_NOTEBOOKS = ROOT / "ko"  # mirrors chapters/: the Korean notebooks
-
-
 def notebooks() -> list[Path]:
     """The chapter notebooks, in reading order (their file names start with the chapter number)."""
     return sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
-def korean_notebooks() -> list[Path]:
-    """The Korean notebooks, one per chapter notebook, in the same order."""
-    return [KOREAN_NOTEBOOKS / p.relative_to(ROOT) for p in notebooks()]
+def translated_notebooks(code: str | None = None) -> list[Path]:
+    """The translated editions' notebooks (or those of edition ``code``), one per chapter
+    notebook, edition by edition, each in the chapters' order."""
+    from booktools import editions
+
+    chosen = [editions.get(code)] if code else editions.translated()
+    return [e.notebook(p) for e in chosen for p in notebooks()]
 
 
 def notebook_command(module: str, action, argv: list[str]) -> int:
@@ -72,9 +78,9 @@ def notebook_command(module: str, action, argv: list[str]) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    lists = {"notebooks": notebooks, "korean-notebooks": korean_notebooks}
-    if len(argv) == 1 and argv[0] in lists:
-        print(" ".join(p.relative_to(ROOT).as_posix() for p in lists[argv[0]]()))
+    if argv == ["notebooks"] or argv[:1] == ["translated-notebooks"] and len(argv) <= 2:
+        found = notebooks() if argv == ["notebooks"] else translated_notebooks(*argv[1:])
+        print(" ".join(p.relative_to(ROOT).as_posix() for p in found))
         return 0
-    print(f"usage: python -m booktools {{{','.join(lists)}}}", file=sys.stderr)
+    print("usage: python -m booktools {notebooks,translated-notebooks [CODE]}", file=sys.stderr)
     return 2

@@ -10,7 +10,8 @@ platform). The Makefile installs every list with ``-c requirements.lock``, and s
 (``binder/requirements.txt``), so a fresh install months from now gets the Sphinx, themes,
 myst-nb and Jupyter clients the site extensions were written against. Other platforms may need a
 package the lock does not name (``appnope`` on macOS): constraints do not forbid it.
-``tests/test_lock.py`` fails when the lock and the lists disagree.
+``disagreements`` says where the lock and the lists disagree; ``tests/test_lock.py`` fails on
+what it says.
 """
 
 from __future__ import annotations
@@ -53,6 +54,50 @@ def normalise(name: str) -> str:
 def public_version(version: str) -> str:
     """``2.13.0+cpu`` -> ``2.13.0``: the lock pins the release, any build of it satisfies the pin."""
     return version.split("+", 1)[0]
+
+
+# --- agreement -----------------------------------------------------------------------------------
+
+def closure(names) -> set[str]:
+    """The names and every dependency they declare as installed here (for this platform, no
+    extras), transitively; a name that is not installed stands for itself."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    from packaging.requirements import Requirement
+
+    seen, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            requires = distribution(name).requires or []
+        except PackageNotFoundError:
+            continue
+        for spec in requires:
+            req = Requirement(spec)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(normalise(req.name))
+    return seen
+
+
+def disagreements(lock: Path = LOCK, lists: tuple[Path, ...] = LISTS) -> list[str]:
+    """Where ``lock`` and the requirement lists disagree: a listed pin the lock lacks or pins at
+    another version, and a package the lists pull in (as installed here) that the lock leaves
+    floating. Empty when they agree."""
+    locked = pins(lock)
+    listed = {name: version for path in lists for name, version in pins(path).items()}
+    found = []
+    for name, version in sorted(listed.items()):
+        if name not in locked:
+            found.append(f"{name} is in the requirement lists but not in {lock.name}")
+        elif locked[name] != public_version(version):
+            found.append(f"{name}: the lists pin {version}, {lock.name} {locked[name]}")
+    floating = sorted(closure([*listed, "numpy", "matplotlib"]) - {"lossbook"} - set(locked) - set(listed))
+    if floating:
+        found.append(f"not in {lock.name} (they would float): {floating}")
+    return found
 
 
 # --- install --------------------------------------------------------------------------------------

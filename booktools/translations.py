@@ -1,15 +1,17 @@
-"""Tools of the Korean edition: its build configuration, its notebooks and its progress.
+"""Tools of the translated editions (the Korean one): build configuration, notebooks, progress.
 
-    python -m booktools.translations config      print the Korean build's _config.yml
-    python -m booktools.translations notebooks   write ko/chapters/*.ipynb from the English notebooks
-    python -m booktools.translations status      translated, fuzzy and empty messages per page
-    python -m booktools.translations prune DIR   remove the catalogues of pages with no template in DIR
-    python -m booktools.translations code DIR    write the code cells' templates to DIR and merge
-                                                 them into locale/ko/LC_MESSAGES/code (msgmerge)
+    python -m booktools.translations config CODE  print the build's _config.yml of edition CODE
+    python -m booktools.translations notebooks    write each translated edition's notebooks
+                                                  (e.g. ko/chapters/*.ipynb) from the English ones
+    python -m booktools.translations status       translated, fuzzy and empty messages per page
+    python -m booktools.translations prune DIR    remove the catalogues of pages with no template in DIR
+    python -m booktools.translations code DIR     write the code cells' templates to DIR and merge
+                                                  them into each edition's catalogues/code (msgmerge)
 
+The editions, their folders and codes come from the table (``booktools/editions.py``).
 ``make translations`` runs the last two after updating the catalogues; ``make book`` uses the
 first. ``tests/test_translations.py`` uses the functions below to check the catalogues and the
-Korean notebooks. See ``locale/README.md``.
+translated notebooks. See ``locale/README.md``.
 """
 
 from __future__ import annotations
@@ -27,16 +29,15 @@ import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from booktools import KOREAN_NOTEBOOKS, ROOT, codecells, notebooks
+from booktools import ROOT, codecells, editions, notebooks
+from booktools.editions import Edition
 
-LANGUAGE = "ko"
-CATALOGUES = ROOT / "locale" / LANGUAGE / "LC_MESSAGES"
-OVERRIDES = ROOT / "locale" / LANGUAGE / "config.yml"
-# The code cells' messages (booktools/codecells.py): one catalogue per notebook, e.g.
-# locale/ko/LC_MESSAGES/code/chapters/04-cross-entropy.po. Sphinx never reads them.
-CODE_CATALOGUES = CATALOGUES / "code"
+# The code cells' messages (booktools/codecells.py): one catalogue per notebook in the folder
+# CODE of an edition's catalogues (e.g. .../LC_MESSAGES/code/chapters/04-cross-entropy.po).
+# Sphinx never reads them.
+CODE = "code"
 # The set-up cell of every notebook selects the language of the package's messages.
-_SET_LANGUAGE = re.compile(r"""(\blb\.set_language\()(["'])en\2(\))""")
+_SET_LANGUAGE = re.compile(rf"""(\blb\.set_language\()(["']){re.escape(editions.source().code)}\2(\))""")
 
 
 # --- the Korean build's configuration -------------------------------------------------------
@@ -51,11 +52,18 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def korean_config() -> dict:
-    """_config.yml with the Korean edition's settings (locale/ko/config.yml) on top."""
+def edition_config(edition: Edition) -> dict:
+    """_config.yml with an edition's settings on top: those of the table (language, search
+    language, notebook folder, PDF name) and its own (locale/<code>/config.yml: title, search
+    text)."""
     base = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    over = yaml.safe_load(OVERRIDES.read_text(encoding="utf-8"))
-    config = _merge(base, over)
+    over = yaml.safe_load(edition.overrides.read_text(encoding="utf-8")) if edition.overrides.exists() else {}
+    table = {
+        "repository": {"path_to_book": edition.notebooks},
+        "latex": {"latex_documents": {"targetname": edition.pdf.removesuffix(".pdf") + ".tex"}},
+        "sphinx": {"config": {"language": edition.code, "html_search_language": edition.search}},
+    }
+    config = _merge(_merge(base, table), over)
     # jupyter-book finds local extensions relative to the configuration file, which for the
     # Korean build lives in the build folder.
     local = config.get("sphinx", {}).get("local_extensions") or {}
@@ -66,22 +74,31 @@ def korean_config() -> dict:
 
 # --- catalogues -----------------------------------------------------------------------------
 
-def catalogue_paths() -> list[Path]:
+def catalogue_paths(edition: Edition) -> list[Path]:
     """The catalogues of the pages (not those of the code cells)."""
-    return sorted(p for p in CATALOGUES.rglob("*.po") if CODE_CATALOGUES not in p.parents)
+    code = edition.catalogue_dir / CODE
+    return sorted(p for p in edition.catalogue_dir.rglob("*.po") if code not in p.parents)
 
 
-def code_catalogue_paths() -> list[Path]:
-    return sorted(CODE_CATALOGUES.rglob("*.po"))
+def code_catalogue_paths(edition: Edition) -> list[Path]:
+    return sorted((edition.catalogue_dir / CODE).rglob("*.po"))
 
 
-def code_catalogue_path(english: Path) -> Path:
-    return CODE_CATALOGUES / english.relative_to(ROOT).with_suffix(".po")
+def code_catalogue_path(edition: Edition, english: Path) -> Path:
+    return edition.catalogue_dir / CODE / english.relative_to(ROOT).with_suffix(".po")
+
+
+def edition_of(po: Path) -> Edition:
+    """The edition whose catalogues hold ``po``."""
+    for edition in editions.translated():
+        if edition.catalogue_dir in po.resolve().parents:
+            return edition
+    raise ValueError(f"{po} is in no edition's catalogues ({editions.TABLE.name})")
 
 
 def page_of(po: Path) -> str:
     """The page a catalogue belongs to, e.g. ``chapters/04-cross-entropy``."""
-    return po.relative_to(CATALOGUES).with_suffix("").as_posix()
+    return po.resolve().relative_to(edition_of(po).catalogue_dir).with_suffix("").as_posix()
 
 
 def drop_format_flags(po: Path) -> None:
@@ -106,7 +123,8 @@ def drop_format_flags(po: Path) -> None:
 
 def read_catalogue(po: Path):
     with po.open("rb") as handle:
-        return read_po(handle, locale=LANGUAGE)
+        # the locale is the folder that holds LC_MESSAGES (locale/<code>/LC_MESSAGES/...)
+        return read_po(handle, locale=next(p.parent.name for p in po.parents if p.name == "LC_MESSAGES"))
 
 
 def messages(po: Path):
@@ -121,10 +139,10 @@ def translations(po: Path) -> dict[str, str]:
     return {mid: text for mid, text, fuzzy in messages(po) if text and not fuzzy}
 
 
-def status() -> list[tuple[str, int, int, int]]:
+def status(edition: Edition) -> list[tuple[str, int, int, int]]:
     """(page, translated, fuzzy, empty) for every catalogue, the code cells' ones last."""
     rows = []
-    for po in catalogue_paths() + code_catalogue_paths():
+    for po in catalogue_paths(edition) + code_catalogue_paths(edition):
         done = fuzzy = empty = 0
         for _, text, is_fuzzy in messages(po):
             if is_fuzzy:
@@ -204,7 +222,7 @@ def code_template(english: Path) -> Catalog:
     return catalog
 
 
-def update_code_catalogues(templates: Path) -> list[Path]:
+def update_code_catalogues(edition: Edition, templates: Path) -> list[Path]:
     """Write the code cells' templates into ``templates`` and merge them into the catalogues.
 
     ``msgmerge`` keeps every translation whose English is unchanged, marks a changed one fuzzy
@@ -218,7 +236,7 @@ def update_code_catalogues(templates: Path) -> list[Path]:
         pot.parent.mkdir(parents=True, exist_ok=True)
         with pot.open("wb") as handle:
             write_po(handle, code_template(english), width=0, omit_header=False)
-        po = code_catalogue_path(english)
+        po = code_catalogue_path(edition, english)
         wanted.add(po)
         before = po.read_bytes() if po.exists() else b""
         if not po.exists():
@@ -226,49 +244,50 @@ def update_code_catalogues(templates: Path) -> list[Path]:
             shutil.copy(pot, po)
             text = po.read_text(encoding="utf-8").replace(
                 '"Content-Type: text/plain; charset=utf-8\\n"',
-                '"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ko\\n"')
+                f'"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: {edition.code}\\n"')
             po.write_text(text, encoding="utf-8")
         else:
             subprocess.run(["msgmerge", "--quiet", "--update", "--backup=none", "--no-wrap",
-                            "--lang=ko", str(po), str(pot)], check=True)
+                            f"--lang={edition.code}", str(po), str(pot)], check=True)
             subprocess.run(["msgattrib", "--no-obsolete", "--no-wrap", "-o", str(po), str(po)],
                            check=True)
         drop_format_flags(po)
         if po.read_bytes() != before:
             changed.append(po)
-    for orphan in code_catalogue_paths():
+    for orphan in code_catalogue_paths(edition):
         if orphan not in wanted:
             orphan.unlink()
             changed.append(orphan)
     return changed
 
 
-def korean_code(source: str, table: dict[str, str]) -> str:
-    """A code cell with its reader-visible strings and comments in Korean."""
-    return _SET_LANGUAGE.sub(rf"\g<1>\g<2>{LANGUAGE}\g<2>\g<3>", codecells.translate(source, table))
+def translated_code(edition: Edition, source: str, table: dict[str, str]) -> str:
+    """A code cell with its reader-visible strings and comments in the edition's language."""
+    code = edition.code
+    return _SET_LANGUAGE.sub(rf"\g<1>\g<2>{code}\g<2>\g<3>", codecells.translate(source, table))
 
 
-def korean_notebook(english: Path, previous: dict | None = None) -> dict:
-    """The Korean notebook of an English one: Markdown and code cells translated.
+def translated_notebook(edition: Edition, english: Path, previous: dict | None = None) -> dict:
+    """The edition's notebook of an English one: Markdown and code cells translated.
 
     A code cell keeps the outputs of ``previous`` (the Korean notebook as it is) when its Korean
     source is unchanged; otherwise its outputs are cleared, to be made by executing the Korean
     notebook (``make ko-notebooks``).
     """
     nb = json.loads(english.read_text(encoding="utf-8"))
-    po = CATALOGUES / english.relative_to(ROOT).with_suffix(".po")
+    po = edition.catalogue_dir / english.relative_to(ROOT).with_suffix(".po")
     if not po.exists():
         raise FileNotFoundError(f"{english.relative_to(ROOT)} has no catalogue at "
                                 f"{po.relative_to(ROOT)}: run `make translations`")
     table = translations(po)
-    code_po = code_catalogue_path(english)
+    code_po = code_catalogue_path(edition, english)
     code_table = translations(code_po) if code_po.exists() else {}
     old = {cell.get("id"): cell for cell in code_cells(previous)} if previous else {}
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = _as_lines(translate_markdown(_source(cell), table))
         elif cell["cell_type"] == "code":
-            source = korean_code(_source(cell), code_table)
+            source = translated_code(edition, _source(cell), code_table)
             cell["source"] = _as_lines(source)
             before = old.get(cell.get("id"))
             if before is not None and _source(before) == source:
@@ -279,11 +298,11 @@ def korean_notebook(english: Path, previous: dict | None = None) -> dict:
     return nb
 
 
-def current_korean_notebook(english: Path) -> dict:
-    """The Korean notebook as ``write_notebooks`` would write it now."""
-    target = korean_notebook_path(english)
+def current_notebook(edition: Edition, english: Path) -> dict:
+    """The edition's notebook as ``write_notebooks`` would write it now."""
+    target = edition.notebook(english)
     previous = json.loads(target.read_text(encoding="utf-8")) if target.exists() else None
-    return korean_notebook(english, previous)
+    return translated_notebook(edition, english, previous)
 
 
 def dumps_notebook(nb: dict) -> str:
@@ -291,27 +310,23 @@ def dumps_notebook(nb: dict) -> str:
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def korean_notebook_path(english: Path) -> Path:
-    return KOREAN_NOTEBOOKS / english.relative_to(ROOT)
-
-
 def english_notebooks() -> list[Path]:
     return notebooks()
 
 
-def write_notebooks() -> list[Path]:
-    """Write every Korean notebook that is missing or out of date; remove orphans."""
+def write_notebooks(edition: Edition) -> list[Path]:
+    """Write every notebook of the edition that is missing or out of date; remove orphans."""
     written = []
     wanted = set()
     for english in english_notebooks():
-        target = korean_notebook_path(english)
+        target = edition.notebook(english)
         wanted.add(target)
-        text = dumps_notebook(current_korean_notebook(english))
+        text = dumps_notebook(current_notebook(edition, english))
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
             written.append(target)
-    for orphan in KOREAN_NOTEBOOKS.rglob("*.ipynb"):
+    for orphan in edition.notebook_dir.rglob("*.ipynb"):
         if orphan not in wanted:
             orphan.unlink()
             written.append(orphan)
@@ -320,40 +335,49 @@ def write_notebooks() -> list[Path]:
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else ""
-    if command == "config":
-        sys.stdout.write("# Generated by booktools/translations.py from _config.yml and "
-                         "locale/ko/config.yml.\n")
-        sys.stdout.write(yaml.safe_dump(korean_config(), allow_unicode=True, sort_keys=False))
+    if command == "config" and len(argv) == 2:
+        edition = editions.get(argv[1])
+        sys.stdout.write(f"# Generated by booktools/translations.py from _config.yml, "
+                         f"{editions.TABLE.relative_to(ROOT)} and "
+                         f"{edition.overrides.relative_to(ROOT)}.\n")
+        sys.stdout.write(yaml.safe_dump(edition_config(edition), allow_unicode=True, sort_keys=False))
     elif command == "notebooks":
-        for path in write_notebooks():
-            print(f"wrote {path.relative_to(ROOT)}")
+        for edition in editions.translated():
+            for path in write_notebooks(edition):
+                print(f"wrote {path.relative_to(ROOT)}")
     elif command == "code" and len(argv) == 2:
-        for path in update_code_catalogues(Path(argv[1])):
-            print(f"updated {path.relative_to(ROOT)}")
+        for edition in editions.translated():
+            for path in update_code_catalogues(edition, Path(argv[1])):
+                print(f"updated {path.relative_to(ROOT)}")
     elif command == "prune" and len(argv) == 2:
         templates = Path(argv[1])
-        for po in catalogue_paths():
+        for po in [po for e in editions.translated() for po in catalogue_paths(e)]:
             if not (templates / f"{page_of(po)}.pot").exists():
                 po.unlink()
                 print(f"removed {po.relative_to(ROOT)} (its page is gone)")
             else:
                 drop_format_flags(po)
     elif command == "status":
-        rows = status()
-        width = max(len(page) for page, *_ in rows)
-        print(f"{'page':<{width}}  translated  fuzzy  empty")
-        for page, done, fuzzy, empty in rows:
-            print(f"{page:<{width}}  {done:>10}  {fuzzy:>5}  {empty:>5}")
-        for label, part in (("pages", [r for r in rows if not r[0].startswith("code/")]),
-                            ("code cells", [r for r in rows if r[0].startswith("code/")])):
-            done = sum(r[1] for r in part)
-            total = sum(r[1] + r[2] + r[3] for r in part)
-            print(f"{LANGUAGE} {label}: {done:,}/{total:,} messages translated "
-                  f"({sum(r[2] for r in part)} fuzzy, {sum(r[3] for r in part)} empty)")
+        for edition in editions.translated():
+            print_status(edition)
     else:
         print(__doc__)
         return 2
     return 0
+
+
+def print_status(edition: Edition) -> None:
+    rows = status(edition)
+    width = max(len(page) for page, *_ in rows)
+    print(f"{'page':<{width}}  translated  fuzzy  empty")
+    for page, done, fuzzy, empty in rows:
+        print(f"{page:<{width}}  {done:>10}  {fuzzy:>5}  {empty:>5}")
+    for label, part in (("pages", [r for r in rows if not r[0].startswith(f"{CODE}/")]),
+                        ("code cells", [r for r in rows if r[0].startswith(f"{CODE}/")])):
+        done = sum(r[1] for r in part)
+        total = sum(r[1] + r[2] + r[3] for r in part)
+        print(f"{edition.code} {label}: {done:,}/{total:,} messages translated "
+              f"({sum(r[2] for r in part)} fuzzy, {sum(r[3] for r in part)} empty)")
 
 
 if __name__ == "__main__":

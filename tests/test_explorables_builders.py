@@ -18,6 +18,8 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 import lossbook_explorables as lbx  # noqa: E402
 
+pytestmark = pytest.mark.sphinx  # three Sphinx builds: a slow group, left out by `make check`
+
 PAGE = """# A page
 
 Before the figure.

@@ -1,13 +1,11 @@
 """requirements.lock agrees with the requirement lists: every pin there has the same version in
 the lock, and the lock pins everything the lists pull in (their dependencies, as the installed
-packages declare them), so no package floats."""
+packages declare them), so no package floats. The checker (booktools.lock.disagreements) is the
+one `make lock`'s users rely on; it is tested here on locks that disagree."""
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, distribution
-
-import pytest
-from packaging.requirements import Requirement
 
 from booktools import lock
 
@@ -15,46 +13,46 @@ LOCKED = lock.pins(lock.LOCK)
 LISTED = {name: version for path in lock.LISTS for name, version in lock.pins(path).items()}
 
 
-@pytest.mark.parametrize("name", sorted(LISTED))
-def test_every_pin_of_the_lists_is_in_the_lock(name):
-    assert name in LOCKED, f"{name} is in the requirement lists but not in the lock: run `make lock`"
-    assert LOCKED[name] == lock.public_version(LISTED[name]), (
-        f"{name}: the lists pin {LISTED[name]}, the lock {LOCKED[name]}: run `make lock`")
+def test_the_lock_agrees_with_the_lists():
+    assert lock.disagreements() == [], "run `make lock`"
 
 
-def _closure(names) -> set[str]:
-    """The names and every dependency they declare (for this platform, no extras), transitively."""
-    seen, todo = set(), list(names)
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        try:
-            requires = distribution(name).requires or []
-        except PackageNotFoundError:
-            continue  # reported by the test below
-        for spec in requires:
-            req = Requirement(spec)
-            if req.marker is None or req.marker.evaluate({"extra": ""}):
-                todo.append(lock.normalise(req.name))
-    return seen
+def _edited_lock(tmp_path, edit) -> object:
+    """A copy of the real lock with ``edit`` applied to its lines."""
+    stale = tmp_path / "requirements.lock"
+    lines = lock.LOCK.read_text(encoding="utf-8").splitlines()
+    stale.write_text("\n".join(edit(lines)) + "\n", encoding="utf-8")
+    return stale
 
 
-def test_the_lock_pins_every_package_the_lists_pull_in():
-    needed = _closure(list(LISTED) + ["numpy", "matplotlib"]) - {"lossbook"}
-    missing = sorted(needed - set(LOCKED))
-    assert not missing, f"not in the lock (they would float): {missing}; run `make lock`"
+def test_a_lock_that_disagrees_is_caught(tmp_path):
+    """A listed pin at another version, a listed pin left out and a dependency of a listed package
+    left out (so it would float): the checker names each."""
+    numpy = lock.public_version(LISTED["numpy"])
+    dependency = "contourpy"  # matplotlib's, not listed
+    assert dependency in LOCKED and dependency not in LISTED
+
+    def edit(lines):
+        out = [line for line in lines if not line.startswith((f"{dependency}==", "scikit-learn=="))]
+        return [line.replace(f"numpy=={numpy}", "numpy==1.0.0") for line in out]
+
+    found = lock.disagreements(_edited_lock(tmp_path, edit))
+    assert len(found) == 3, found
+    assert f"numpy: the lists pin {LISTED['numpy']}, requirements.lock 1.0.0" in found
+    assert "scikit-learn is in the requirement lists but not in requirements.lock" in found
+    assert dependency in found[-1] and "would float" in found[-1]
+    # and the unedited copy agrees: the edits, not the copying, made the difference
+    assert lock.disagreements(_edited_lock(tmp_path, list)) == []
 
 
 def test_the_installed_environment_is_the_locked_one():
     """`make venv` installs with the lock as constraints: what the lists pull in here is what is
     locked (torch's CUDA libraries are locked too, and installed only with PyPI's CUDA build)."""
     differ = []
-    for name in sorted(_closure(list(LISTED)) - {"lossbook"}):
+    for name in sorted(lock.closure(list(LISTED)) - {"lossbook"}):
         version = LOCKED.get(name)
         if version is None:
-            continue  # reported by test_the_lock_pins_every_package_the_lists_pull_in
+            continue  # reported by test_the_lock_agrees_with_the_lists
         try:
             installed = distribution(name).version
         except PackageNotFoundError:
@@ -63,9 +61,3 @@ def test_the_installed_environment_is_the_locked_one():
         if lock.public_version(installed) != version:
             differ.append(f"{name} {installed} installed, {version} locked")
     assert not differ, differ
-
-
-def test_a_lock_that_disagrees_is_caught(tmp_path):
-    stale = tmp_path / "requirements.lock"
-    stale.write_text("numpy==1.0.0\n", encoding="utf-8")
-    assert lock.pins(stale)["numpy"] != lock.public_version(LISTED["numpy"])

@@ -17,6 +17,8 @@ sys.path.insert(0, str(ROOT / "_ext"))
 
 import lossbook_latex  # noqa: E402
 
+from booktools import editions  # noqa: E402
+
 
 def _app(language: str, outdir: Path | None = None):
     config = SimpleNamespace(language=language, latex_elements={}, latex_engine="pdflatex",
@@ -29,13 +31,20 @@ def _download_menu():
     return [{"type": "group", "icon": "fas fa-download", "buttons": []}]
 
 
-@pytest.mark.parametrize("language, name", [("en", "lossbook.pdf"), ("ko", "lossbook-ko.pdf")])
+@pytest.mark.parametrize("language, name", [(e.code, e.pdf) for e in editions.editions()])
 def test_the_site_links_its_editions_pdf_only_when_it_is_built(tmp_path, monkeypatch, language, name):
     monkeypatch.setattr(lossbook_latex, "PDF_DIR", tmp_path / "pdf")
+    monkeypatch.delenv("LOSSBOOK_PDF", raising=False)
     app = _app(language, tmp_path / "html")
     context = {"header_buttons": _download_menu()}
     lossbook_latex._pdf_button(app, "chapters/04-cross-entropy", "page.html", context, None)
     assert context["header_buttons"][0]["buttons"] == [], "a link to a PDF that was not built"
+    # `make test` builds the site beside the PDFs (LOSSBOOK_PDF=coming): the link is there at once
+    monkeypatch.setenv("LOSSBOOK_PDF", "coming")
+    coming = {"header_buttons": _download_menu()}
+    lossbook_latex._pdf_button(app, "chapters/04-cross-entropy", "page.html", coming, None)
+    assert [b["url"] for b in coming["header_buttons"][0]["buttons"]] == [f"../{name}"]
+    monkeypatch.delenv("LOSSBOOK_PDF")
 
     (tmp_path / "pdf").mkdir()
     (tmp_path / "pdf" / name).write_bytes(b"%PDF-1.5 test")
@@ -67,13 +76,23 @@ def test_latex_settings_need_no_bbm_and_name_korean_things_in_korean():
 
 
 def test_make_test_builds_the_pdfs_before_the_site_it_publishes():
-    """The workflow runs .ci/run (make test); make test builds the PDFs before the strict site
-    build, so the site it checks and publishes carries and links them."""
-    import re
+    """The workflow runs .ci/run (make test); make test's steps check the site's links after every
+    edition's PDF is built (the site links them and site-links puts them next to the pages), and
+    check the PDFs."""
+    import subprocess
 
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^book-strict: .*\| pdf$", makefile, re.M)
-    assert re.search(r"^test: .*\bpdf-test\b", makefile, re.M)
+    from booktools import steps
+
+    printed = subprocess.run(["make", "-s", "--no-print-directory", "--eval",
+                              "print-steps: ; @echo $(TEST_STEPS)", "print-steps"],
+                             cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    _, test_steps = steps.parse(printed.split())
+    after = {s.name: s.after for s in test_steps}
+    pdfs = {f"pdf-{e.code}" for e in editions.editions()}  # one step per edition's PDF
+    assert pdfs <= set(after), after
+    assert pdfs | {"book-strict"} <= set(after["site-links"]), after  # LinkChecker follows them
+    assert "book-strict" in after["site-pages"], after
+    assert pdfs <= set(after["pdf-test"]), after
     wf = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text("utf-8"))
     runs = [s.get("run", "") for s in wf["jobs"]["test"]["steps"]]
     assert "bash .ci/run" in runs

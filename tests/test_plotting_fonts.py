@@ -21,7 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import lossbook as lb  # noqa: E402
-from booktools import translations  # noqa: E402
+from booktools import editions, translations  # noqa: E402
 
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 
@@ -65,11 +65,15 @@ def test_english_figures_are_unchanged_by_the_korean_fallback():
     assert _png(text, fallback=True) == _png(text, fallback=False)
 
 
+def _code_catalogues() -> list[Path]:
+    return [po for e in editions.translated() for po in translations.code_catalogue_paths(e)]
+
+
 def _korean_texts() -> str:
     """Every Hangul character the Korean notebooks' code cells and the package can show."""
     chars = set()
     package = Path(lb.__file__).parent / "locale" / "ko" / "LC_MESSAGES" / "lossbook.po"
-    for po in [*translations.code_catalogue_paths(), package]:
+    for po in [*_code_catalogues(), package]:
         for text in translations.translations(po).values():
             chars.update(_HANGUL.findall(text))
     return "".join(sorted(chars))
@@ -94,7 +98,7 @@ def test_without_the_fallback_hangul_would_be_tofu():
 
 def test_no_korean_text_inside_mathtext():
     """A label with $...$ is set by mathtext, which has no font fallback: Hangul there is tofu."""
-    mixed = [(po.name, text) for po in translations.code_catalogue_paths()
+    mixed = [(po.name, text) for po in _code_catalogues()
              for text in translations.translations(po).values()
              if "$" in text and _HANGUL.search(text)]
     assert not mixed, f"Hangul in a mathtext label (write the math as Unicode instead): {mixed}"

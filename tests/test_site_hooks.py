@@ -13,6 +13,7 @@ from PIL import Image
 from sphinx.errors import ExtensionError
 
 from _ext import lossbook_i18n, lossbook_site
+from booktools import editions
 
 
 def _fake_site(tmp_path, *, css: str, fonts=lossbook_site.FA_FONTS, fontawesome_js=True):
@@ -26,6 +27,8 @@ def _fake_site(tmp_path, *, css: str, fonts=lossbook_site.FA_FONTS, fontawesome_
     (static / "scripts").mkdir()
     if fontawesome_js:
         (static / "scripts" / "fontawesome.js").write_text("// svg icons", encoding="utf-8")
+    (static / "mathjax").mkdir()
+    (static / "mathjax" / "tex-chtml.js").write_text("", encoding="utf-8")
     return tmp_path
 
 
@@ -47,6 +50,9 @@ def test_the_message_says_what_to_do():
     assert "requirements.lock" in message and "_ext/lossbook_site.py" in message
 
 
+KOREAN = editions.get("ko")
+
+
 class _App:
     class config:  # noqa: N801 - a stand-in for Sphinx's config object
         html_theme_options = {"repository_url": "https://example.org/r", "repository_branch": "main"}
@@ -58,16 +64,16 @@ class _App:
 def test_korean_source_buttons_without_the_theme_labels_stop_the_build():
     context = {"header_buttons": [{"type": "link", "label": "something-new", "url": "x"}]}
     with pytest.raises(ExtensionError, match="source-edit-button"):
-        lossbook_i18n._point_buttons_at_korean_sources(_App, "intro", context)
-    lossbook_i18n._point_buttons_at_korean_sources(_App, "genindex", context)  # no source: no button
+        lossbook_i18n._point_buttons_at_translated_sources(_App, KOREAN, "intro", context)
+    lossbook_i18n._point_buttons_at_translated_sources(_App, KOREAN, "genindex", context)  # no source
 
 
 def test_the_korean_edit_button_points_at_the_catalogue():
     context = {"header_buttons": [{"type": "group", "buttons": [
         {"label": "source-edit-button", "url": "x"}, {"label": "source-issues-button", "url": "y"}]}]}
-    lossbook_i18n._point_buttons_at_korean_sources(_App, "intro", context)
+    lossbook_i18n._point_buttons_at_translated_sources(_App, KOREAN, "intro", context)
     urls = [b["url"] for b in context["header_buttons"][0]["buttons"]]
-    assert urls == ["https://example.org/r/edit/main/locale/ko/LC_MESSAGES/intro.po", "y"]
+    assert urls == [f"https://example.org/r/edit/main/{KOREAN.catalogues}/intro.po", "y"]
 
 
 def _stored_figure() -> bytes:

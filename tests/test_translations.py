@@ -30,13 +30,14 @@ from babel.messages.pofile import read_po
 from markdown_it import MarkdownIt
 
 from _ext import lossbook_i18n  # the site extension, imported from the repository root
-from booktools import codecells, translations
+from booktools import codecells, editions, translations
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.translations  # a slow group: `make check` leaves it out
+KOREAN = editions.get("ko")  # the edition these tests check (its row of locale/editions.toml)
 
-CATALOGUES = translations.catalogue_paths()
-CATALOGUES_DIR = translations.CATALOGUES
+CATALOGUES = translations.catalogue_paths(KOREAN)
+CATALOGUES_DIR = KOREAN.catalogue_dir
 PAGES = [translations.page_of(po) for po in CATALOGUES]
 SHOW = 8  # strings quoted per failure; the count says how many more
 
@@ -67,7 +68,7 @@ def test_every_page_has_a_catalogue(fresh_templates):
     expected = sorted(p.relative_to(fresh_templates).with_suffix("").as_posix()
                       for p in fresh_templates.rglob("*.pot"))
     assert PAGES == expected, (
-        "locale/ko/LC_MESSAGES does not match the pages of the book: run `make translations`.\n"
+        f"{KOREAN.catalogues} does not match the pages of the book: run `make translations`.\n"
         f"  missing: {sorted(set(expected) - set(PAGES))}\n  orphaned: {sorted(set(PAGES) - set(expected))}"
     )
 
@@ -78,7 +79,7 @@ def test_catalogue_is_current(fresh_templates, page):
     assert pot.exists(), f"{page}: the page is gone; run `make translations`"
     with pot.open("rb") as handle:
         english = {m.id for m in read_po(handle) if m.id}
-    po = translations.CATALOGUES / f"{page}.po"
+    po = KOREAN.catalogue_dir / f"{page}.po"
     korean = {mid for mid, _, _ in translations.messages(po)}
     new, gone = sorted(english - korean), sorted(korean - english)
     assert not new and not gone, (
@@ -89,7 +90,7 @@ def test_catalogue_is_current(fresh_templates, page):
 
 
 def test_coverage(capsys):
-    rows = translations.status()
+    rows = translations.status(KOREAN)
     for label, part in (("pages", [r for r in rows if not r[0].startswith("code/")]),
                         ("code cells", [r for r in rows if r[0].startswith("code/")])):
         done = sum(r[1] for r in part)
@@ -102,13 +103,13 @@ def test_coverage(capsys):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_message_is_translated(page):
-    po = translations.CATALOGUES / f"{page}.po"
+    po = KOREAN.catalogue_dir / f"{page}.po"
     fuzzy = [mid for mid, text, is_fuzzy in translations.messages(po) if is_fuzzy]
     empty = [mid for mid, text, is_fuzzy in translations.messages(po) if not is_fuzzy and not text]
     total = len(list(translations.messages(po)))
     assert not fuzzy and not empty, (
         f"{page}: {total - len(fuzzy) - len(empty)}/{total} messages translated in "
-        f"locale/ko/LC_MESSAGES/{page}.po\n"
+        f"{KOREAN.catalogues}/{page}.po\n"
         + (f"  fuzzy (the English changed; check the translation, then delete '#, fuzzy'):\n"
            f"{_quote(fuzzy)}\n" if fuzzy else "")
         + (f"  untranslated:\n{_quote(empty)}" if empty else "")
@@ -210,7 +211,7 @@ def test_invariants_see_roles_math_and_code():
 
 @pytest.mark.parametrize("page", PAGES)
 def test_translations_keep_roles_math_and_code(page):
-    po = translations.CATALOGUES / f"{page}.po"
+    po = KOREAN.catalogue_dir / f"{page}.po"
     broken = []
     for msgid, msgstr in translations.translations(po).items():
         want, got = invariants(msgid), invariants(msgstr)
@@ -228,25 +229,26 @@ ENGLISH_NOTEBOOKS = translations.english_notebooks()
 
 
 def test_every_notebook_has_a_korean_notebook():
-    korean = sorted(p.relative_to(translations.KOREAN_NOTEBOOKS) for p in
-                    translations.KOREAN_NOTEBOOKS.rglob("*.ipynb"))
+    korean = sorted(p.relative_to(KOREAN.notebook_dir) for p in
+                    KOREAN.notebook_dir.rglob("*.ipynb"))
     english = sorted(p.relative_to(ROOT) for p in ENGLISH_NOTEBOOKS)
-    assert korean == english, "ko/ must mirror the notebooks in chapters/: run `make translations`"
+    assert korean == english, (f"{KOREAN.notebooks}/ must mirror the notebooks in chapters/: run "
+                               "`make translations`")
 
 
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
 def test_korean_notebook_is_current(english):
-    korean = translations.korean_notebook_path(english)
+    korean = KOREAN.notebook(english)
     assert korean.exists(), f"{korean.relative_to(ROOT)} is missing: run `make translations`"
     assert korean.read_text(encoding="utf-8") == translations.dumps_notebook(
-        translations.current_korean_notebook(english)
+        translations.current_notebook(KOREAN, english)
     ), f"{korean.relative_to(ROOT)} is older than {english.name} or its catalogues: run `make translations`"
 
 
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
 def test_korean_code_cells_differ_only_in_strings_and_comments(english):
     """Cell by cell, token by token: names, numbers and calls are the English ones."""
-    korean = translations.korean_notebook_path(english)
+    korean = KOREAN.notebook(english)
     en = json.loads(english.read_text(encoding="utf-8"))
     ko = json.loads(korean.read_text(encoding="utf-8"))
     assert ko["metadata"] == en["metadata"]
@@ -264,7 +266,7 @@ def test_korean_code_cells_differ_only_in_strings_and_comments(english):
 
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
 def test_code_catalogue_is_current(english):
-    po = translations.code_catalogue_path(english)
+    po = translations.code_catalogue_path(KOREAN, english)
     assert po.exists(), f"{po.relative_to(ROOT)} is missing: run `make translations`"
     want = {m.id: m.locations for m in translations.code_template(english) if m.id}
     have = {mid for mid, _, _ in translations.messages(po)}
@@ -279,7 +281,7 @@ def test_code_catalogue_is_current(english):
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
 def test_every_code_message_is_translated(english):
     """Every reader-visible string and comment of every code cell has a current translation."""
-    po = translations.code_catalogue_path(english)
+    po = translations.code_catalogue_path(KOREAN, english)
     done = translations.translations(po)
     nb = json.loads(english.read_text(encoding="utf-8"))
     missing = [f"code cell {number}: {m.kind} {m.text!r}"
@@ -292,7 +294,7 @@ def test_every_code_message_is_translated(english):
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
 def test_korean_notebook_is_executed(english):
     """The Korean notebook stores its own outputs: executed in order, where the English has them."""
-    korean = translations.korean_notebook_path(english)
+    korean = KOREAN.notebook(english)
     en = translations.code_cells(json.loads(english.read_text(encoding="utf-8")))
     ko = translations.code_cells(json.loads(korean.read_text(encoding="utf-8")))
     counts = [c.get("execution_count") for c in ko]
@@ -310,7 +312,7 @@ def test_korean_notebook_is_executed(english):
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
 def test_korean_notebook_speaks_korean(english):
     """Printed outputs and drawn figures come from the Korean code (not copied English ones)."""
-    korean = translations.korean_notebook_path(english)
+    korean = KOREAN.notebook(english)
     ko = translations.code_cells(json.loads(korean.read_text(encoding="utf-8")))
     printed = "".join("".join(o.get("text", "")) for c in ko for o in c.get("outputs", []))
     assert re.search("[\uac00-\ud7a3]", printed), f"{korean.relative_to(ROOT)} prints no Korean"
@@ -352,7 +354,7 @@ def test_korean_notebook_carries_the_translations(english):
     """Every translated paragraph of the catalogue reaches the Korean notebook's Markdown."""
     po = CATALOGUES_DIR / english.relative_to(ROOT).with_suffix(".po")
     table = {k: v for k, v in translations.translations(po).items() if v and v != k}
-    korean = translations.korean_notebook_path(english)
+    korean = KOREAN.notebook(english)
     ko = json.loads(korean.read_text(encoding="utf-8"))
     en = json.loads(english.read_text(encoding="utf-8"))
     markdown = [(translations._source(a), translations._source(b)) for a, b in
@@ -402,10 +404,12 @@ def test_korean_stemmer_never_empties_a_word():
 
 
 def test_korean_build_config():
-    config = translations.korean_config()
+    config = translations.edition_config(KOREAN)
     assert config["sphinx"]["config"]["language"] == "ko"
     assert config["sphinx"]["config"]["html_search_language"] == "ko"
-    assert config["repository"]["path_to_book"] == "ko"
+    assert config["repository"]["path_to_book"] == KOREAN.notebooks
+    assert config["latex"]["latex_documents"]["targetname"] == "lossbook-ko.tex"
+    assert config["sphinx"]["config"]["html_theme_options"]["search_bar_text"] == "이 책에서 검색..."
     assert config["title"] != translations.yaml.safe_load(
         (ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
     assert "lossbook_i18n" in config["sphinx"]["local_extensions"]
@@ -428,7 +432,7 @@ def test_the_korean_site_shows_the_korean_code_cells_and_outputs():
     lossbook_i18n._korean_code_cells(app("ko"), docname, source)
     shown = json.loads(source[0])
     en = json.loads(text)
-    ko = json.loads(translations.korean_notebook_path(english).read_text(encoding="utf-8"))
+    ko = json.loads(KOREAN.notebook(english).read_text(encoding="utf-8"))
     for a, b, c in zip(shown["cells"], en["cells"], ko["cells"], strict=True):
         if a["cell_type"] == "code":
             assert (a["source"], a["outputs"]) == (c["source"], c["outputs"])
@@ -447,7 +451,7 @@ def test_a_pages_self_check_example_speaks_korean_on_the_korean_site():
     checked = [s for s in sessions if "lb.checks.check_" in s]
     assert checked, "the how-to-use page shows a self-check"
     for session in checked:
-        korean = lossbook_i18n.korean_session(session)
+        korean = lossbook_i18n.korean_session(session, KOREAN.code)
         inputs = [line for line in session.splitlines() if line.startswith((">>>", "..."))]
         assert [line for line in korean.splitlines() if line.startswith((">>>", "..."))] == inputs
         said = [line for line in korean.splitlines() if not line.startswith((">>>", "..."))]

@@ -20,6 +20,7 @@ from sitekit import ROOT, SITE, axe_js, is_local
 
 import lossbook as lb
 from _ext import lossbook_explorables as lbx
+from booktools import editions
 
 PAGES = {
     "ch3-line": "chapters/03-mean-squared-error",
@@ -272,7 +273,7 @@ def test_fits_a_phone_and_stays_usable(tabs, edition, name):
 
 
 def _catalogue(page: str) -> dict[str, str]:
-    path = ROOT / "locale" / "ko" / "LC_MESSAGES" / f"{page}.po"
+    path = editions.get("ko").catalogue_dir / f"{page}.po"
     with path.open("rb") as handle:
         return {m.id: m.string for m in read_po(handle) if m.id and not m.fuzzy}
 

@@ -31,6 +31,7 @@ from sitekit import (
 )
 
 from _ext import lossbook_i18n  # the site extension, imported from the repository root
+from booktools import editions
 
 KO = SITE / "ko"
 EN_PAGES = [p for p in html_pages(SITE) if not p.startswith("ko/")] if SITE.exists() else []
@@ -180,7 +181,7 @@ def test_korean_launch_buttons_open_the_korean_notebook(visit, notebook):
     assert colab == [
         f"{CONFIG['launch_buttons']['colab_url']}/github/{OWNER_REPO}/blob/{BRANCH}/{korean}"
     ], colab
-    po = "locale/ko/LC_MESSAGES/" + notebook.removesuffix(".ipynb") + ".po"
+    po = f"{editions.get('ko').catalogues}/{notebook.removesuffix('.ipynb')}.po"
     assert (ROOT / po).exists(), po
     assert f"{REPO_URL}/edit/{BRANCH}/{po}" in anchors, "edit button should open the catalogue"
     download = [a for a in anchors if a.endswith(f"/_sources/{notebook}")]

@@ -28,13 +28,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from booktools.translations import CATALOGUES, translations
+from booktools import editions
+from booktools.translations import translations
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "_build" / "pdf"
+# Each edition's PDF and its LaTeX log (the editions' table, locale/editions.toml).
 EDITIONS = {
-    "en": (PDF / "lossbook.pdf", PDF / "en" / "_build" / "latex" / "lossbook.log"),
-    "ko": (PDF / "lossbook-ko.pdf", PDF / "ko" / "_build" / "latex" / "lossbook-ko.log"),
+    e.code: (editions.PDF_DIR / e.pdf,
+             ROOT / e.pdf_build / "_build" / "latex" / e.pdf.replace(".pdf", ".log"))
+    for e in editions.editions()
 }
 # A line may stick out of the text block by at most this much (TeX's own rounding in a table
 # or a code line is about 1 pt; a visible overrun is tens of points).
@@ -117,7 +120,7 @@ def _expected(edition: str) -> list[tuple[str, str, str]]:
         title, paragraphs = _title_and_paragraphs(page)
         table = {}
         if edition == "ko":
-            table = translations(CATALOGUES / f"{page}.po")
+            table = translations(editions.get(edition).catalogue_dir / f"{page}.po")
             title = table.get(title, title)
         sentence = None
         for paragraph in paragraphs:
@@ -165,7 +168,8 @@ def test_every_heading_is_in_the_book_in_the_editions_language(edition):
     text = _comparable("\n".join(_pages(edition)))
     missing = []
     for page in _toc_pages():
-        table = translations(CATALOGUES / f"{page}.po") if edition == "ko" else {}
+        table = (translations(editions.get(edition).catalogue_dir / f"{page}.po")
+                 if not editions.get(edition).source else {})
         for heading in _headings(page):
             if _comparable(table.get(heading, heading)) not in text:
                 missing.append((page, table.get(heading, heading)))

@@ -27,8 +27,6 @@ def _fake_site(tmp_path, *, css: str, fonts=lossbook_site.FA_FONTS, fontawesome_
     (static / "scripts").mkdir()
     if fontawesome_js:
         (static / "scripts" / "fontawesome.js").write_text("// svg icons", encoding="utf-8")
-    (static / "mathjax").mkdir()
-    (static / "mathjax" / "tex-chtml.js").write_text("", encoding="utf-8")
     return tmp_path
 
 

@@ -20,7 +20,7 @@ from ._validation import (
     validate_probs_target,
     validate_regression,
 )
-from .activations import log_softmax_given_max
+from .activations import log_softmax_given_max, softplus
 
 __all__ = [
     "mse_loss",
@@ -419,11 +419,6 @@ def binary_cross_entropy(input, target, *, weight=None, reduction="mean"):
     return reduce(loss.astype(p.dtype, copy=False), reduction)
 
 
-def _softplus(x):
-    """log(1 + exp(x)) without overflow or loss of precision."""
-    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
-
-
 @refuses_legacy_reduction
 def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=None,
                                      reduction="mean"):
@@ -456,8 +451,8 @@ def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=N
     """
     z, t, w, pw = validate_binary_logits(input, target, weight, pos_weight, reduction,
                                          "binary_cross_entropy_with_logits")
-    loss = (1 - t) * _softplus(z)
-    pos = t * _softplus(-z)
+    loss = (1 - t) * softplus(z)
+    pos = t * softplus(-z)
     loss = loss + (pos if pw is None else pos * pw)
     if w is not None:
         loss = loss * w

@@ -28,8 +28,8 @@ from ._validation import (
     refuses_legacy_reduction,
     validate_binary_logits,
 )
-from .activations import sigmoid
-from .losses import _softplus, binary_cross_entropy_with_logits, reduce
+from .activations import sigmoid, softplus
+from .losses import binary_cross_entropy_with_logits, reduce
 
 __all__ = [
     "soft_margin_loss",
@@ -166,7 +166,7 @@ def soft_margin_loss(input, target, *, reduction="mean"):
     array([0.1269, 1.3133])
     """
     x, y = validate_soft_margin(input, target, reduction, "soft_margin_loss")
-    return reduce(_softplus(-y * x).astype(x.dtype, copy=False), reduction)
+    return reduce(softplus(-y * x).astype(x.dtype, copy=False), reduction)
 
 
 @refuses_legacy_reduction

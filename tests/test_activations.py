@@ -29,6 +29,8 @@ ELEMENTWISE = [
     (lb.sigmoid, torch.sigmoid),
     (lb.tanh, torch.tanh),
     (lb.relu, torch.relu),
+    # torch's softplus returns x above threshold=20; logaddexp(x, 0) is the exact value
+    (lb.softplus, lambda x: torch.logaddexp(x, torch.zeros_like(x))),
     (lb.step, lambda x: torch.heaviside(x, torch.zeros_like(x))),
 ]
 DERIVATIVES = [

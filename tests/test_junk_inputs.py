@@ -80,7 +80,7 @@ CALLS = [
     for name, good in MORE_LOSSES for suffix in ("", "_grad")
 ] + [
     (fn, fn.__name__, ("x",))
-    for fn in (lb.step, lb.sigmoid, lb.tanh, lb.relu, lb.softmax, lb.log_softmax,
+    for fn in (lb.step, lb.sigmoid, lb.tanh, lb.relu, lb.softplus, lb.softmax, lb.log_softmax,
                lb.step_derivative, lb.sigmoid_derivative, lb.tanh_derivative, lb.relu_derivative,
                lb.softmax_jacobian, lb.log_softmax_jacobian)
 ]

@@ -337,6 +337,34 @@ def f():
     assert codecells.differences(cell, korean) == []
 
 
+def test_strings_shown_through_a_name_are_what_a_reader_sees():
+    """A label bound to a name and then only printed, drawn or compared is text too."""
+    cell = ('''result = "warns, then broadcasts" if caught else "runs silently"
+print(f"case: {result}")
+for name, idx in (("training", tr), ("test", te)):
+    print(f"{name:10s} {len(idx)}")
+for when in ("before", "after"):
+    if when == "after":
+        step()
+    print(f"{when}:")
+curves = {"validation": h["val_loss"]}
+lb.plotting.draw_curves(curves, ylabel="loss")
+for activation in ("step", "sigmoid"):
+    print(f"{activation}", lb.Dense(activation=activation))
+mode = "sum"
+print(f"{mode}", F.mse_loss(a, b, reduction=mode))
+''')
+    found = [m.text for m in codecells.messages(cell) if m.kind == "string"]
+    assert found == ["warns, then broadcasts", "runs silently", "case: {result}", "training",
+                     "test", "before", "after", "after", "validation", "loss"]
+    table = {"before": "학습 전", "after": "학습 후", "training": "훈련", "test": "테스트"}
+    korean = codecells.translate(cell, table)
+    # the comparison takes the same translation, so the Korean cell still trains after "before"
+    assert '("학습 전", "학습 후")' in korean and 'when == "학습 후"' in korean
+    assert 'activation in ("step", "sigmoid")' in korean and 'mode = "sum"' in korean
+    assert codecells.differences(cell, korean) == []
+
+
 def test_code_differences_catch_everything_but_strings_and_comments():
     english = 'print(f"loss {loss:.4f}", n)  # note\n'
     assert codecells.differences(english, 'print(f"손실 {loss:.4f}", n)  # 메모\n') == []

@@ -24,19 +24,22 @@ extension serves both builds:
   ``booktools/translations.py``), and a stylesheet names the Korean system fonts (no web font);
 - the Korean build shows the Korean notebooks' code cells and their own outputs (Korean printed
   text and figures): the English Markdown still goes through the page's catalogue as usual;
-- on a Markdown page, a ``pycon`` example that calls a self-check shows what the check says in
-  Korean: the Korean build runs the session again with ``lb.set_language("ko")``.
+- on a Markdown page, the ``pycon`` examples print Korean: the Korean build runs each session
+  again, in order and in one namespace per page, with its strings and comments translated from
+  the page's code catalogue (``locale/ko/LC_MESSAGES/code/<page>.po``, the same machinery as the
+  notebooks' code cells) and with ``lb.set_language("ko")``, so a self-check speaks Korean too;
+  what the page shows is what that run printed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import doctest
 import gettext
 import io
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from docutils import nodes
@@ -350,22 +353,38 @@ def _korean_code_cells(app, docname, source) -> None:
     source[0] = json.dumps(nb, ensure_ascii=False)
 
 
-def korean_session(session: str) -> str:
-    """A ``>>>`` session again, with the self-checks speaking Korean: same inputs, new outputs."""
+def _booktools():
+    """The repository's tools (not an installed package): the code cells' translation machinery."""
+    root = str(HERE.parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from booktools import codecells, translations
+
+    return codecells, translations
+
+
+def korean_session(session: str, namespace: dict | None = None,
+                   table: dict[str, str] | None = None) -> str:
+    """A ``>>>`` session again in Korean: its strings and comments translated by ``table`` (a code
+    catalogue's translations), the self-checks speaking Korean; the inputs are the English ones
+    but for those strings, the outputs are what this run prints. ``namespace`` carries the names
+    of the page's earlier sessions (one doctest per page, as pytest runs it)."""
     import lossbook
 
-    namespace: dict = {}
+    codecells, translations = _booktools()
+    namespace = {} if namespace is None else namespace
     out = []
     previous = lossbook.checks.get_language()
     lossbook.set_language("ko")
     try:
-        for example in doctest.DocTestParser().get_examples(session):
-            lines = example.source.rstrip("\n").split("\n")
+        for source in translations.session_sources(session):
+            source = codecells.translate(source, table or {})
+            lines = source.rstrip("\n").split("\n")
             out.append(">>> " + lines[0])
             out.extend("... " + line for line in lines[1:])
             printed = io.StringIO()
             with contextlib.redirect_stdout(printed):
-                code = compile(example.source, "<session>", "single")
+                code = compile(source, "<session>", "single")
                 exec(code, namespace)  # the book's own example, doctested in English
             if printed.getvalue():
                 out.append(printed.getvalue().rstrip("\n"))
@@ -374,16 +393,32 @@ def korean_session(session: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _korean_check_sessions(app, doctree) -> None:
-    """Korean build: a Markdown page's self-check example says what the check says in Korean."""
+def korean_page_sessions(page: Path) -> list[str]:
+    """Every ``pycon`` session of a Markdown page as the Korean page shows it, in order."""
+    _, translations = _booktools()
+    page = Path(page).resolve()
+    po = translations.code_catalogue_path(page)
+    table = translations.translations(po) if po.exists() else {}
+    namespace: dict = {}
+    return [korean_session(session, namespace, table)
+            for session in translations.sessions(page.read_text(encoding="utf-8"))]
+
+
+def _korean_sessions(app, doctree) -> None:
+    """Korean build: a Markdown page's examples print Korean (see the module's docstring)."""
     if _edition(app) != "ko" or app.builder.name == "gettext":
         return
-    for block in doctree.findall(nodes.literal_block):
-        text = block.astext()
-        if block.get("language") == "pycon" and "lb.checks.check_" in text:
-            korean = korean_session(text)
-            block.children = [nodes.Text(korean)]
-            block.rawsource = korean
+    page = Path(app.env.doc2path(app.env.docname))
+    blocks = [b for b in doctree.findall(nodes.literal_block) if b.get("language") == "pycon"]
+    if page.suffix != ".md" or not blocks:
+        return
+    korean = korean_page_sessions(page)
+    if len(korean) != len(blocks):
+        raise ExtensionError(f"lossbook_i18n: {page.name} has {len(blocks)} pycon blocks in its "
+                             f"doctree but {len(korean)} ```pycon sessions in its source")
+    for block, text in zip(blocks, korean, strict=True):
+        block.children = [nodes.Text(text)]
+        block.rawsource = text
 
 
 def _korean_downloads(app, exception) -> None:
@@ -409,7 +444,7 @@ def setup(app):
     # After sphinx-book-theme's buttons (priority 501), before lossbook_site's clean-up (900).
     app.connect("html-page-context", _page_context, priority=600)
     app.connect("doctree-read", _translate_toctree_captions)
-    app.connect("doctree-read", _korean_check_sessions)
+    app.connect("doctree-read", _korean_sessions)
     app.connect("source-read", _korean_code_cells)
     app.connect("build-finished", _korean_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

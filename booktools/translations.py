@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import doctest
 import json
 import re
 import shutil
@@ -186,17 +187,55 @@ def code_cells(nb: dict) -> list[dict]:
     return [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
 
 
-def code_template(english: Path) -> Catalog:
-    """The messages of a notebook's code cells, each located by its code cell's number."""
+# --- the Markdown pages' examples -------------------------------------------------------------
+
+# A ```pycon block of a Markdown page (pytest doctests every one: tests/test_page_examples.py).
+_SESSION = re.compile(r"^```pycon\n(.*?)^```", re.M | re.S)
+
+
+def sessions(text: str) -> list[str]:
+    """The ``>>>`` sessions of a Markdown page, in order."""
+    return _SESSION.findall(text)
+
+
+def session_sources(session: str) -> list[str]:
+    """The code of a session's examples, one string per ``>>>`` prompt (with its ``...`` lines)."""
+    return [example.source for example in doctest.DocTestParser().get_examples(session)]
+
+
+def pages_with_examples() -> list[Path]:
+    """The Markdown pages whose examples print something a reader reads (a code catalogue each)."""
+    pages = [ROOT / "intro.md", *sorted((ROOT / "chapters").glob("*.md"))]
+    return [page for page in pages
+            if any(codecells.messages(source) for session in sessions(page.read_text(encoding="utf-8"))
+                   for source in session_sources(session))]
+
+
+def code_sources() -> list[Path]:
+    """Everything with a code catalogue: the notebooks, and the Markdown pages with examples."""
+    return english_notebooks() + pages_with_examples()
+
+
+def _code_units(english: Path) -> list[tuple[int, str, list[str]]]:
+    """(number, what, sources): a notebook's code cells, or a page's sessions with their examples."""
+    if english.suffix == ".md":
+        return [(number, "example", session_sources(session)) for number, session
+                in enumerate(sessions(english.read_text(encoding="utf-8")), start=1)]
     nb = json.loads(english.read_text(encoding="utf-8"))
+    return [(number, "code cell", [_source(cell)]) for number, cell in enumerate(code_cells(nb), start=1)]
+
+
+def code_template(english: Path) -> Catalog:
+    """The messages of a notebook's code cells (or a page's examples), located by their number."""
     # a fixed date, so that `make translations` changes a catalogue only when its messages change
     catalog = Catalog(project="lossbook", locale=None, fuzzy=False,
                       creation_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
     where = english.relative_to(ROOT).as_posix()
-    for number, cell in enumerate(code_cells(nb), start=1):
-        for message in codecells.messages(_source(cell)):
-            catalog.add(message.text, locations=[(where, number)],
-                        auto_comments=[f"{message.kind}, code cell {number}"])
+    for number, what, sources in _code_units(english):
+        for source in sources:
+            for message in codecells.messages(source):
+                catalog.add(message.text, locations=[(where, number)],
+                            auto_comments=[f"{message.kind}, {what} {number}"])
     for message in catalog:
         # Babel guesses python-format from a "%" ("45% classifier"); msgmerge would then call a
         # natural translation broken and mark it fuzzy. Code-cell strings are never %-formatted.
@@ -213,7 +252,7 @@ def update_code_catalogues(templates: Path) -> list[Path]:
     """
     changed = []
     wanted = set()
-    for english in english_notebooks():
+    for english in code_sources():
         pot = templates / english.relative_to(ROOT).with_suffix(".pot")
         pot.parent.mkdir(parents=True, exist_ok=True)
         with pot.open("wb") as handle:

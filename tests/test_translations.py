@@ -18,10 +18,13 @@ to translate.
 
 from __future__ import annotations
 
+import doctest
+import io
 import json
 import re
 import subprocess
 import sys
+import tokenize
 from collections import Counter
 from pathlib import Path
 
@@ -482,6 +485,57 @@ def test_a_pages_self_check_example_speaks_korean_on_the_korean_site():
         assert said[0].startswith(("아직 아닙니다: ", "정답: ")), korean
         assert all(re.search("[\uac00-\ud7a3]", line) for line in said[:-1]), korean
         assert said[-1] in ("True", "False")
+
+
+PAGES_WITH_EXAMPLES = translations.pages_with_examples()
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*(?:e[+-]?\d+)?")
+# a name as code writes it (lb.checks, cross_entropy, torch.log): a word only if it is letters alone
+_TOKEN = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def test_the_primer_has_examples_with_a_code_catalogue():
+    assert ROOT / "chapters" / "math-primer.md" in PAGES_WITH_EXAMPLES
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES, ids=lambda p: p.name)
+def test_every_page_example_message_is_translated(page):
+    po = translations.code_catalogue_path(page)
+    assert po.exists(), f"{po.relative_to(ROOT)} is missing: run `make translations`"
+    want = {m.id: m.locations for m in translations.code_template(page) if m.id}
+    have = {mid for mid, _, _ in translations.messages(po)}
+    done = translations.translations(po)
+    assert set(want) == have, f"{page.name}: run `make translations` (new: {sorted(set(want) - have)})"
+    missing = [f"example {want[m][0][1]}: {m!r}" for m in want if m not in done]
+    assert not missing, f"{po.relative_to(ROOT)}: untranslated or fuzzy:\n{_quote(missing)}"
+
+
+@pytest.mark.parametrize("page", [*PAGES_WITH_EXAMPLES, ROOT / "chapters" / "00-how-to-use.md"],
+                         ids=lambda p: p.name)
+def test_a_pages_examples_print_korean_on_the_korean_site(page):
+    """The Korean page runs every example again with its strings translated (the build shows
+    this run): the code is the English code but for strings and comments, every printed number is
+    the English one, and what it prints has no English left but the code's own names."""
+    english = translations.sessions(page.read_text(encoding="utf-8"))
+    korean = lossbook_i18n.korean_page_sessions(page)
+    assert len(korean) == len(english)
+    for en, ko in zip(english, korean, strict=True):
+        parser = doctest.DocTestParser()
+        en_examples = parser.get_examples(en)
+        ko_examples = parser.get_examples(ko)
+        assert len(ko_examples) == len(en_examples), ko
+        names = set()
+        for a, b in zip(en_examples, ko_examples, strict=True):
+            assert codecells.differences(a.source, b.source) == [], b.source
+            names.update(t.string for t in tokenize.generate_tokens(io.StringIO(a.source).readline)
+                         if t.type == tokenize.NAME)  # the code's names, not its strings' words
+            assert _NUMBER.findall(b.want) == _NUMBER.findall(a.want), (a.want, b.want)
+            if "lb.checks." not in a.source:  # a check's message is the package's catalogue
+                assert len(b.want.splitlines()) == len(a.want.splitlines()), (a.want, b.want)
+        printed = [line for line in ko.splitlines() if not line.startswith((">>> ", "... "))]
+        english_words = [w for line in printed for w in _TOKEN.findall(line)
+                         if w.isalpha() and w.isascii() and len(w) > 1 and w not in names
+                         and w not in ("True", "False", "None", "nan", "inf") and not w.isupper()]
+        assert not english_words, f"{page.name}: English in the Korean output: {english_words}\n{ko}"
 
 
 def test_exercise_labels_use_the_books_words(monkeypatch):

@@ -282,6 +282,28 @@ def update_code_catalogues(templates: Path) -> list[Path]:
     return changed
 
 
+# What a notebook's cell metadata says to a reader: a figure's caption and its alt text (myst-nb
+# reads them; Sphinx extracts them into the page's catalogue like any paragraph).
+_METADATA_TEXT = (("figure", "caption"), ("image", "alt"))
+
+
+def korean_metadata(metadata: dict, table: dict[str, str]) -> dict:
+    """A code cell's metadata with its caption and alt text in Korean (the page's catalogue)."""
+    metadata = copy.deepcopy(metadata)
+    mystnb = metadata.get("mystnb", {})
+    for key, field in _METADATA_TEXT:
+        text = mystnb.get(key, {}).get(field)
+        if text in table:
+            mystnb[key][field] = table[text]
+    return metadata
+
+
+def metadata_texts(metadata: dict) -> list[str]:
+    """The caption and alt text of a code cell's metadata, where it has them."""
+    mystnb = metadata.get("mystnb", {})
+    return [mystnb[key][field] for key, field in _METADATA_TEXT if field in mystnb.get(key, {})]
+
+
 def korean_code(source: str, table: dict[str, str]) -> str:
     """A code cell with its reader-visible strings and comments in Korean."""
     return _SET_LANGUAGE.sub(rf"\g<1>\g<2>{LANGUAGE}\g<2>\g<3>", codecells.translate(source, table))
@@ -309,6 +331,7 @@ def korean_notebook(english: Path, previous: dict | None = None) -> dict:
         elif cell["cell_type"] == "code":
             source = korean_code(_source(cell), code_table)
             cell["source"] = _as_lines(source)
+            cell["metadata"] = korean_metadata(cell.get("metadata", {}), table)
             before = old.get(cell.get("id"))
             if before is not None and _source(before) == source:
                 cell["outputs"] = before.get("outputs", [])

@@ -254,15 +254,30 @@ def test_korean_code_cells_differ_only_in_strings_and_comments(english):
     ko = json.loads(korean.read_text(encoding="utf-8"))
     assert ko["metadata"] == en["metadata"]
     assert [c["cell_type"] for c in ko["cells"]] == [c["cell_type"] for c in en["cells"]]
+    table = translations.translations(CATALOGUES_DIR / english.relative_to(ROOT).with_suffix(".po"))
     problems = []
     for number, (a, b) in enumerate(zip(translations.code_cells(en), translations.code_cells(ko),
                                         strict=True), start=1):
         assert a.get("id") == b.get("id"), f"code cell {number}"
-        assert a["metadata"] == b["metadata"], f"code cell {number}: metadata differ"
+        assert translations.korean_metadata(a["metadata"], table) == b["metadata"], \
+            f"code cell {number}: metadata differ beyond the caption and alt text"
         for found in codecells.differences(translations._source(a), translations._source(b)):
             problems.append(f"code cell {number} (id {a.get('id')}): {found}")
     assert not problems, f"{korean.relative_to(ROOT)} changes more than strings and comments:\n" + \
         "\n".join(problems)
+
+
+@pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
+def test_korean_notebook_captions_and_alt_texts_are_korean(english):
+    """A figure's caption and alt text (cell metadata, which myst-nb and some readers show) are
+    the catalogue's Korean ones in the Korean notebook."""
+    korean = translations.korean_notebook_path(english)
+    ko = translations.code_cells(json.loads(korean.read_text(encoding="utf-8")))
+    texts = [t for cell in ko for t in translations.metadata_texts(cell.get("metadata", {}))]
+    english_left = [t for t in texts if not re.search("[\uac00-\ud7a3]", t)]
+    assert texts and not english_left, (f"{korean.relative_to(ROOT)}: captions or alt texts in "
+                                        f"English (translate them in the page's catalogue):\n"
+                                        f"{_quote(english_left)}")
 
 
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)

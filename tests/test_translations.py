@@ -553,6 +553,35 @@ def test_a_pages_examples_print_korean_on_the_korean_site(page):
         assert not english_words, f"{page.name}: English in the Korean output: {english_words}\n{ko}"
 
 
+def test_the_korean_build_shows_the_korean_run_of_a_pages_examples():
+    """The doctree hook puts the Korean run into the page's pycon blocks, in order; English and
+    gettext builds and pages without examples are left alone."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    page = ROOT / "chapters" / "math-primer.md"
+    english = translations.sessions(page.read_text(encoding="utf-8"))
+
+    def run(language, builder="html", docname="chapters/math-primer"):
+        doctree = nodes.section()
+        for text in english:
+            doctree += nodes.literal_block(text, text, language="pycon")
+        doctree += nodes.literal_block("x = 1", "x = 1", language="python")
+        app = SimpleNamespace(config=SimpleNamespace(language=language),
+                              builder=SimpleNamespace(name=builder),
+                              env=SimpleNamespace(docname=docname,
+                                                  doc2path=lambda d: ROOT / f"{d}.md"))
+        lossbook_i18n._korean_sessions(app, doctree)
+        return [block.astext() for block in doctree.findall(nodes.literal_block)]
+
+    shown = run("ko")
+    assert shown[:-1] == lossbook_i18n.korean_page_sessions(page) and shown[-1] == "x = 1"
+    assert "내트 0.69315  비트 1.00000  밑 10 0.30103" in shown[5]
+    assert run("en") == [*english, "x = 1"]
+    assert run("ko", builder="gettext") == [*english, "x = 1"]
+
+
 def test_exercise_labels_use_the_books_words(monkeypatch):
     """sphinx-exercise's own Korean catalogue says 연습 and 해답 연습 3; the book says 연습 문제."""
     import gettext

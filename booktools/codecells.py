@@ -119,6 +119,10 @@ def _visible_nodes(tree: ast.AST) -> set[tuple[int, int]]:
             for kw in node.keywords:
                 if kw.arg in keywords or kw.arg in _VISIBLE_KEYWORDS:
                     mark(kw.value)
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            # the message of an exception the cell's own code raises (a solution's ValueError)
+            for arg in node.exc.args:
+                mark(arg)
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             doc = node.body[0] if node.body else None
             if isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant):

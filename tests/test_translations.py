@@ -381,6 +381,8 @@ print(f"{mode}", F.mse_loss(a, b, reduction=mode))
     assert '("학습 전", "학습 후")' in korean and 'when == "학습 후"' in korean
     assert 'activation in ("step", "sigmoid")' in korean and 'mode = "sum"' in korean
     assert codecells.differences(cell, korean) == []
+    raising = 'if a != b:\n    raise ValueError(f"f: shapes {a} and {b} differ", "second")\n'
+    assert [m.text for m in codecells.messages(raising)] == ["f: shapes {a} and {b} differ", "second"]
 
 
 def test_code_differences_catch_everything_but_strings_and_comments():

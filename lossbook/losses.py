@@ -433,8 +433,9 @@ def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=N
     Notes
     -----
     loss = pos_weight * t * softplus(-z) + (1 - t) * softplus(z), with
-    softplus(x) = max(x, 0) + log1p(exp(-abs(x))). This is exact to the last bit even where torch's
-    form, log(exp(-m) + exp(-z - m)), rounds a tiny loss (abs(z) above about 37) to 0.
+    softplus(x) = max(x, 0) + log1p(exp(-abs(x))). This keeps the tiny loss of a confidently right
+    negative (t = 0, z below about -37), which torch's form, log(exp(-m) + exp(-z - m)), rounds
+    to 0; for a confidently right positive both are exact.
 
     Examples
     --------

@@ -300,13 +300,15 @@ def _equal_width_bins(confidence, correct, n_bins) -> CalibrationBins:
 def expected_calibration_error(probs, y_true, *, n_bins=10):
     """Expected calibration error: how far confidence is from accuracy, on average.
 
-    With the equal-width bins of :func:`calibration_bins` (``B_m`` the examples whose top-class
-    probability falls in bin ``m``, ``N`` examples in all)::
+    With the equal-width bins of :func:`calibration_bins` (``S_m`` the set of examples whose
+    top-class probability falls in bin ``m``, ``N`` examples in all)::
 
-        ECE = sum_m (|B_m| / N) * |accuracy(B_m) - confidence(B_m)|
+        ECE = sum_m (|S_m| / N) * |accuracy(S_m) - confidence(S_m)|
 
-    It is 0 for a perfectly calibrated model and at most 1. An overconfident model (confidence
-    above accuracy) and an underconfident one both raise it; the reliability diagram shows which.
+    It lies between 0 and 1. Its value depends on the number and placement of the bins, and even
+    a perfectly calibrated model scores above 0 on a finite sample, by chance; it approaches 0
+    only as the bins fill up. An overconfident model (confidence above accuracy) and an
+    underconfident one both raise it; the reliability diagram shows which.
 
     Parameters
     ----------

@@ -364,7 +364,7 @@ def _booktools():
 
 
 def korean_session(session: str, namespace: dict | None = None,
-                   table: dict[str, str] | None = None) -> str:
+                   table: dict[str, str] | None = None, shared: frozenset[str] = frozenset()) -> str:
     """A ``>>>`` session again in Korean: its strings and comments translated by ``table`` (a code
     catalogue's translations), the self-checks speaking Korean; the inputs are the English ones
     but for those strings, the outputs are what this run prints. ``namespace`` carries the names
@@ -378,7 +378,7 @@ def korean_session(session: str, namespace: dict | None = None,
     lossbook.set_language("ko")
     try:
         for source in translations.session_sources(session):
-            source = codecells.translate(source, table or {})
+            source = codecells.translate(source, table or {}, shared)
             lines = source.rstrip("\n").split("\n")
             out.append(">>> " + lines[0])
             out.extend("... " + line for line in lines[1:])
@@ -399,9 +399,12 @@ def korean_page_sessions(page: Path) -> list[str]:
     page = Path(page).resolve()
     po = translations.code_catalogue_path(page)
     table = translations.translations(po) if po.exists() else {}
+    sessions = translations.sessions(page.read_text(encoding="utf-8"))
+    codecells, _ = _booktools()
+    shared = codecells.shared_keys([source for session in sessions
+                                    for source in translations.session_sources(session)])
     namespace: dict = {}
-    return [korean_session(session, namespace, table)
-            for session in translations.sessions(page.read_text(encoding="utf-8"))]
+    return [korean_session(session, namespace, table, shared) for session in sessions]
 
 
 def _korean_sessions(app, doctree) -> None:

@@ -73,8 +73,9 @@ def _split(token: str) -> tuple[str, str, str]:
     return prefix, quote, token[len(prefix) + len(quote): len(token) - len(quote)]
 
 
-def _visible_nodes(tree: ast.AST) -> set[tuple[int, int]]:
-    """(line, column) of every string constant or f-string in a reader-visible place."""
+def _visible_nodes(tree: ast.AST, shared: frozenset[str] = frozenset()) -> set[tuple[int, int]]:
+    """(line, column) of every string constant or f-string in a reader-visible place, and of
+    every key in ``shared`` that the cell looks up (``models["no pos_weight"]``)."""
     spots: set[tuple[int, int]] = set()
     shown_names: set[int] = set()  # ids of the Name nodes that stand in a reader-visible place
 
@@ -135,7 +136,33 @@ def _visible_nodes(tree: ast.AST) -> set[tuple[int, int]]:
                         and " " in item.value.strip()):
                     spots.add((item.lineno, item.col_offset))
     spots |= _shown_through_names(tree, shown_names)
+    spots |= {(key.lineno, key.col_offset) for key in _keys(tree) if key.value in shared}
     return spots
+
+
+def _keys(tree: ast.AST) -> list[ast.Constant]:
+    """The string constants a cell looks up with: ``d["key"]``."""
+    return [node for sub in ast.walk(tree) if isinstance(sub, ast.Subscript)
+            for node in ast.walk(sub.slice)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def shared_keys(sources: list[str]) -> frozenset[str]:
+    """Texts that one cell shows and another (or the same) looks up as a key.
+
+    A dict built in one cell with a label as its key (``{"no pos_weight": ...}``, a name a
+    reader sees) and read in a later cell (``models["no pos_weight"]``) must be translated
+    alike in both, or the Korean notebook fails with a KeyError: pass these to
+    :func:`messages` and :func:`translate` for every cell of the notebook.
+    """
+    keys, shown = set(), set()
+    for source in sources:
+        try:
+            keys.update(node.value for node in _keys(ast.parse(source)))
+        except SyntaxError:
+            continue
+        shown.update(m.text for m in messages(source) if m.kind == "string")
+    return frozenset(keys & shown)
 
 
 def _literal_strings(node: ast.AST) -> list[ast.Constant]:
@@ -224,13 +251,13 @@ def _string_tokens(source: str):
             if t.type in (tokenize.STRING, tokenize.COMMENT)]
 
 
-def messages(source: str) -> list[Message]:
+def messages(source: str, shared: frozenset[str] = frozenset()) -> list[Message]:
     """The reader-visible strings and the comments of a code cell, in order."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return []
-    visible = _visible_nodes(tree)
+    visible = _visible_nodes(tree, shared)
     # A node's position is that of its first token; implicit concatenations ("a" "b") continue
     # with more STRING tokens right after it, which belong to the same node.
     found, inside = [], False
@@ -256,9 +283,9 @@ def messages(source: str) -> list[Message]:
     return found
 
 
-def translate(source: str, table: dict[str, str]) -> str:
+def translate(source: str, table: dict[str, str], shared: frozenset[str] = frozenset()) -> str:
     """The cell with every reader-visible string and comment that has a translation replaced."""
-    wanted = {(m.kind, m.line, m.text) for m in messages(source)}
+    wanted = {(m.kind, m.line, m.text) for m in messages(source, shared)}
     lines = source.splitlines(keepends=True)
     edits = []  # (line, start col, end col, new text), applied right to left
     for tok in _string_tokens(source):

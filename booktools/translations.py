@@ -231,9 +231,11 @@ def code_template(english: Path) -> Catalog:
     catalog = Catalog(project="lossbook", locale=None, fuzzy=False,
                       creation_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
     where = english.relative_to(ROOT).as_posix()
-    for number, what, sources in _code_units(english):
+    units = _code_units(english)
+    shared = codecells.shared_keys([source for _, _, sources in units for source in sources])
+    for number, what, sources in units:
         for source in sources:
-            for message in codecells.messages(source):
+            for message in codecells.messages(source, shared):
                 catalog.add(message.text, locations=[(where, number)],
                             auto_comments=[f"{message.kind}, {what} {number}"])
     for message in catalog:
@@ -304,9 +306,16 @@ def metadata_texts(metadata: dict) -> list[str]:
     return [mystnb[key][field] for key, field in _METADATA_TEXT if field in mystnb.get(key, {})]
 
 
-def korean_code(source: str, table: dict[str, str]) -> str:
-    """A code cell with its reader-visible strings and comments in Korean."""
-    return _SET_LANGUAGE.sub(rf"\g<1>\g<2>{LANGUAGE}\g<2>\g<3>", codecells.translate(source, table))
+def korean_code(source: str, table: dict[str, str], shared: frozenset[str] = frozenset()) -> str:
+    """A code cell with its reader-visible strings and comments in Korean (``shared``: the
+    notebook's keys that are also labels, :func:`booktools.codecells.shared_keys`)."""
+    return _SET_LANGUAGE.sub(rf"\g<1>\g<2>{LANGUAGE}\g<2>\g<3>",
+                             codecells.translate(source, table, shared))
+
+
+def notebook_shared_keys(nb: dict) -> frozenset[str]:
+    """The keys a notebook both shows and looks up (translated alike in every cell)."""
+    return codecells.shared_keys([_source(cell) for cell in code_cells(nb)])
 
 
 def korean_notebook(english: Path, previous: dict | None = None) -> dict:
@@ -325,11 +334,12 @@ def korean_notebook(english: Path, previous: dict | None = None) -> dict:
     code_po = code_catalogue_path(english)
     code_table = translations(code_po) if code_po.exists() else {}
     old = {cell.get("id"): cell for cell in code_cells(previous)} if previous else {}
+    shared = notebook_shared_keys(nb)
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = _as_lines(translate_markdown(_source(cell), table))
         elif cell["cell_type"] == "code":
-            source = korean_code(_source(cell), code_table)
+            source = korean_code(_source(cell), code_table, shared)
             cell["source"] = _as_lines(source)
             cell["metadata"] = korean_metadata(cell.get("metadata", {}), table)
             before = old.get(cell.get("id"))

@@ -401,6 +401,16 @@ def test_a_label_looked_up_as_a_key_in_another_cell_is_translated_alike():
         exec(cell, namespace)  # no KeyError: the key is translated where it is read, too
 
 
+def test_no_particle_that_depends_on_the_value_follows_a_field():
+    """"정답 {i}를" prints "정답 1를": 은/는, 이/가, 을/를, 와/과, 으로/로 depend on the value, so a
+    code string never puts one right after an f-string field (locale/README.md)."""
+    particle = re.compile(r"\}(은|는|이|가|을|를|와|과|으로|로)(?![\uac00-\ud7a3])")
+    found = [f"{translations.page_of(po)}: {text!r}" for po in translations.code_catalogue_paths()
+             for _, text, _ in translations.messages(po) if particle.search(text)]
+    assert not found, "\n".join(found)
+    assert particle.search("정답 {i}를 {j}로 예측") and not particle.search("정답이 {i}인 숫자")
+
+
 def test_code_differences_catch_everything_but_strings_and_comments():
     english = 'print(f"loss {loss:.4f}", n)  # note\n'
     assert codecells.differences(english, 'print(f"손실 {loss:.4f}", n)  # 메모\n') == []

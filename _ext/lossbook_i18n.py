@@ -26,14 +26,16 @@ describes the workflow). This extension serves every build:
   ``booktools/translations.py``), and a stylesheet names the Korean system fonts (no web font);
 - the Korean build shows the Korean notebooks' code cells and their own outputs (Korean printed
   text and figures): the English Markdown still goes through the page's catalogue as usual;
-- on a Markdown page, a ``pycon`` example that calls a self-check shows what the check says in
-  Korean: the Korean build runs the session again with ``lb.set_language("ko")``.
+- on a Markdown page, the ``pycon`` examples print Korean: the Korean build runs each session
+  again, in order and in one namespace per page, with its strings and comments translated from
+  the page's code catalogue (``locale/ko/LC_MESSAGES/code/<page>.po``, the same machinery as the
+  notebooks' code cells) and with ``lb.set_language("ko")``, so a self-check speaks Korean too;
+  what the page shows is what that run printed.
 """
 
 from __future__ import annotations
 
 import contextlib
-import doctest
 import gettext
 import io
 import json
@@ -54,7 +56,7 @@ from sphinx.util.i18n import docname_to_domain
 HERE = Path(__file__).resolve().parent / "i18n"
 if str(HERE.parent.parent) not in sys.path:
     sys.path.append(str(HERE.parent.parent))  # the book's tools: the editions' table
-from booktools import editions  # noqa: E402
+from booktools import codecells, editions, translations  # noqa: E402
 
 # Particles and endings that Korean attaches to a noun (or to the stem of a 하다 verb), longest
 # first. Stripping is repeated, so 정확도는 and 정확도 stem alike; it never empties a word.
@@ -356,23 +358,28 @@ def _korean_code_cells(app, docname, source) -> None:
     source[0] = json.dumps(nb, ensure_ascii=False)
 
 
-def korean_session(session: str, language: str) -> str:
-    """A ``>>>`` session again, with the self-checks speaking ``language`` (Korean): same
-    inputs, new outputs."""
+def korean_session(session: str, language: str, namespace: dict | None = None,
+                   table: dict[str, str] | None = None, shared: frozenset[str] = frozenset()) -> str:
+    """A ``>>>`` session again in a translated edition: its strings and comments translated by
+    ``table`` (a code catalogue's translations), the self-checks speaking ``language``; the inputs
+    are the English ones but for those strings, the outputs are what this run prints.
+    ``namespace`` carries the names of the page's earlier sessions (one doctest per page, as
+    pytest runs it)."""
     import lossbook
 
-    namespace: dict = {}
+    namespace = {} if namespace is None else namespace
     out = []
     previous = lossbook.checks.get_language()
     lossbook.set_language(language)
     try:
-        for example in doctest.DocTestParser().get_examples(session):
-            lines = example.source.rstrip("\n").split("\n")
+        for source in translations.session_sources(session):
+            source = codecells.translate(source, table or {}, shared)
+            lines = source.rstrip("\n").split("\n")
             out.append(">>> " + lines[0])
             out.extend("... " + line for line in lines[1:])
             printed = io.StringIO()
             with contextlib.redirect_stdout(printed):
-                code = compile(example.source, "<session>", "single")
+                code = compile(source, "<session>", "single")
                 exec(code, namespace)  # the book's own example, doctested in English
             if printed.getvalue():
                 out.append(printed.getvalue().rstrip("\n"))
@@ -381,17 +388,35 @@ def korean_session(session: str, language: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _korean_check_sessions(app, doctree) -> None:
-    """Korean build: a Markdown page's self-check example says what the check says in Korean."""
+def korean_page_sessions(page: Path, edition) -> list[str]:
+    """Every ``pycon`` session of a Markdown page as the edition's page shows it, in order."""
+    page = Path(page).resolve()
+    po = translations.code_catalogue_path(edition, page)
+    table = translations.translations(po) if po.exists() else {}
+    sessions = translations.sessions(page.read_text(encoding="utf-8"))
+    shared = codecells.shared_keys([source for session in sessions
+                                    for source in translations.session_sources(session)])
+    namespace: dict = {}
+    return [korean_session(session, edition.code, namespace, table, shared) for session in sessions]
+
+
+def _korean_sessions(app, doctree) -> None:
+    """A translated build: a Markdown page's examples print the edition's language (see the
+    module's docstring)."""
     edition = _edition(app)
     if edition.source or app.builder.name == "gettext":
         return
-    for block in doctree.findall(nodes.literal_block):
-        text = block.astext()
-        if block.get("language") == "pycon" and "lb.checks.check_" in text:
-            korean = korean_session(text, edition.code)
-            block.children = [nodes.Text(korean)]
-            block.rawsource = korean
+    page = Path(app.env.doc2path(app.env.docname))
+    blocks = [b for b in doctree.findall(nodes.literal_block) if b.get("language") == "pycon"]
+    if page.suffix != ".md" or not blocks:
+        return
+    korean = korean_page_sessions(page, edition)
+    if len(korean) != len(blocks):
+        raise ExtensionError(f"lossbook_i18n: {page.name} has {len(blocks)} pycon blocks in its "
+                             f"doctree but {len(korean)} ```pycon sessions in its source")
+    for block, text in zip(blocks, korean, strict=True):
+        block.children = [nodes.Text(text)]
+        block.rawsource = text
 
 
 def _korean_downloads(app, exception) -> None:
@@ -421,7 +446,7 @@ def setup(app):
     app.connect("html-page-context", _switch_context, priority=400)
     app.connect("html-page-context", _page_context, priority=600)
     app.connect("doctree-read", _translate_toctree_captions)
-    app.connect("doctree-read", _korean_check_sessions)
+    app.connect("doctree-read", _korean_sessions)
     app.connect("source-read", _korean_code_cells)
     app.connect("build-finished", _korean_downloads)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -73,9 +73,11 @@ def _split(token: str) -> tuple[str, str, str]:
     return prefix, quote, token[len(prefix) + len(quote): len(token) - len(quote)]
 
 
-def _visible_nodes(tree: ast.AST) -> set[tuple[int, int]]:
-    """(line, column) of every string constant or f-string in a reader-visible place."""
+def _visible_nodes(tree: ast.AST, shared: frozenset[str] = frozenset()) -> set[tuple[int, int]]:
+    """(line, column) of every string constant or f-string in a reader-visible place, and of
+    every key in ``shared`` that the cell looks up (``models["no pos_weight"]``)."""
     spots: set[tuple[int, int]] = set()
+    shown_names: set[int] = set()  # ids of the Name nodes that stand in a reader-visible place
 
     def mark(node):
         # every string in this expression, except keys it looks up and options it passes
@@ -100,6 +102,8 @@ def _visible_nodes(tree: ast.AST) -> set[tuple[int, int]]:
             if isinstance(sub, ast.JoinedStr) or (isinstance(sub, ast.Constant)
                                                   and isinstance(sub.value, str)):
                 spots.add((sub.lineno, sub.col_offset))
+            elif isinstance(sub, ast.Name):
+                shown_names.add(id(sub))
 
     in_calls = {id(sub) for call in ast.walk(tree) if isinstance(call, ast.Call)
                 for arg in [*call.args, *(kw.value for kw in call.keywords)] for sub in ast.walk(arg)}
@@ -116,6 +120,10 @@ def _visible_nodes(tree: ast.AST) -> set[tuple[int, int]]:
             for kw in node.keywords:
                 if kw.arg in keywords or kw.arg in _VISIBLE_KEYWORDS:
                     mark(kw.value)
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            # the message of an exception the cell's own code raises (a solution's ValueError)
+            for arg in node.exc.args:
+                mark(arg)
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             doc = node.body[0] if node.body else None
             if isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant):
@@ -127,6 +135,114 @@ def _visible_nodes(tree: ast.AST) -> set[tuple[int, int]]:
                 if (isinstance(item, ast.Constant) and isinstance(item.value, str)
                         and " " in item.value.strip()):
                     spots.add((item.lineno, item.col_offset))
+    spots |= _shown_through_names(tree, shown_names)
+    spots |= {(key.lineno, key.col_offset) for key in _keys(tree) if key.value in shared}
+    return spots
+
+
+def _keys(tree: ast.AST) -> list[ast.Constant]:
+    """The string constants a cell looks up with: ``d["key"]``."""
+    return [node for sub in ast.walk(tree) if isinstance(sub, ast.Subscript)
+            for node in ast.walk(sub.slice)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def shared_keys(sources: list[str]) -> frozenset[str]:
+    """Texts that one cell shows and another (or the same) looks up as a key.
+
+    A dict built in one cell with a label as its key (``{"no pos_weight": ...}``, a name a
+    reader sees) and read in a later cell (``models["no pos_weight"]``) must be translated
+    alike in both, or the Korean notebook fails with a KeyError: pass these to
+    :func:`messages` and :func:`translate` for every cell of the notebook.
+    """
+    keys, shown = set(), set()
+    for source in sources:
+        try:
+            keys.update(node.value for node in _keys(ast.parse(source)))
+        except SyntaxError:
+            continue
+        shown.update(m.text for m in messages(source) if m.kind == "string")
+    return frozenset(keys & shown)
+
+
+def _literal_strings(node: ast.AST) -> list[ast.Constant]:
+    """The string constants a literal value is made of: "a", "a" if c else "b", ("a", "b"),
+    and the keys of {"a": ...} (a dict's values are data, drawn under its keys)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node]
+    if isinstance(node, ast.IfExp):
+        return _literal_strings(node.body) + _literal_strings(node.orelse)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [c for elt in node.elts for c in _literal_strings(elt)]
+    if isinstance(node, ast.Dict):
+        return [c for key in node.keys if key is not None for c in _literal_strings(key)]
+    return []
+
+
+def _shown_through_names(tree: ast.AST, shown_names: set[int]) -> set[tuple[int, int]]:
+    """Strings a reader sees through a name: bound to it, then printed or drawn.
+
+    ``result = "warns" if caught else "runs silently"`` then ``print(f"... {result}")``;
+    ``for name, idx in (("training", train), ...)`` then ``print(f"{name} ...")``;
+    ``curves = {"training": ...}`` then ``draw_curves(curves)``. A name counts only when every
+    use of it in the cell is such a place or a comparison with string literals (``when ==
+    "after"``, translated alike so the code still means the same); a name that is also passed
+    to a call, looked up or indexed by is an option or a key, and its strings stay as written.
+    """
+    literals: dict[str, list[ast.AST]] = {}  # a name: the literal values bound to it
+
+    def bind(target, value):
+        if isinstance(target, ast.Name):
+            literals.setdefault(target.id, []).append(value)
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                and len(target.elts) == len(value.elts):
+            for t, v in zip(target.elts, value.elts, strict=True):
+                bind(t, v)
+
+    def iterated(node):
+        """The literal elements a for loop or a comprehension steps through, if it is literal."""
+        if isinstance(node, ast.Name):
+            values = literals.get(node.id, [])
+            node = values[0] if len(values) == 1 else None
+        return node.elts if isinstance(node, (ast.List, ast.Tuple)) else []
+
+    assigns = [n for n in ast.walk(tree) if isinstance(n, ast.Assign)]
+    for node in assigns:
+        for target in node.targets:
+            bind(target, node.value)
+    loops = [(n.target, n.iter) for n in ast.walk(tree) if isinstance(n, (ast.For, ast.comprehension))]
+    passing = set()  # a name used as the thing a loop steps through: its elements are bound
+    for target, source in loops:
+        if isinstance(source, ast.Name):
+            passing.add(id(source))
+        for element in iterated(source):
+            bind(target, element)
+
+    compared: dict[int, list[ast.Constant]] = {}  # a Name compared with string literals
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            names = [o for o in operands if isinstance(o, ast.Name)]
+            strings = [o for o in operands if isinstance(o, ast.Constant) and isinstance(o.value, str)]
+            if len(names) == 1 and len(strings) == len(operands) - 1:
+                compared[id(names[0])] = strings
+    uses: dict[str, list[ast.Name]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            uses.setdefault(node.id, []).append(node)
+
+    spots = set()
+    for name, values in literals.items():
+        seen = [u for u in uses.get(name, []) if id(u) not in passing]
+        if not seen or not any(id(u) in shown_names for u in seen):
+            continue
+        if not all(id(u) in shown_names or id(u) in compared for u in seen):
+            continue
+        strings = [c for v in values for c in _literal_strings(v)]
+        if len(strings) < sum(1 for v in values if not isinstance(v, ast.Dict)):
+            continue  # bound to something else too (a call's result): not only text
+        strings += [c for u in seen for c in compared.get(id(u), [])]
+        spots.update((c.lineno, c.col_offset) for c in strings)
     return spots
 
 
@@ -135,13 +251,13 @@ def _string_tokens(source: str):
             if t.type in (tokenize.STRING, tokenize.COMMENT)]
 
 
-def messages(source: str) -> list[Message]:
+def messages(source: str, shared: frozenset[str] = frozenset()) -> list[Message]:
     """The reader-visible strings and the comments of a code cell, in order."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return []
-    visible = _visible_nodes(tree)
+    visible = _visible_nodes(tree, shared)
     # A node's position is that of its first token; implicit concatenations ("a" "b") continue
     # with more STRING tokens right after it, which belong to the same node.
     found, inside = [], False
@@ -167,9 +283,9 @@ def messages(source: str) -> list[Message]:
     return found
 
 
-def translate(source: str, table: dict[str, str]) -> str:
+def translate(source: str, table: dict[str, str], shared: frozenset[str] = frozenset()) -> str:
     """The cell with every reader-visible string and comment that has a translation replaced."""
-    wanted = {(m.kind, m.line, m.text) for m in messages(source)}
+    wanted = {(m.kind, m.line, m.text) for m in messages(source, shared)}
     lines = source.splitlines(keepends=True)
     edits = []  # (line, start col, end col, new text), applied right to left
     for tok in _string_tokens(source):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import doctest
 import json
 import re
 import shutil
@@ -204,17 +205,57 @@ def code_cells(nb: dict) -> list[dict]:
     return [cell for cell in nb["cells"] if cell["cell_type"] == "code"]
 
 
-def code_template(english: Path) -> Catalog:
-    """The messages of a notebook's code cells, each located by its code cell's number."""
+# --- the Markdown pages' examples -------------------------------------------------------------
+
+# A ```pycon block of a Markdown page (pytest doctests every one: tests/test_page_examples.py).
+_SESSION = re.compile(r"^```pycon\n(.*?)^```", re.M | re.S)
+
+
+def sessions(text: str) -> list[str]:
+    """The ``>>>`` sessions of a Markdown page, in order."""
+    return _SESSION.findall(text)
+
+
+def session_sources(session: str) -> list[str]:
+    """The code of a session's examples, one string per ``>>>`` prompt (with its ``...`` lines)."""
+    return [example.source for example in doctest.DocTestParser().get_examples(session)]
+
+
+def pages_with_examples() -> list[Path]:
+    """The Markdown pages whose examples print something a reader reads (a code catalogue each)."""
+    pages = [ROOT / "intro.md", *sorted((ROOT / "chapters").glob("*.md"))]
+    return [page for page in pages
+            if any(codecells.messages(source) for session in sessions(page.read_text(encoding="utf-8"))
+                   for source in session_sources(session))]
+
+
+def code_sources() -> list[Path]:
+    """Everything with a code catalogue: the notebooks, and the Markdown pages with examples."""
+    return english_notebooks() + pages_with_examples()
+
+
+def _code_units(english: Path) -> list[tuple[int, str, list[str]]]:
+    """(number, what, sources): a notebook's code cells, or a page's sessions with their examples."""
+    if english.suffix == ".md":
+        return [(number, "example", session_sources(session)) for number, session
+                in enumerate(sessions(english.read_text(encoding="utf-8")), start=1)]
     nb = json.loads(english.read_text(encoding="utf-8"))
+    return [(number, "code cell", [_source(cell)]) for number, cell in enumerate(code_cells(nb), start=1)]
+
+
+def code_template(english: Path) -> Catalog:
+    """The messages of a notebook's code cells (or a page's examples), located by their number."""
     # a fixed date, so that `make translations` changes a catalogue only when its messages change
     catalog = Catalog(project="lossbook", locale=None, fuzzy=False,
                       creation_date=datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc))
     where = english.relative_to(ROOT).as_posix()
-    for number, cell in enumerate(code_cells(nb), start=1):
-        for message in codecells.messages(_source(cell)):
-            catalog.add(message.text, locations=[(where, number)],
-                        auto_comments=[f"{message.kind}, code cell {number}"])
+    units = _code_units(english)
+    shared = codecells.shared_keys([source for _, _, sources in units for source in sources])
+    for number, what, sources in units:
+        for source in sources:
+            for message in codecells.messages(source, shared):
+                catalog.add(message.text, locations=[(where, number)],
+                            auto_comments=[f"{message.kind}, {what} {number}"])
     for message in catalog:
         # Babel guesses python-format from a "%" ("45% classifier"); msgmerge would then call a
         # natural translation broken and mark it fuzzy. Code-cell strings are never %-formatted.
@@ -231,7 +272,7 @@ def update_code_catalogues(edition: Edition, templates: Path) -> list[Path]:
     """
     changed = []
     wanted = set()
-    for english in english_notebooks():
+    for english in code_sources():
         pot = templates / english.relative_to(ROOT).with_suffix(".pot")
         pot.parent.mkdir(parents=True, exist_ok=True)
         with pot.open("wb") as handle:
@@ -261,10 +302,39 @@ def update_code_catalogues(edition: Edition, templates: Path) -> list[Path]:
     return changed
 
 
-def translated_code(edition: Edition, source: str, table: dict[str, str]) -> str:
-    """A code cell with its reader-visible strings and comments in the edition's language."""
-    code = edition.code
-    return _SET_LANGUAGE.sub(rf"\g<1>\g<2>{code}\g<2>\g<3>", codecells.translate(source, table))
+# What a notebook's cell metadata says to a reader: a figure's caption and its alt text (myst-nb
+# reads them; Sphinx extracts them into the page's catalogue like any paragraph).
+_METADATA_TEXT = (("figure", "caption"), ("image", "alt"))
+
+
+def translated_metadata(metadata: dict, table: dict[str, str]) -> dict:
+    """A code cell's metadata with its caption and alt text translated (the page's catalogue)."""
+    metadata = copy.deepcopy(metadata)
+    mystnb = metadata.get("mystnb", {})
+    for key, field in _METADATA_TEXT:
+        text = mystnb.get(key, {}).get(field)
+        if text in table:
+            mystnb[key][field] = table[text]
+    return metadata
+
+
+def metadata_texts(metadata: dict) -> list[str]:
+    """The caption and alt text of a code cell's metadata, where it has them."""
+    mystnb = metadata.get("mystnb", {})
+    return [mystnb[key][field] for key, field in _METADATA_TEXT if field in mystnb.get(key, {})]
+
+
+def translated_code(edition: Edition, source: str, table: dict[str, str],
+                    shared: frozenset[str] = frozenset()) -> str:
+    """A code cell with its reader-visible strings and comments in the edition's language
+    (``shared``: the notebook's keys that are also labels, :func:`booktools.codecells.shared_keys`)."""
+    return _SET_LANGUAGE.sub(rf"\g<1>\g<2>{edition.code}\g<2>\g<3>",
+                             codecells.translate(source, table, shared))
+
+
+def notebook_shared_keys(nb: dict) -> frozenset[str]:
+    """The keys a notebook both shows and looks up (translated alike in every cell)."""
+    return codecells.shared_keys([_source(cell) for cell in code_cells(nb)])
 
 
 def translated_notebook(edition: Edition, english: Path, previous: dict | None = None) -> dict:
@@ -283,12 +353,14 @@ def translated_notebook(edition: Edition, english: Path, previous: dict | None =
     code_po = code_catalogue_path(edition, english)
     code_table = translations(code_po) if code_po.exists() else {}
     old = {cell.get("id"): cell for cell in code_cells(previous)} if previous else {}
+    shared = notebook_shared_keys(nb)
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = _as_lines(translate_markdown(_source(cell), table))
         elif cell["cell_type"] == "code":
-            source = translated_code(edition, _source(cell), code_table)
+            source = translated_code(edition, _source(cell), code_table, shared)
             cell["source"] = _as_lines(source)
+            cell["metadata"] = translated_metadata(cell.get("metadata", {}), table)
             before = old.get(cell.get("id"))
             if before is not None and _source(before) == source:
                 cell["outputs"] = before.get("outputs", [])

@@ -18,10 +18,13 @@ to translate.
 
 from __future__ import annotations
 
+import doctest
+import io
 import json
 import re
 import subprocess
 import sys
+import tokenize
 from collections import Counter
 from pathlib import Path
 
@@ -253,15 +256,30 @@ def test_korean_code_cells_differ_only_in_strings_and_comments(english):
     ko = json.loads(korean.read_text(encoding="utf-8"))
     assert ko["metadata"] == en["metadata"]
     assert [c["cell_type"] for c in ko["cells"]] == [c["cell_type"] for c in en["cells"]]
+    table = translations.translations(CATALOGUES_DIR / english.relative_to(ROOT).with_suffix(".po"))
     problems = []
     for number, (a, b) in enumerate(zip(translations.code_cells(en), translations.code_cells(ko),
                                         strict=True), start=1):
         assert a.get("id") == b.get("id"), f"code cell {number}"
-        assert a["metadata"] == b["metadata"], f"code cell {number}: metadata differ"
+        assert translations.translated_metadata(a["metadata"], table) == b["metadata"], \
+            f"code cell {number}: metadata differ beyond the caption and alt text"
         for found in codecells.differences(translations._source(a), translations._source(b)):
             problems.append(f"code cell {number} (id {a.get('id')}): {found}")
     assert not problems, f"{korean.relative_to(ROOT)} changes more than strings and comments:\n" + \
         "\n".join(problems)
+
+
+@pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
+def test_korean_notebook_captions_and_alt_texts_are_korean(english):
+    """A figure's caption and alt text (cell metadata, which myst-nb and some readers show) are
+    the catalogue's Korean ones in the Korean notebook."""
+    korean = KOREAN.notebook(english)
+    ko = translations.code_cells(json.loads(korean.read_text(encoding="utf-8")))
+    texts = [t for cell in ko for t in translations.metadata_texts(cell.get("metadata", {}))]
+    english_left = [t for t in texts if not re.search("[\uac00-\ud7a3]", t)]
+    assert texts and not english_left, (f"{korean.relative_to(ROOT)}: captions or alt texts in "
+                                        f"English (translate them in the page's catalogue):\n"
+                                        f"{_quote(english_left)}")
 
 
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
@@ -284,9 +302,10 @@ def test_every_code_message_is_translated(english):
     po = translations.code_catalogue_path(KOREAN, english)
     done = translations.translations(po)
     nb = json.loads(english.read_text(encoding="utf-8"))
+    shared = translations.notebook_shared_keys(nb)
     missing = [f"code cell {number}: {m.kind} {m.text!r}"
                for number, cell in enumerate(translations.code_cells(nb), start=1)
-               for m in codecells.messages(translations._source(cell)) if m.text not in done]
+               for m in codecells.messages(translations._source(cell), shared) if m.text not in done]
     assert not missing, (f"{po.relative_to(ROOT)}: untranslated or fuzzy (fix the translation, "
                          f"delete '#, fuzzy', run `make translations`):\n{_quote(missing)}")
 
@@ -337,6 +356,61 @@ def f():
     korean = codecells.translate(cell, table)
     assert 'ax.set_xlabel("에포크")' in korean and "# 합계" in korean and 'reduction="sum"' in korean
     assert codecells.differences(cell, korean) == []
+
+
+def test_strings_shown_through_a_name_are_what_a_reader_sees():
+    """A label bound to a name and then only printed, drawn or compared is text too."""
+    cell = ('''result = "warns, then broadcasts" if caught else "runs silently"
+print(f"case: {result}")
+for name, idx in (("training", tr), ("test", te)):
+    print(f"{name:10s} {len(idx)}")
+for when in ("before", "after"):
+    if when == "after":
+        step()
+    print(f"{when}:")
+curves = {"validation": h["val_loss"]}
+lb.plotting.draw_curves(curves, ylabel="loss")
+for activation in ("step", "sigmoid"):
+    print(f"{activation}", lb.Dense(activation=activation))
+mode = "sum"
+print(f"{mode}", F.mse_loss(a, b, reduction=mode))
+''')
+    found = [m.text for m in codecells.messages(cell) if m.kind == "string"]
+    assert found == ["warns, then broadcasts", "runs silently", "case: {result}", "training",
+                     "test", "before", "after", "after", "validation", "loss"]
+    table = {"before": "학습 전", "after": "학습 후", "training": "훈련", "test": "테스트"}
+    korean = codecells.translate(cell, table)
+    # the comparison takes the same translation, so the Korean cell still trains after "before"
+    assert '("학습 전", "학습 후")' in korean and 'when == "학습 후"' in korean
+    assert 'activation in ("step", "sigmoid")' in korean and 'mode = "sum"' in korean
+    assert codecells.differences(cell, korean) == []
+    raising = 'if a != b:\n    raise ValueError(f"f: shapes {a} and {b} differ", "second")\n'
+    assert [m.text for m in codecells.messages(raising)] == ["f: shapes {a} and {b} differ", "second"]
+
+
+def test_a_label_looked_up_as_a_key_in_another_cell_is_translated_alike():
+    """A dict keyed by labels in one cell, read by one of them in a later cell."""
+    cells = ['models = {"no pos_weight": 1, "with weight": 2}\n'
+             'for name, m in models.items():\n    print(name)\n',
+             'print(models["no pos_weight"], d["other"])\n']
+    shared = codecells.shared_keys(cells)
+    assert shared == {"no pos_weight"}
+    table = {"no pos_weight": "가중치 없음", "with weight": "가중치 있음"}
+    korean = [codecells.translate(cell, table, shared) for cell in cells]
+    assert 'models["가중치 없음"]' in korean[1] and 'd["other"]' in korean[1]
+    namespace = {"print": lambda *a: None, "d": {"other": 0}}
+    for cell in korean:
+        exec(cell, namespace)  # no KeyError: the key is translated where it is read, too
+
+
+def test_no_particle_that_depends_on_the_value_follows_a_field():
+    """"정답 {i}를" prints "정답 1를": 은/는, 이/가, 을/를, 와/과, 으로/로 depend on the value, so a
+    code string never puts one right after an f-string field (locale/README.md)."""
+    particle = re.compile(r"\}(은|는|이|가|을|를|와|과|으로|로)(?![\uac00-\ud7a3])")
+    found = [f"{translations.page_of(po)}: {text!r}" for po in translations.code_catalogue_paths(KOREAN)
+             for _, text, _ in translations.messages(po) if particle.search(text)]
+    assert not found, "\n".join(found)
+    assert particle.search("정답 {i}를 {j}로 예측") and not particle.search("정답이 {i}인 숫자")
 
 
 def test_code_differences_catch_everything_but_strings_and_comments():
@@ -458,6 +532,87 @@ def test_a_pages_self_check_example_speaks_korean_on_the_korean_site():
         assert said[0].startswith(("아직 아닙니다: ", "정답: ")), korean
         assert all(re.search("[\uac00-\ud7a3]", line) for line in said[:-1]), korean
         assert said[-1] in ("True", "False")
+
+
+PAGES_WITH_EXAMPLES = translations.pages_with_examples()
+_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*(?:e[+-]?\d+)?")
+# a name as code writes it (lb.checks, cross_entropy, torch.log): a word only if it is letters alone
+_TOKEN = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def test_the_primer_has_examples_with_a_code_catalogue():
+    assert ROOT / "chapters" / "math-primer.md" in PAGES_WITH_EXAMPLES
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES, ids=lambda p: p.name)
+def test_every_page_example_message_is_translated(page):
+    po = translations.code_catalogue_path(KOREAN, page)
+    assert po.exists(), f"{po.relative_to(ROOT)} is missing: run `make translations`"
+    want = {m.id: m.locations for m in translations.code_template(page) if m.id}
+    have = {mid for mid, _, _ in translations.messages(po)}
+    done = translations.translations(po)
+    assert set(want) == have, f"{page.name}: run `make translations` (new: {sorted(set(want) - have)})"
+    missing = [f"example {want[m][0][1]}: {m!r}" for m in want if m not in done]
+    assert not missing, f"{po.relative_to(ROOT)}: untranslated or fuzzy:\n{_quote(missing)}"
+
+
+@pytest.mark.parametrize("page", [*PAGES_WITH_EXAMPLES, ROOT / "chapters" / "00-how-to-use.md"],
+                         ids=lambda p: p.name)
+def test_a_pages_examples_print_korean_on_the_korean_site(page):
+    """The Korean page runs every example again with its strings translated (the build shows
+    this run): the code is the English code but for strings and comments, every printed number is
+    the English one, and what it prints has no English left but the code's own names."""
+    english = translations.sessions(page.read_text(encoding="utf-8"))
+    korean = lossbook_i18n.korean_page_sessions(page, KOREAN)
+    assert len(korean) == len(english)
+    for en, ko in zip(english, korean, strict=True):
+        parser = doctest.DocTestParser()
+        en_examples = parser.get_examples(en)
+        ko_examples = parser.get_examples(ko)
+        assert len(ko_examples) == len(en_examples), ko
+        names = set()
+        for a, b in zip(en_examples, ko_examples, strict=True):
+            assert codecells.differences(a.source, b.source) == [], b.source
+            names.update(t.string for t in tokenize.generate_tokens(io.StringIO(a.source).readline)
+                         if t.type == tokenize.NAME)  # the code's names, not its strings' words
+            assert _NUMBER.findall(b.want) == _NUMBER.findall(a.want), (a.want, b.want)
+            if "lb.checks." not in a.source:  # a check's message is the package's catalogue
+                assert len(b.want.splitlines()) == len(a.want.splitlines()), (a.want, b.want)
+        printed = [line for line in ko.splitlines() if not line.startswith((">>> ", "... "))]
+        english_words = [w for line in printed for w in _TOKEN.findall(line)
+                         if w.isalpha() and w.isascii() and len(w) > 1 and w not in names
+                         and w not in ("True", "False", "None", "nan", "inf") and not w.isupper()]
+        assert not english_words, f"{page.name}: English in the Korean output: {english_words}\n{ko}"
+
+
+def test_the_korean_build_shows_the_korean_run_of_a_pages_examples():
+    """The doctree hook puts the Korean run into the page's pycon blocks, in order; English and
+    gettext builds and pages without examples are left alone."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+
+    page = ROOT / "chapters" / "math-primer.md"
+    english = translations.sessions(page.read_text(encoding="utf-8"))
+
+    def run(language, builder="html", docname="chapters/math-primer"):
+        doctree = nodes.section()
+        for text in english:
+            doctree += nodes.literal_block(text, text, language="pycon")
+        doctree += nodes.literal_block("x = 1", "x = 1", language="python")
+        app = SimpleNamespace(config=SimpleNamespace(language=language),
+                              builder=SimpleNamespace(name=builder),
+                              env=SimpleNamespace(docname=docname,
+                                                  doc2path=lambda d: ROOT / f"{d}.md"))
+        lossbook_i18n._korean_sessions(app, doctree)
+        return [block.astext() for block in doctree.findall(nodes.literal_block)]
+
+    shown = run("ko")
+    assert shown[:-1] == lossbook_i18n.korean_page_sessions(page, KOREAN) and shown[-1] == "x = 1"
+    printed = [line for text in shown for line in text.splitlines() if not line.startswith(">>>")]
+    assert any(line.startswith("내트 ") for line in printed) and not any("nats" in line for line in printed)
+    assert run("en") == [*english, "x = 1"]
+    assert run("ko", builder="gettext") == [*english, "x = 1"]
 
 
 def test_exercise_labels_use_the_books_words(monkeypatch):

@@ -391,6 +391,12 @@ def index_target(target, z, func, ignore_index=None, shape=None):
             )
         elif z.ndim == 2 and t.shape == (n, 1):
             hint = " Use target.squeeze(1) or target.reshape(-1)."
+        elif len(shape) >= 3 and t.shape == tuple(shape[:-1]):
+            hint = (
+                f" The classes go in dimension 1, as in torch (C = {shape[1]} here); this target "
+                f"fits classes in the last dimension (C = {shape[-1]}): move them to dimension 1 "
+                f"with np.moveaxis(input, -1, 1) (torch: input.permute(0, 2, 1))."
+            )
         else:
             hint = " Pass one class index per row of input."
         raise ValueError(

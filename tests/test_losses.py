@@ -523,3 +523,14 @@ def test_cross_entropy_from_probs_equals_cross_entropy_on_log_probs():
     assert lb.cross_entropy_from_probs(probs, target) == pytest.approx(
         lb.cross_entropy(logits, target), rel=1e-12
     )
+
+
+def test_sequence_logits_with_classes_last_are_told_to_move_them():
+    """(N, length, C) logits with (N, length) targets: torch's layout has the classes in dimension 1."""
+    with pytest.raises(ValueError, match=r"C = 5 here.*C = 4.*np\.moveaxis\(input, -1, 1\)"):
+        lb.cross_entropy(np.zeros((2, 5, 4)), np.zeros((2, 5), dtype=int))
+    # moved as the message says, it is torch's layout and gives torch's value
+    z = np.random.default_rng(0).normal(size=(2, 5, 4))
+    t = np.array([[0, 1, 2, 3, 0], [3, 2, 1, 0, 1]])
+    want = F.cross_entropy(torch.from_numpy(z).permute(0, 2, 1), torch.from_numpy(t))
+    assert lb.cross_entropy(np.moveaxis(z, -1, 1), t) == pytest.approx(float(want), rel=1e-12)

@@ -66,6 +66,16 @@ def _shifted_then_log(z, y):
     return float(-np.log(p[np.arange(len(y)), y]).mean())
 
 
+def _smoothed_over_the_others(z, y, eps):  # ch4 ex-ce-5's buggy function
+    c = z.shape[1]
+    onehot = np.eye(c)[y]
+    target = (1 - eps) * onehot + eps / (c - 1) * (1 - onehot)
+    return float(-(target * lb.log_softmax(z)).sum(axis=1).mean())
+
+
+Z_5, Y_5 = np.array([[3.0, 0.0, -1.0, 0.5], [0.2, 0.1, 2.2, -0.4]]), np.array([0, 2])
+
+
 def _naive(z, y):
     p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     return float(-np.log(p[np.arange(len(y)), y]).mean())
@@ -123,6 +133,8 @@ MISTAKES = [
      -np.sum(LABEL_1 * np.log(PROBS_1) + (1 - LABEL_1) * np.log(1 - PROBS_1)), "one against the rest"),
     (C.check_sigmoid_floor, (10,), {}, np.log(1 + 9 / np.e), "softmax output fed to cross_entropy"),
     (C.check_sigmoid_floor, (10,), {}, np.log(1 + 1 / np.e), "positive label's loss alone"),
+    (C.check_label_smoothing, (Z_5, Y_5, 0.2), {}, _smoothed_over_the_others(Z_5, Y_5, 0.2),
+     "C - 1 = 3 other classes"),
     (C.check_loss_of_probabilities, (), {}, 2, "minus the probabilities"),
     (C.check_loss_of_probabilities, (), {}, 4, "not one of the options"),
     (C.check_equal_logits_grad, (3, 1, 3), {}, [1 / 3, -2 / 3, 1 / 3], "SUM over the batch"),

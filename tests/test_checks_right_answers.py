@@ -61,6 +61,11 @@ TORCH = {
         _t(z), torch.tensor(y), ignore_index=ignore_index),
     "check_multi_label_loss": lambda z, labels: F.binary_cross_entropy_with_logits(
         _t(z), _multi_hot(labels, len(z[0]))),
+    # sigmoid outputs fed to BCEWithLogitsLoss: the limit outputs, 1 for the positive, 0 for the rest
+    "check_sigmoid_floor": lambda c: F.binary_cross_entropy_with_logits(_t(np.eye(c)[0]), _t(np.eye(c)[0])),
+    # one example with all-equal logits, in a batch of n such examples, its row of the gradient
+    "check_equal_logits_grad": lambda c, label, n: _grad(
+        lambda z: F.cross_entropy(z, torch.full((n,), label)), np.zeros((n, c)))[0],
 }
 CASES = [(c, i, ex) for c in CHECKS if c.__name__ in TORCH for i, ex in enumerate(c.examples)]
 

@@ -66,6 +66,16 @@ def _shifted_then_log(z, y):
     return float(-np.log(p[np.arange(len(y)), y]).mean())
 
 
+def _smoothed_over_the_others(z, y, eps):  # ch4 ex-ce-5's buggy function
+    c = z.shape[1]
+    onehot = np.eye(c)[y]
+    target = (1 - eps) * onehot + eps / (c - 1) * (1 - onehot)
+    return float(-(target * lb.log_softmax(z)).sum(axis=1).mean())
+
+
+Z_5, Y_5 = np.array([[3.0, 0.0, -1.0, 0.5], [0.2, 0.1, 2.2, -0.4]]), np.array([0, 2])
+
+
 def _naive(z, y):
     p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     return float(-np.log(p[np.arange(len(y)), y]).mean())
@@ -121,7 +131,23 @@ MISTAKES = [
      _line_step(0.5, 0.0, 1.0), "no learning rate"),
     (C.check_cross_entropy, (PROBS_1, LABEL_1), {},
      -np.sum(LABEL_1 * np.log(PROBS_1) + (1 - LABEL_1) * np.log(1 - PROBS_1)), "one against the rest"),
-    (C.check_softmax_floor, (10,), {}, np.e / (np.e + 9), "not its -log"),
+    (C.check_sigmoid_floor, (10,), {}, np.log(1 + 9 / np.e), "softmax output fed to cross_entropy"),
+    (C.check_sigmoid_floor, (10,), {}, np.log(1 + 1 / np.e), "positive label's loss alone"),
+    (C.check_label_smoothing, (Z_5, Y_5, 0.2), {}, _smoothed_over_the_others(Z_5, Y_5, 0.2),
+     "C - 1 = 3 other classes"),
+    (C.check_best_constants, ([1.0, 2.0, 3.0, 4.0, 1000.0],), {"earlier": [1.0, 2.0, 3.0, 4.0, 100.0]},
+     [22.0, 3.0], "earlier sample's mean"),
+    (C.check_best_constants, ([1.0, 2.0, 3.0, 4.0, 1000.0],), {}, [3.0, 202.0], "swapped"),
+    (C.check_centred_lr_limit, ([0.0, 2.0, 4.0, 6.0],), {}, 0.4, "forgets the 2"),
+    (C.check_centred_lr_limit, ([0.0, 2.0, 4.0, 6.0],), {}, 1.0, "flattest direction"),
+    (C.check_parameter_count, ([4, 16, 16, 3],), {}, 278, "half as wide"),
+    (C.check_mlp_output, (np.zeros(3), [np.array([[0.2, -0.4, 0.6], [-0.3, 0.8, 0.1], [0.5, 0.5, -0.5]]),
+                                        np.array([[1.0, -1.0, 0.5], [0.3, 0.7, -0.2]])],
+                          [np.array([0.0, 0.1, -0.1]), np.array([0.05, -0.05])]), {"activation": "tanh"},
+     [0.05, -0.05], "output layer's bias alone"),
+    (C.check_loss_of_probabilities, (), {}, 2, "minus the probabilities"),
+    (C.check_loss_of_probabilities, (), {}, 4, "not one of the options"),
+    (C.check_equal_logits_grad, (3, 1, 3), {}, [1 / 3, -2 / 3, 1 / 3], "SUM over the batch"),
     (C.check_pos_weight, (PHOTO_TAGS,), {},
      (len(PHOTO_TAGS) - PHOTO_TAGS.sum(axis=0)) // PHOTO_TAGS.sum(axis=0), "integer division"),
     (C.check_weight_decay_step, (EX_W, EX_G, 0.1, 0.01), {}, EX_W - 0.1 * (EX_G - 0.01 * EX_W), "wrong sign"),
@@ -132,6 +158,8 @@ FUNCTIONS = [
     (C.check_stable_cross_entropy, _shifted_then_log, "underflows to 0"),
     (C.check_stable_cross_entropy, lambda z, y: f"{_shifted_then_log(z, y):.5f}", "the text '0.41703'"),
     (C.check_mse_function, _flat_mse, "flattens or reshapes the inputs"),
+    (C.check_mse_function, lambda p, t: float(np.mean((np.asarray(p) - np.asarray(t)) ** 2)),
+     "should refuse them with ValueError"),  # ch3 ex-mse-5's buggy my_mse
     (C.check_mse_function, _typo_mse, "np.mean, not np.meen"),
     (C.check_mse_function, _named_but_vague_mse, "does not name both shapes"),
     (C.check_mse_function, lambda p, t: [_flat_mse(p, t)], "not a Python float"),

@@ -259,3 +259,22 @@ def judge(answer, problem: Problem | None = None, /, **fields) -> Verdict:
     """
     problem = problem if problem is not None else Problem(**fields)
     return report(*problem.assess(answer)[:3])
+
+
+def one_of(*options: int) -> Callable[[np.ndarray], tuple[str, str | None] | None]:
+    """A ``Problem.diagnose`` for an exercise answered with an option's number (choose and
+    defend): an answer that is none of ``options`` is asked to choose one.
+
+    >>> one_of(1, 2, 3)(np.array(7.0))[0]
+    '7 is not one of the options 1, 2, 3.'
+    """
+
+    def diagnose(a: np.ndarray) -> tuple[str, str | None] | None:
+        if a.size == 1 and float(a.reshape(())) in options:
+            return None
+        return (
+            _("{0} is not one of the options {1}.").format(fmt(a), ", ".join(map(str, options))),
+            _("answer with the number of the option you choose, e.g. answer = {0}.").format(options[0]),
+        )
+
+    return diagnose

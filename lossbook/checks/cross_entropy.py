@@ -17,7 +17,7 @@ import numpy as np
 from .._i18n import N_, _
 from ..activations import log_softmax, softmax
 from ._answers import as_array, as_number, close, describe, fmt, logits_and_classes, read_answer
-from ._judge import Feedback, Mistake, Problem
+from ._judge import Feedback, Mistake, Problem, one_of
 from ._registry import Case, check, check_function, example, run_cases
 
 _GENERIC_HINT = N_(
@@ -514,48 +514,113 @@ def check_stable_cross_entropy(answer) -> Feedback:
     )
 
 
-@check(examples=[example(10), example(3)])
-def check_softmax_floor(answer, num_classes) -> Problem:
-    """Check the lowest loss reachable when probabilities are passed to a cross-entropy on logits.
+@check(examples=[example()])
+def check_loss_of_probabilities(answer) -> Problem:
+    """Check the choice of the PyTorch call that gives the mean cross-entropy of probabilities.
 
-    A model whose outputs already went through softmax can at best output a one-hot vector;
-    ``cross_entropy`` applies softmax again and gives ``log(1 + (C - 1) / e)``.
+    The options: 1 ``F.cross_entropy(p, y)``, 2 ``F.nll_loss(p, y)``, 3
+    ``F.nll_loss(torch.log(p), y)``. Only 3 is right: ``cross_entropy`` applies log-softmax to
+    its input, and ``nll_loss`` only picks ``-input[i, y_i]``, so it needs log-probabilities.
 
     Examples
     --------
-    >>> check_softmax_floor(math.log(1 + 2 / math.e), 3)
-    Correct: 0.551445 is the floor log(1 + (C - 1)/e) for C = 3 classes.
+    >>> check_loss_of_probabilities(3)
+    Correct: option 3: nll_loss takes log-probabilities, so take the log of p first.
     True
     """
-    c = as_number(num_classes, "num_classes")
-    if c != round(c) or c < 2:
-        raise ValueError(f"num_classes must be a whole number >= 2; got {c}")
-    c = int(c)
-    right = float(-log_softmax(np.eye(c)[0])[0])
     return Problem(
-        right=right,
-        what=_("the floor log(1 + (C - 1)/e) for C = {c} classes").format(c=c),
-        idea=_(
-            "revisit what cross_entropy does to its input first, and the best output a softmax layer can "
-            "give."
-        ),
-        recipe=_(
-            "take the best output a softmax layer can give, the one-hot vector, apply softmax to it "
-            "once more, and take -log of the true class's entry."
-        ),
+        right=3,
+        what=_("the right option"),
+        correct=_("option 3: nll_loss takes log-probabilities, so take the log of p first."),
+        idea=_("revisit what each of the two functions does to its input before it picks the true class."),
+        recipe=_("cross_entropy = nll_loss(log_softmax(input)); p is already a softmax output."),
+        diagnose=one_of(1, 2, 3),
         mistakes=[
             Mistake(
-                0.0,
-                _("0 would be the floor if softmax ran only once."),
-                _("the loss applies softmax to the one-hot vector again: -log(e / (e + C - 1))."),
+                1,
+                _("cross_entropy applies log-softmax to its input, so p would go through softmax twice."),
+                _("which function only picks the true class's entry, with a minus sign?"),
             ),
             Mistake(
-                math.log(c),
-                _("{0} is the loss of the uniform prediction 1/C.").format(fmt(math.log(c))),
+                2,
                 _(
-                    "the best the model can output is a one-hot vector, which the second softmax "
-                    "turns into e / (e + C - 1) for the true class."
+                    "nll_loss picks -p[i, y_i] itself: the mean of minus the probabilities, not of minus "
+                    "their logs."
                 ),
+                _("give nll_loss the log-probabilities it expects."),
+            ),
+        ],
+    )
+
+
+def _softplus(x: float) -> float:
+    return math.log1p(math.exp(-abs(x))) + max(x, 0.0)
+
+
+@check(examples=[example(10), example(3)])
+def check_sigmoid_floor(answer, num_labels) -> Problem:
+    """Check the lowest loss reachable when sigmoid outputs are passed to ``BCEWithLogitsLoss``.
+
+    A multi-label model whose outputs already went through sigmoid can at best output 1 for the
+    one positive label and 0 for the ``num_labels - 1`` others; the loss applies sigmoid again,
+    so it approaches ``(softplus(-1) + (C - 1) log 2) / C``, the mean over the C entries.
+
+    Examples
+    --------
+    >>> check_sigmoid_floor((math.log(1 + 1 / math.e) + 2 * math.log(2)) / 3, 3)
+    Correct: 0.566519 is the smallest mean loss for C = 3 labels.
+    True
+    """
+    c = as_number(num_labels, "num_labels")
+    if c != round(c) or c < 2:
+        raise ValueError(f"num_labels must be a whole number >= 2; got {c}")
+    c = int(c)
+    positive, negative = _softplus(-1.0), math.log(2)
+    right = (positive + (c - 1) * negative) / c
+    return Problem(
+        right=right,
+        what=_("the smallest mean loss for C = {c} labels").format(c=c),
+        idea=_(
+            "revisit what BCEWithLogitsLoss does to its input first, and the best outputs a sigmoid "
+            "can give for a positive and for a negative label."
+        ),
+        recipe=_(
+            "the best outputs are 1 for the positive label and 0 for the others; the loss applies "
+            "sigmoid again: -log sigmoid(1) for the positive, -log(1 - sigmoid(0)) for each negative; "
+            "then the mean over the {c} entries."
+        ).format(c=c),
+        mistakes=[
+            Mistake(
+                math.log(1 + (c - 1) / math.e),
+                _("{0} is the floor of a softmax output fed to cross_entropy, one loss per example.").format(
+                    fmt(math.log(1 + (c - 1) / math.e))
+                ),
+                _(
+                    "BCEWithLogitsLoss applies sigmoid to each entry on its own: one loss per label, then "
+                    "the mean."
+                ),
+            ),
+            Mistake(
+                positive,
+                _("{0} is the positive label's loss alone.").format(fmt(positive)),
+                _("the {0} negative labels have a floor too: sigmoid(0) = 1/2, not 0.").format(c - 1),
+            ),
+            Mistake(
+                negative,
+                _("{0} is a negative label's loss alone.").format(fmt(negative)),
+                _("the positive label's floor differs: the loss applies sigmoid to 1, not to 0."),
+            ),
+            Mistake(
+                right * c,
+                _("{0} is the sum over the {1} labels; the loss's default is the mean.").format(
+                    fmt(right * c), c
+                ),
+                _("divide by the number of entries, C = {0}.").format(c),
+            ),
+            Mistake(
+                1 / (1 + math.exp(-1)),
+                _("{0} is the probability sigmoid(1), not a loss.").format(fmt(1 / (1 + math.exp(-1)))),
+                _("take -log of the probability each label gets."),
             ),
             Mistake(
                 -right,
@@ -567,17 +632,66 @@ def check_softmax_floor(answer, num_classes) -> Problem:
                 _("{0} uses log base 10.").format(fmt(right / math.log(10))),
                 _("use the natural log."),
             ),
+        ],
+    )
+
+
+@check(examples=[example(3, 1, 3), example(4, 0, 2)])
+def check_equal_logits_grad(answer, num_classes, label, batch_size) -> Problem:
+    """Check the gradient row of one example whose logits are all equal, in a mean over a batch.
+
+    Equal logits give softmax 1/C for every class, so the example's row of the gradient of the
+    mean cross-entropy is ``(1/C - onehot(label)) / N``.
+
+    Examples
+    --------
+    >>> check_equal_logits_grad([1 / 9, -2 / 9, 1 / 9], 3, 1, 3)
+    Correct: (1/C - onehot(y)) / N for C = 3, y = 1, N = 3.
+    True
+    """
+    c, n = as_number(num_classes, "num_classes"), as_number(batch_size, "batch_size")
+    y = as_number(label, "label")
+    if c != round(c) or c < 2 or n != round(n) or n < 1 or y != round(y) or not 0 <= y < c:
+        raise ValueError(
+            f"num_classes must be a whole number >= 2, batch_size >= 1 and label in [0, num_classes); "
+            f"got {c}, {n}, {y}"
+        )
+    c, n, y = int(c), int(n), int(y)
+    onehot = np.eye(c)[y]
+    uniform = np.full(c, 1 / c)
+    right = (uniform - onehot) / n
+    return Problem(
+        right=right,
+        what=_("the example's row of the gradient"),
+        correct=_("(1/C - onehot(y)) / N for C = {c}, y = {y}, N = {n}.").format(c=c, y=y, n=n),
+        idea=_("revisit what softmax gives when all logits are equal, and what the mean does to each row."),
+        recipe=_("softmax of equal logits is 1/C per class; subtract 1 at the true class; divide by N."),
+        shape_hint=_("the row has one entry per class: {0} numbers.").format(c),
+        mistakes=[
             Mistake(
-                math.e / (math.e + c - 1),
-                _("{0} is the probability the second softmax gives the true class, not its -log.").format(
-                    fmt(math.e / (math.e + c - 1))
-                ),
-                _("take -log of that probability."),
+                uniform - onehot if n > 1 else None,
+                _("that is the row of the gradient of the SUM over the batch."),
+                _("the mean divides the loss by N = {n}, so divide the gradient by N too.").format(n=n),
             ),
             Mistake(
-                math.log(1 + c / math.e),
-                _("{0} counts C instead of C - 1 other classes.").format(fmt(math.log(1 + c / math.e))),
-                _("the true class contributes e, each of the C - 1 others exp(0) = 1."),
+                (onehot - uniform) / n,
+                _("the sign is flipped."),
+                _("gradient descent raises the true class's logit, so its entry is negative."),
+            ),
+            Mistake(
+                onehot - uniform if n > 1 else None,
+                _("the sign is flipped and the row is not divided by N."),
+                _("softmax(z) - onehot(y), then divide by N = {n}.").format(n=n),
+            ),
+            Mistake(
+                uniform / n,
+                _("that row forgets to subtract the one-hot label."),
+                _("the derivative of -z_y adds -1 at the true class."),
+            ),
+            Mistake(
+                -onehot / n,
+                _("that row forgets the softmax term: equal logits do not give probabilities 0."),
+                _("differentiate log-sum-exp(z) too: its gradient is softmax(z), here 1/C per class."),
             ),
         ],
     )

@@ -500,3 +500,148 @@ def check_mse_function(answer) -> Feedback:
         else _("broadcasting compared every prediction with every target. Compare y_pred.shape with "
                "y.shape and raise ValueError when they differ."),
     )
+
+
+@check(
+    examples=[
+        example([1.0, 2.0, 3.0, 4.0, 1000.0], earlier=[1.0, 2.0, 3.0, 4.0, 100.0]),
+        example([2.0, 5.0, 6.0, 7.0, 60.0]),
+    ]
+)
+def check_best_constants(answer, sample, earlier=None) -> Problem:
+    """Check the pair (best constant for the MSE, best constant for the MAE) of a sample.
+
+    The MSE of a constant prediction is smallest at the sample's mean, the MAE at its median
+    (an odd number of values, so that the median is one number). ``earlier`` is the sample the
+    chapter showed before one value changed, for the mistake of keeping its mean.
+
+    Examples
+    --------
+    >>> check_best_constants([3.0, 2.0], [1.0, 2.0, 6.0])
+    Correct: (mean, median) = (3, 2): the outlier moves the mean, not the median.
+    True
+    """
+    y = as_array(sample, "sample").reshape(-1)
+    if y.size % 2 == 0 or y.size < 3:
+        raise ValueError(f"sample must hold an odd number (>= 3) of values; got {y.size}")
+    mean, median = float(y.mean()), float(np.median(y))
+    largest = int(np.argmax(np.abs(y - median)))
+    bulk = float(np.delete(y, largest).mean())
+    old = None if earlier is None else float(as_array(earlier, "earlier").mean())
+    return Problem(
+        right=[mean, median],
+        what=_("the pair (best constant for the MSE, best constant for the MAE)"),
+        correct=_("(mean, median) = ({0}, {1}): the outlier moves the mean, not the median.").format(
+            fmt(mean), fmt(median)
+        ),
+        idea=_("revisit which statistic of the sample each loss picks as its best constant."),
+        recipe=_(
+            "the MSE's best constant is the mean, np.mean(sample); the MAE's the median, np.median(sample)."
+        ),
+        shape_hint=_("answer with two numbers: (MSE's constant, MAE's constant)."),
+        mistakes=[
+            Mistake(
+                [median, mean],
+                _("the two are swapped."),
+                _(
+                    "the squares make the MSE pick the mean; the absolute values make the MAE pick the "
+                    "median."
+                ),
+            ),
+            Mistake(
+                [mean, mean],
+                _("the MAE's best constant is not the mean."),
+                _(
+                    "moving c past a value changes the MAE's slope by 2/N: it stops where half the values "
+                    "lie on each side."
+                ),
+            ),
+            Mistake(
+                [median, median],
+                _("the MSE's best constant is not the median."),
+                _("the MSE's derivative 2 (c - mean) is zero at the mean, which every value pulls."),
+            ),
+            Mistake(
+                [bulk, median],
+                _("{0} is the mean without the outlier; the MSE does not ignore it.").format(fmt(bulk)),
+                _("every value, the outlier included, counts in the MSE's mean."),
+            ),
+            Mistake(
+                None if old is None else [old, median],
+                _("{0} is the earlier sample's mean: changing one value changes the mean.").format(
+                    fmt(old if old is not None else 0.0)
+                ),
+                _("the mean moves by the change of that value divided by N."),
+            ),
+        ],
+    )
+
+
+@check(examples=[example([0.0, 2.0, 4.0, 6.0]), example([1.0, 3.0, 5.0, 7.0, 9.0])])
+def check_centred_lr_limit(answer, x) -> Problem:
+    """Check the stability limit of gradient descent on the MSE of a line w (x - mean x) + b.
+
+    With x centred, the Hessian of the MSE in (w, b) is ``2 diag(var x, 1)`` (``var`` dividing
+    by N); gradient descent is stable below 2 / its largest eigenvalue, ``1 / max(var x, 1)``.
+
+    Examples
+    --------
+    >>> check_centred_lr_limit(0.2, [0.0, 2.0, 4.0, 6.0])
+    Correct: lr < 0.2 = 2 / (2 max(var x, 1)), with var x = 5.
+    True
+    """
+    xs = as_array(x, "x").reshape(-1)
+    if xs.size < 2:
+        raise ValueError(f"x must hold at least 2 values; got {xs.size}")
+    var, mean_sq = float(xs.var()), float(np.mean(xs**2))
+    if var <= 1:
+        raise ValueError(
+            f"x must vary more than 1 (var x > 1), so that w's curvature is the steepest; got {var}"
+        )
+    right = 1 / var
+    hessian = 2 * np.array([[mean_sq, xs.mean()], [xs.mean(), 1.0]])
+    as_is = float(2 / np.linalg.eigvalsh(hessian).max())
+    return Problem(
+        right=right,
+        what=_("the largest stable learning rate with x centred"),
+        correct=_("lr < {0} = 2 / (2 max(var x, 1)), with var x = {1}.").format(fmt(right), fmt(var)),
+        idea=_("revisit what centring does to the curvature matrix, and which curvature sets the limit."),
+        recipe=_(
+            "centred, the Hessian is 2 * diag(mean((x - mean x) ** 2), 1); the limit is 2 / its largest "
+            "entry."
+        ),
+        mistakes=[
+            Mistake(
+                as_is,
+                _("{0} is the limit for x as it is, not centred.").format(fmt(as_is)),
+                _("centring makes the off-diagonal mean(x) zero."),
+            ),
+            Mistake(
+                2 / var,
+                _("{0} forgets the 2 of the MSE's curvature.").format(fmt(2 / var)),
+                _("the second derivative of mean((w x + b - y) ** 2) in w is 2 mean(x ** 2)."),
+            ),
+            Mistake(
+                1 / (2 * var),
+                _("{0} is 1 / the steepest curvature; the limit is 2 / it.").format(fmt(1 / (2 * var))),
+                _("a step overshoots to the other side once lr > 2 / curvature."),
+            ),
+            Mistake(
+                1.0,
+                _("1 is 2 / b's curvature, the flattest direction."),
+                _("the steepest curvature sets the limit: here w's, 2 var x."),
+            ),
+            Mistake(
+                float(1 / xs.var(ddof=1)),
+                _("{0} divides the variance by N - 1; the MSE's mean divides by N.").format(
+                    fmt(float(1 / xs.var(ddof=1)))
+                ),
+                _("use np.var(x) or np.mean((x - x.mean()) ** 2)."),
+            ),
+            Mistake(
+                1 / mean_sq,
+                _("{0} uses mean(x ** 2), x not centred.").format(fmt(1 / mean_sq)),
+                _("subtract the mean of x first."),
+            ),
+        ],
+    )

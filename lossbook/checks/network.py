@@ -200,6 +200,13 @@ def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Problem:
         return _("{0} is {1}.").format(int(value), "too few" if value < right else "too many"), recipe
 
     last = sum(i * o + o for i, o in pairs[:-1])
+    hidden = sizes[1:-1]
+    halved = [sizes[0], *(h // 2 for h in hidden), sizes[-1]]
+    doubled = (
+        2 * sum(i * o + o for i, o in zip(halved[:-1], halved[1:], strict=True))
+        if hidden and all(h % 2 == 0 for h in hidden)
+        else None
+    )
     return Problem(
         right=right,
         what=_("the number of parameters"),
@@ -237,6 +244,14 @@ def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Problem:
                 last if len(pairs) > 1 else None,
                 _("{last} leaves out the last layer (the output layer).").format(last=last),
                 _("the output layer has weights and biases too."),
+            ),
+            Mistake(
+                doubled,
+                _("{0} doubles the count of the network with hidden layers half as wide.").format(doubled),
+                _(
+                    "a block between two hidden layers has width * width weights: twice the width, four "
+                    "times the weights."
+                ),
             ),
             Mistake(
                 int(np.prod(sizes)),
@@ -454,6 +469,17 @@ def check_mlp_output(answer,
                 _("weight has shape (out_features, in_features): compute x @ weight.T + bias."),
             ),
             Mistake(
+                np.broadcast_to(out(biases[-1]), right.shape) if n > 1 else None,
+                _(
+                    "your output is the output layer's bias alone: the hidden layers' biases reach the "
+                    "output too."
+                ),
+                _(
+                    "even for x = 0 a hidden layer outputs lb.{activation}(its bias), which the next "
+                    "layer's weights carry on."
+                ).format(activation=activation),
+            ),
+            Mistake(
                 _forward(x, weights[:-1], biases[:-1], acts[:-1]) if n > 1 else None,
                 _("your output stops after the hidden layer(s)."),
                 _("run the output layer too: the last weight matrix and bias."),
@@ -568,3 +594,4 @@ def check_first_layer_grad(answer, x, y, weights, biases) -> Problem:
             ),
         ],
     )
+

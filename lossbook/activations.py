@@ -217,6 +217,16 @@ def log_softmax_given_max(x, m, axis=-1):
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
+def log_sum_exp(x, axis=-1):
+    """log(sum(exp(x))) along ``axis`` (removed), stable: m + log(sum(exp(x - m))) with m the
+    maximum, so no exp overflows. Where every entry is -inf (every probability 0) the result is
+    -inf; +inf and NaN are the caller's to refuse."""
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(m > -np.inf, m, 0).astype(x.dtype, copy=False)  # all -inf: exp(-inf) = 0
+    with np.errstate(divide="ignore"):  # log(0) = -inf, exact
+        return np.squeeze(m, axis) + np.log(np.sum(np.exp(_shifted(x, m)), axis=axis))
+
+
 def softmax_jacobian(x):
     """d softmax(x)_i / d x_j = s_i (delta_ij - s_j), over the last axis: shape (..., C, C).
 

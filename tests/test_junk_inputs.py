@@ -25,6 +25,11 @@ GOOD = {
     "x": np.array([0.5, -1.0]),
 }
 GOOD["logp"] = np.log(GOOD["probs"])
+# CTC: log-probabilities (T=3, N=2, C=3), padded targets, input and target lengths
+GOOD["ctc_lp"] = np.log(np.stack([GOOD["probs"]] * 3))
+GOOD["ctc_targets"] = np.array([[1, 2], [2, 0]])
+GOOD["ctc_il"] = np.array([3, 2])
+GOOD["ctc_tl"] = np.array([2, 1])
 
 # (function, the name its messages start with, good positional arguments)
 CALLS = [
@@ -46,6 +51,8 @@ CALLS = [
     (lb.binary_cross_entropy_with_logits_grad, "binary_cross_entropy_with_logits_grad", ("x", "t")),
     (lb.kl_div_grad, "kl_div_grad", ("logp", "probs")),
     (lb.cross_entropy_from_probs_grad, "cross_entropy_from_probs_grad", ("probs", "index")),
+    (lb.ctc_loss, "ctc_loss", ("ctc_lp", "ctc_targets", "ctc_il", "ctc_tl")),
+    (lb.ctc_loss_grad, "ctc_loss_grad", ("ctc_lp", "ctc_targets", "ctc_il", "ctc_tl")),
 ] + [
     (fn, fn.__name__, ("x",))
     for fn in (lb.step, lb.sigmoid, lb.tanh, lb.relu, lb.softmax, lb.log_softmax,
@@ -61,6 +68,7 @@ OPTIONS = {
     "huber_loss": ["delta", "reduction"],
     "kl_div": ["reduction", "log_target"],
     "cross_entropy_from_probs": ["base", "reduction"],
+    "ctc_loss": ["blank", "reduction", "zero_infinity"],
 }
 
 junk = st.sampled_from([

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import validate_ctc
+from ._validation import refuses_legacy_reduction, validate_ctc
 from .activations import log_sum_exp
 from .losses import negate, reduce
 
 __all__ = ["ctc_loss", "ctc_loss_grad"]
 
 
+@refuses_legacy_reduction
 def ctc_loss(log_probs, targets, input_lengths, target_lengths, *, blank=0, reduction="mean",
              zero_infinity=False):
     """The CTC loss: -log of the total probability of every alignment of each target.
@@ -169,6 +170,7 @@ def ctc_backward(lp, ext, can_skip, il, tl):
     return beta
 
 
+@refuses_legacy_reduction
 def ctc_loss_grad(log_probs, targets, input_lengths, target_lengths, *, blank=0,
                   reduction="mean", zero_infinity=False):
     """The gradient torch's autograd gives for ctc_loss with respect to ``log_probs``:

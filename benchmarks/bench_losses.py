@@ -65,9 +65,40 @@ def ctc_inputs(rng, steps=200, batch=32, classes=30, longest=40):
     return (log_probs, targets, input_lengths, target_lengths), {}
 
 
+def signs(rng, *shape):
+    return np.where(rng.random(shape) < 0.5, -1.0, 1.0).astype(F32)
+
+
+def multilabel_targets(rng, n, classes, most=5):
+    """Each row: 1 to ``most`` distinct class indices, then -1 (torch's end marker)."""
+    order = np.argsort(rng.random((n, classes)), axis=1)
+    count = rng.integers(1, most + 1, size=(n, 1))
+    return np.where(np.arange(classes) < count, order, -1)
+
+
+# torch's form of the losses it does not ship, and of lossbook's textbook cross-entropy
+
+
 def nll_of_probs(p, y):
-    """torch's form of lossbook's cross_entropy_from_probs with class-index targets."""
     return F.nll_loss(torch.log(p), y)
+
+
+def torch_focal(x, t, alpha=0.25, gamma=2.0, reduction="mean"):
+    """torchvision.ops.sigmoid_focal_loss's formula, then the mean."""
+    p = torch.sigmoid(x)
+    p_t = p * t + (1 - p) * (1 - t)
+    loss = F.binary_cross_entropy_with_logits(x, t, reduction="none") * (1 - p_t) ** gamma
+    return ((alpha * t + (1 - alpha) * (1 - t)) * loss).mean()
+
+
+def torch_pinball(x, t, quantile=0.5):
+    d = t - x
+    return torch.maximum(quantile * d, (quantile - 1) * d).mean()
+
+
+def torch_info_nce(q, k, temperature=0.1):
+    logits = F.normalize(q, dim=1) @ F.normalize(k, dim=1).T / temperature
+    return F.cross_entropy(logits, torch.arange(len(q)))
 
 
 ROWS = [
@@ -86,6 +117,34 @@ ROWS = [
     Row("cross_entropy_from_probs", lambda rng: ((probs(rng, BATCH, 1000),
                                                   labels(rng, BATCH, 1000)), {}),
         reference=nll_of_probs),
+    Row("smooth_l1_loss", lambda rng: ((normal(rng, BATCH, 64), normal(rng, BATCH, 64)), {})),
+    Row("poisson_nll_loss", lambda rng: ((normal(rng, BATCH, 64),
+                                          rng.poisson(2.0, (BATCH, 64)).astype(F32)), {})),
+    Row("gaussian_nll_loss", lambda rng: ((normal(rng, BATCH, 64), normal(rng, BATCH, 64),
+                                           np.exp(normal(rng, BATCH, 64))), {})),
+    Row("pinball_loss", lambda rng: ((normal(rng, BATCH, 64), normal(rng, BATCH, 64)),
+                                     {"quantile": 0.9}), reference=torch_pinball),
+    Row("soft_margin_loss", lambda rng: ((normal(rng, BATCH, 64), signs(rng, BATCH, 64)), {})),
+    Row("multi_margin_loss", lambda rng: ((normal(rng, BATCH, 100), labels(rng, BATCH, 100)), {})),
+    Row("multilabel_margin_loss", lambda rng: ((normal(rng, BATCH, 100),
+                                                multilabel_targets(rng, BATCH, 100)), {})),
+    Row("multilabel_soft_margin_loss",
+        lambda rng: ((normal(rng, BATCH, 100), rng.integers(0, 2, (BATCH, 100)).astype(F32)), {})),
+    Row("sigmoid_focal_loss", lambda rng: ((normal(rng, BATCH, 80),
+                                            rng.integers(0, 2, (BATCH, 80)).astype(F32)),
+                                           {"reduction": "mean"}), reference=torch_focal),
+    Row("margin_ranking_loss", lambda rng: ((normal(rng, BATCH), normal(rng, BATCH),
+                                             signs(rng, BATCH)), {"margin": 0.5})),
+    Row("hinge_embedding_loss", lambda rng: ((np.abs(normal(rng, BATCH)), signs(rng, BATCH)), {})),
+    Row("cosine_embedding_loss", lambda rng: ((normal(rng, BATCH, 128), normal(rng, BATCH, 128),
+                                               signs(rng, BATCH)), {})),
+    Row("triplet_margin_loss", lambda rng: ((normal(rng, BATCH, 128), normal(rng, BATCH, 128),
+                                             normal(rng, BATCH, 128)), {})),
+    Row("triplet_margin_with_distance_loss",
+        lambda rng: ((normal(rng, BATCH, 128), normal(rng, BATCH, 128), normal(rng, BATCH, 128)),
+                     {})),
+    Row("info_nce_loss", lambda rng: ((normal(rng, BATCH, 128), normal(rng, BATCH, 128)), {}),
+        reference=torch_info_nce),
     Row("ctc_loss", ctc_inputs, goal=10.0),
 ]
 

@@ -160,7 +160,7 @@ def soft_margin_loss(input, target, *, reduction="mean"):
     -----
     ``log(1 + exp(-target * input))``, computed as softplus so that it never overflows (torch's
     ``log1p(exp(...))`` is inf beyond a margin of about -710). It is
-    :func:`~lossbook.binary_cross_entropy_with_logits` with the 0/1 target ``(target + 1) / 2``.
+    :func:`~lossbook.losses.binary_cross_entropy_with_logits` with the 0/1 target ``(target + 1) / 2``.
 
     Examples
     --------
@@ -268,7 +268,7 @@ def multilabel_soft_margin_loss(input, target, *, weight=None, reduction="mean")
     Notes
     -----
     ``loss_i = (1/C) sum_c w_c * BCE(x_ic, t_ic)``, with BCE the
-    :func:`~lossbook.binary_cross_entropy_with_logits` of one logit.
+    :func:`~lossbook.losses.binary_cross_entropy_with_logits` of one logit.
 
     Examples
     --------

@@ -174,8 +174,8 @@ def info_nce_loss_grad(query, key, *, temperature=0.1, reduction="mean"):
 
     With S the similarity logits, P = softmax(S) row by row and G = P - I (the cross-entropy's
     gradient): d / d unit queries is ``G @ K / temperature``, d / d unit keys
-    ``G.T @ Q / temperature``, and each passes through the normalisation ``x / |x|``:
-    ``(g - u (u . g)) / |x|``.
+    ``G.T @ Q / temperature``, and each passes through the normalisation ``x / norm(x)``:
+    ``(g - u (u . g)) / norm(x)``.
 
     Examples
     --------

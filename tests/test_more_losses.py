@@ -378,5 +378,6 @@ def test_every_new_loss_is_a_top_level_name():
     for module in (lb.losses, lb.losses_regression, lb.losses_classification, lb.losses_embedding):
         for name in module.__all__:
             assert {name, f"{name}_grad"} <= swept, name
+    assert {"ctc_loss", "ctc_loss_grad"} <= swept  # lossbook.ctc: the loss and its gradient
     for name in ("smooth_l1_loss", "info_nce_loss", "pinball_loss", "sigmoid_focal_loss"):
         assert getattr(lb, name).__module__.startswith("lossbook.losses_")

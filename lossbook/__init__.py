@@ -28,7 +28,7 @@ from . import (
     network,
     plotting,
 )
-from .checks import set_language
+from ._i18n import set_language
 
 __version__ = "0.1.0"
 

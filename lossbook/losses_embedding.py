@@ -309,7 +309,7 @@ def call_distance(distance_function, x1, x2, names, func):
     if d.shape != x1.shape[:-1]:
         raise ValueError(f"{func}: distance_function({names}) returned shape {d.shape}; it must "
                          f"return one distance per vector, shape {x1.shape[:-1]}.")
-    check_finite_result(d, f"distance_function({names})", func)
+    check_finite(d, f"distance_function({names})", func)
     return d
 
 

@@ -38,9 +38,12 @@ def torch_pinball(input, target, quantile=0.5, reduction="mean"):
 
 
 def torch_focal(input, target, alpha=0.25, gamma=2.0, reduction="none"):
-    """torchvision.ops.sigmoid_focal_loss's formula (torchvision is not a dependency)."""
+    """torchvision.ops.sigmoid_focal_loss's formula (torchvision is not a dependency), with
+    the cross-entropy as softplus terms: torch's binary_cross_entropy_with_logits rounds a
+    loss below about 1e-7 (lossbook.binary_cross_entropy_with_logits's Notes), and softplus's
+    threshold raised above the logits tested (beyond it, its slope is taken as exactly 1)."""
     p = torch.sigmoid(input)
-    bce = F.binary_cross_entropy_with_logits(input, target, reduction="none")
+    bce = (1 - target) * F.softplus(input, threshold=50) + target * F.softplus(-input, threshold=50)
     p_t = p * target + (1 - p) * (1 - target)
     loss = bce * (1 - p_t) ** gamma
     if alpha >= 0:

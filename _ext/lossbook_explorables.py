@@ -24,7 +24,11 @@ The figures:
   logits fixed at log 0.3 and log 0.2); ``lb.softmax``, ``lb.cross_entropy`` in nats,
   ``lb.cross_entropy_from_probs`` in base 10 and base 2, ``lb.cross_entropy_grad``;
 - ``ch5-weight``: ``weight[3, 1]`` of chapter 5's 45-of-100 classifier over the chapter's sweep;
-  ``lb.accuracy``, ``lb.cross_entropy`` and the slopes of both (``lb.numerical_gradient``).
+  ``lb.accuracy``, ``lb.cross_entropy`` and the slopes of both (``lb.numerical_gradient``);
+- ``ch9-temperature``: the temperature dividing the logits of chapter 9's overconfident model;
+  ``lb.softmax``, ``lb.cross_entropy``, ``lb.calibration_bins``, ``lb.expected_calibration_error``
+  and ``lb.accuracy`` on the chapter's 450 test points, and the temperature fitted on its
+  validation points.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from sphinx.util.docutils import SphinxDirective
 
 # Printed precision (decimals) of every quantity; the data are rounded to it at build time.
 DIGITS = {"mse": 3, "mae": 3, "prob": 4, "nats": 4, "base10": 5, "bits": 4, "grad": 4,
-          "loss": 5, "slope": 4}
+          "loss": 5, "slope": 4, "conf": 3, "ece": 4, "bin": 3}
 
 # Chapter 3: the five points and the candidate line of the chapter's first section.
 CH3_X = [1.0, 2.0, 3.0, 4.0, 5.0]
@@ -55,6 +59,30 @@ CH4_TRUE = 2
 
 # Chapter 5: the sweep of the chapter's staircase figure.
 CH5_SWEEP = np.linspace(-1.0, 1.0, 401)
+
+# Chapter 9: the seed, clouds and scale of the overconfident model, the slider's temperatures and
+# the notebook's fitting grid.
+CH9_SEED, CH9_N, CH9_SPREAD, CH9_SCALE = 2017, 150, 1.2, 3.0
+CH9_CENTRES = [[0.0, 0.0], [3.0, 0.0], [1.5, 2.5]]
+CH9_TEMPS = [k / 10 for k in range(5, 61)]  # 0.5 .. 6.0, step 0.1
+CH9_FIT_GRID = np.round(np.arange(0.5, 6.0001, 0.01), 2)
+
+
+def ch9_model():
+    """Chapter 9's validation and test sets and the overconfident logits, as the notebook draws
+    them: ``(z_val, y_val, z_test, y_test)``."""
+    import lossbook as lb
+
+    rng = np.random.default_rng(CH9_SEED)
+    centres = np.array(CH9_CENTRES)
+    X_val, y_val = lb.data.blobs(CH9_N, centers=centres, spread=CH9_SPREAD, rng=rng)
+    X_test, y_test = lb.data.blobs(CH9_N, centers=centres, spread=CH9_SPREAD, rng=rng)
+
+    def logits(X):
+        return CH9_SCALE * (X @ centres.T - 0.5 * (centres**2).sum(axis=1)) / CH9_SPREAD**2
+
+    return logits(X_val), y_val, logits(X_test), y_test
+
 
 # The labels of each figure (English; the Korean ones come from the catalogues).
 LABELS = {
@@ -96,6 +124,21 @@ LABELS = {
         "minimum": "lowest loss: slope 0",
         "alt": "Accuracy as a staircase and the cross-entropy as a smooth curve over "
                "weight[3, 1], with the current weight as a vertical line.",
+    },
+    "ch9-temperature": {
+        "temperature": "temperature T",
+        "confidence": "mean confidence",
+        "accuracy": "accuracy",
+        "nll": "NLL",
+        "ece": "ECE",
+        "fitted": "fitted on validation",
+        "calibrated": "calibrated",
+        "conf_axis": "confidence (top-class probability)",
+        "alt_bars": "A reliability diagram of the test points: one bar per confidence bin, as high "
+                    "as the accuracy in the bin, with the diagonal of a calibrated model.",
+        "alt_curve": "The negative log-likelihood of the test points as a curve over the "
+                     "temperature, with the current temperature as a point and the fitted one "
+                     "as a vertical line.",
     },
 }
 
@@ -198,7 +241,29 @@ def ch5_weight() -> dict:
             "minimum": int(np.argmin(loss))}
 
 
-FIGURES = {"ch3-line": ch3_line, "ch4-logit": ch4_logit, "ch5-weight": ch5_weight}
+def ch9_temperature() -> dict:
+    """Confidence, NLL, ECE, accuracy and the reliability bins of chapter 9's test points for
+    each temperature of the slider, and the temperature fitted on the validation points."""
+    import lossbook as lb
+
+    z_val, y_val, z_test, y_test = ch9_model()
+    fit = [lb.cross_entropy(z_val / t, y_val) for t in CH9_FIT_GRID]
+    rows = {key: [] for key in ("conf", "nll", "ece", "acc", "bins", "counts")}
+    for t in CH9_TEMPS:
+        probs = lb.softmax(z_test / t)
+        bins = lb.calibration_bins(probs, y_test)
+        rows["conf"].append(round(float(probs.max(axis=1).mean()), DIGITS["conf"]))
+        rows["nll"].append(round(float(lb.cross_entropy(z_test / t, y_test)), DIGITS["nats"]))
+        rows["ece"].append(round(lb.expected_calibration_error(probs, y_test), DIGITS["ece"]))
+        rows["acc"].append(round(lb.accuracy(probs, y_test), DIGITS["conf"]))
+        rows["bins"].append(_round(bins.accuracy, DIGITS["bin"]))
+        rows["counts"].append([int(c) for c in bins.counts])
+    return rows | {"t": CH9_TEMPS, "start": CH9_TEMPS.index(1.0),
+                   "fitted": float(CH9_FIT_GRID[int(np.argmin(fit))])}
+
+
+FIGURES = {"ch3-line": ch3_line, "ch4-logit": ch4_logit, "ch5-weight": ch5_weight,
+           "ch9-temperature": ch9_temperature}
 
 
 class explorable(nodes.General, nodes.Element):  # noqa: N801 - docutils names nodes in lower case

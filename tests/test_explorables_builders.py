@@ -66,3 +66,18 @@ def test_gettext_extracts_the_caption_and_every_label(tmp_path):
     assert 'msgid "**Try it.** Move the logit of the true class: $-\\\\log p$ changes."' in pot
     for text in lbx.LABELS["ch4-logit"].values():
         assert f'msgid "{text}"' in pot, text
+
+
+def test_ch9_temperature_data_are_the_chapters_model_and_fit():
+    """The start is T = 1, the accuracy never moves, the NLL is lowest near the fitted
+    temperature, and the reliability bins hold every test point."""
+    import numpy as np
+
+    data = lbx.ch9_temperature()
+    _, _, z_test, y_test = lbx.ch9_model()
+    assert data["t"][data["start"]] == 1.0
+    assert len(set(data["acc"])) == 1
+    assert abs(data["t"][int(np.argmin(data["nll"]))] - data["fitted"]) <= 0.3
+    assert 2.5 < data["fitted"] < 3.5          # the model's logits are three times the best ones
+    assert all(sum(c) == len(y_test) for c in data["counts"])
+    assert data["ece"][data["t"].index(3.1)] < data["ece"][data["start"]] / 3

@@ -235,7 +235,54 @@
     update();
   }
 
-  var FIGURES = {"ch3-line": ch3, "ch4-logit": ch4, "ch5-weight": ch5};
+  // Chapter 9: the temperature of an overconfident model; reliability bars, NLL, ECE.
+  function ch9(fig, d, L, stage) {
+    var n = d.t.length, row = htmlEl(stage, "div", {"class": "lbx-row"});
+    var left = panel(row, 300, 300, L.alt_bars), right = panel(row, 300, 300, L.alt_curve);
+    var B = lin(0, 1, 40, 290), A = lin(0, 1, 270, 20);
+    svgEl(left, "rect", {x: 40, y: 20, width: 250, height: 250, "class": "lbx-frame"});
+    svgEl(left, "line", {x1: B(0), y1: A(0), x2: B(1), y2: A(1), "class": "lbx-cursor"});
+    [0, 0.5, 1].forEach(function (v) {
+      axisText(left, B(v), 286, v); axisText(left, 34, A(v) + 4, v, "end"); });
+    axisText(left, 165, 299, L.conf_axis);
+    axisText(left, 46, 34, L.accuracy, "start", "lbx-key");
+    axisText(left, B(0.62), A(0.7), L.calibrated, "end", "lbx-key");
+    var bars = d.bins[0].map(function (_, m) {
+      return svgEl(left, "rect", {x: B(m / 10) + 1, width: B(0.1) - B(0) - 2, "class": "lbx-c0f"});
+    });
+    var top = Math.ceil(Math.max.apply(null, d.nll));
+    var X = lin(d.t[0], d.t[n - 1], 40, 290), Y = lin(0, top, 270, 20);
+    svgEl(right, "rect", {x: 40, y: 20, width: 250, height: 250, "class": "lbx-frame"});
+    [1, 2, 3, 4, 5, 6].forEach(function (v) { axisText(right, X(v), 286, v); });
+    for (var v = 0; v <= top; v++) axisText(right, 34, Y(v) + 4, v, "end");
+    axisText(right, 165, 299, L.temperature);
+    axisText(right, 46, 34, L.nll, "start", "lbx-key");
+    polyline(right, d.nll.map(function (v, k) { return [X(d.t[k]), Y(v)]; }), "lbx-c0 lbx-thick");
+    svgEl(right, "line", {x1: X(d.fitted), x2: X(d.fitted), y1: 20, y2: 270, "class": "lbx-cursor"});
+    axisText(right, X(d.fitted) + 4, 52, L.fitted + " " + fmt(d.fitted, 2), "start", "lbx-key");
+    var dot = svgEl(right, "circle", {r: 6, "class": "lbx-point"});
+    var box = htmlEl(stage, "div", {"class": "lbx-controls"});
+    var s = slider(box, fig.id + "-t", L.temperature, n, d.start, update);
+    var out = readout(stage, [["conf", L.confidence], ["acc", L.accuracy], ["nll", L.nll],
+      ["ece", L.ece]]);
+    function update() {
+      var k = +s.input.value;
+      bars.forEach(function (b, m) {
+        var a = d.counts[k][m] ? d.bins[k][m] : 0;
+        b.setAttribute("y", A(a)); b.setAttribute("height", A(0) - A(a));
+      });
+      dot.setAttribute("cx", X(d.t[k])); dot.setAttribute("cy", Y(d.nll[k]));
+      s.out.textContent = fmt(d.t[k], 1);
+      out.conf.textContent = fmt(d.conf[k], 3); out.acc.textContent = fmt(d.acc[k], 3);
+      out.nll.textContent = fmt(d.nll[k], 4); out.ece.textContent = fmt(d.ece[k], 4);
+      s.input.setAttribute("aria-valuetext", "T = " + s.out.textContent + "; " + L.confidence +
+        " " + out.conf.textContent + "; " + L.nll + " " + out.nll.textContent + "; " + L.ece +
+        " " + out.ece.textContent);
+    }
+    update();
+  }
+
+  var FIGURES = {"ch3-line": ch3, "ch4-logit": ch4, "ch5-weight": ch5, "ch9-temperature": ch9};
 
   function init() {
     document.querySelectorAll("figure.lbx").forEach(function (fig) {

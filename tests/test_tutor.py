@@ -43,6 +43,10 @@ PROBS_1, LABEL_1 = np.array([0.25, 0.6, 0.15]), np.array([0.0, 1.0, 0.0])
 PHOTO_TAGS = np.array([[1, 0, 0], [0, 0, 1], [1, 1, 0], [0, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 0],
                        [0, 0, 1], [1, 0, 0], [0, 0, 0], [0, 0, 1], [0, 0, 1]])
 EX_W, EX_G = np.array([0.5, -1.0, 2.0]), np.array([0.1, 0.2, -0.3])
+ALWAYS_8 = np.zeros((10, 10))  # chapter 7: a model that predicts 8 for each of its 359 test digits
+ALWAYS_8[:, 8] = [36, 36, 35, 37, 36, 36, 36, 36, 35, 36]
+ECE_PROBS = np.array([[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55], [0.97, 0.03]])
+ECE_LABELS = np.array([0, 1, 0, 1, 0, 0])
 
 
 def _line_step(w, b, lr, *, sequential=False, step_only=False):
@@ -125,9 +129,21 @@ MISTAKES = [
     (C.check_pos_weight, (PHOTO_TAGS,), {},
      (len(PHOTO_TAGS) - PHOTO_TAGS.sum(axis=0)) // PHOTO_TAGS.sum(axis=0), "integer division"),
     (C.check_weight_decay_step, (EX_W, EX_G, 0.1, 0.01), {}, EX_W - 0.1 * (EX_G - 0.01 * EX_W), "wrong sign"),
+    (C.check_saved_weights_epoch, (14, 24, 100), {}, 14, "without clone() the saved dictionary"),
+    (C.check_saved_weights_epoch, (14, 24, 100), {}, 100, "still stops after epoch 24"),
+    (C.check_precision_recall, (ALWAYS_8, 8), {}, (1.0, 35 / 359), "swapped"),
+    (C.check_ece, (ECE_PROBS, ECE_LABELS), {"n_bins": 1},
+     lb.expected_calibration_error(ECE_PROBS, ECE_LABELS), "the ECE with 10 bins"),
 ]
 
+def _decay_without_lr(weight, grad, lr, weight_decay):  # chapter 7's buggy sgd_step
+    weight = weight * (1 - weight_decay)
+    return weight - lr * grad
+
+
 FUNCTIONS = [
+    (C.check_weight_decay_function, _decay_without_lr, "decay without the learning rate"),
+    (C.check_weight_decay_function, lambda w, g, lr, wd: w * (1 - lr * wd / 2) - lr * g, "weight_decay / 2"),
     (C.check_stable_cross_entropy, _naive, "overflows to inf"),
     (C.check_stable_cross_entropy, _shifted_then_log, "underflows to 0"),
     (C.check_stable_cross_entropy, lambda z, y: f"{_shifted_then_log(z, y):.5f}", "the text '0.41703'"),

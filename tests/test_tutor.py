@@ -51,6 +51,11 @@ ECE_PROBS = np.array([[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7], [0.45, 0.5
 ECE_LABELS = np.array([0, 1, 0, 1, 0, 0])
 
 
+def _stair(w):  # an accuracy over 5 examples with jumps at w = 0.2 and w = 0.1
+    x, y = np.array([-2.0, -1.0, 0.5, 1.5, 3.0]), np.array([0, 0, 1, 1, 0])
+    return float(np.mean((w * x + 0.2 > 0) == y))
+
+
 def _line_step(w, b, lr, *, sequential=False, step_only=False):
     e = w * X_4 + b - Y_4
     dw = 2 * np.mean(e * X_4)
@@ -131,6 +136,9 @@ MISTAKES = [
     (C.check_pos_weight, (PHOTO_TAGS,), {},
      (len(PHOTO_TAGS) - PHOTO_TAGS.sum(axis=0)) // PHOTO_TAGS.sum(axis=0), "integer division"),
     (C.check_weight_decay_step, (EX_W, EX_G, 0.1, 0.01), {}, EX_W - 0.1 * (EX_G - 0.01 * EX_W), "wrong sign"),
+    (C.check_jump_difference, (_stair, 0.3, (0.15, 0.25), 5), {}, (1 / 5 / 0.3, 1 / 5 / 0.5),
+     "one jump for every step"),
+    (C.check_jump_difference, (_stair, 0.0, (0.05, 0.15), 5), {}, (0.0, 3 / 5 / 0.3), "counts every jump"),
     (C.check_weight_scale, (LOGITS_W, TARGET_W, CLASS_W, 10), {}, (10, 10), "'mean' does not grow"),
     (C.check_sum_learning_rate, (0.1, (64,)), {"classes": 3}, 0.1 / 192, "divides by all 192 logits"),
     (C.check_gaussian_variance, (RESIDUALS_6,), {}, np.var(RESIDUALS_6), "np.var of the residuals"),

@@ -59,6 +59,9 @@ TORCH = {
     "check_weighted_cross_entropy": lambda z, y, w: F.cross_entropy(_t(z), torch.tensor(y), weight=_t(w)),
     "check_ignore_index_loss": lambda z, y, ignore_index=-100: F.cross_entropy(
         _t(z), torch.tensor(y), ignore_index=ignore_index),
+    "check_weight_scale": lambda z, y, w, k: torch.stack([
+        F.cross_entropy(_t(z), torch.tensor(y), weight=k * _t(w), reduction=r)
+        / F.cross_entropy(_t(z), torch.tensor(y), weight=_t(w), reduction=r) for r in ("mean", "sum")]),
     "check_multi_label_loss": lambda z, labels: F.binary_cross_entropy_with_logits(
         _t(z), _multi_hot(labels, len(z[0]))),
     # sigmoid outputs fed to BCEWithLogitsLoss: the limit outputs, 1 for the positive, 0 for the rest

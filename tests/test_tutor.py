@@ -43,6 +43,17 @@ PROBS_1, LABEL_1 = np.array([0.25, 0.6, 0.15]), np.array([0.0, 1.0, 0.0])
 PHOTO_TAGS = np.array([[1, 0, 0], [0, 0, 1], [1, 1, 0], [0, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 0],
                        [0, 0, 1], [1, 0, 0], [0, 0, 0], [0, 0, 1], [0, 0, 1]])
 EX_W, EX_G = np.array([0.5, -1.0, 2.0]), np.array([0.1, 0.2, -0.3])
+X_6, Y_6 = lb.data.noisy_line(100, rng=np.random.default_rng(0))  # chapter 6's line, seeded alike
+RESIDUALS_6 = Y_6 - (2 * X_6 + 1)  # around the true line: their mean is not 0
+ALWAYS_8 = np.zeros((10, 10))  # chapter 7: a model that predicts 8 for each of its 359 test digits
+ALWAYS_8[:, 8] = [36, 36, 35, 37, 36, 36, 36, 36, 35, 36]
+ECE_PROBS = np.array([[0.9, 0.1], [0.8, 0.2], [0.6, 0.4], [0.3, 0.7], [0.45, 0.55], [0.97, 0.03]])
+ECE_LABELS = np.array([0, 1, 0, 1, 0, 0])
+
+
+def _stair(w):  # an accuracy over 5 examples with jumps at w = 0.2 and w = 0.1
+    x, y = np.array([-2.0, -1.0, 0.5, 1.5, 3.0]), np.array([0, 0, 1, 1, 0])
+    return float(np.mean((w * x + 0.2 > 0) == y))
 
 
 def _line_step(w, b, lr, *, sequential=False, step_only=False):
@@ -151,9 +162,35 @@ MISTAKES = [
     (C.check_pos_weight, (PHOTO_TAGS,), {},
      (len(PHOTO_TAGS) - PHOTO_TAGS.sum(axis=0)) // PHOTO_TAGS.sum(axis=0), "integer division"),
     (C.check_weight_decay_step, (EX_W, EX_G, 0.1, 0.01), {}, EX_W - 0.1 * (EX_G - 0.01 * EX_W), "wrong sign"),
+    (C.check_jump_difference, (_stair, 0.3, (0.15, 0.25), 5), {}, (1 / 5 / 0.3, 1 / 5 / 0.5),
+     "one jump for every step"),
+    (C.check_jump_difference, (_stair, 0.0, (0.05, 0.15), 5), {}, (0.0, 3 / 5 / 0.3), "counts every jump"),
+    (C.check_weight_scale, (LOGITS_W, TARGET_W, CLASS_W, 10), {}, (10, 10), "'mean' does not grow"),
+    (C.check_sum_learning_rate, (0.1, (64,)), {"classes": 3}, 0.1 / 192, "divides by all 192 logits"),
+    (C.check_gaussian_variance, (RESIDUALS_6,), {}, np.var(RESIDUALS_6), "np.var of the residuals"),
+    (C.check_saved_weights_epoch, (14, 24, 100), {}, 14, "without clone() the saved dictionary"),
+    (C.check_saved_weights_epoch, (14, 24, 100), {}, 100, "still stops after epoch 24"),
+    (C.check_precision_recall, (ALWAYS_8, 8), {}, (1.0, 35 / 359), "swapped"),
+    (C.check_ece, (ECE_PROBS, ECE_LABELS), {"n_bins": 1},
+     lb.expected_calibration_error(ECE_PROBS, ECE_LABELS), "the ECE with 10 bins"),
 ]
 
+def _decay_without_lr(weight, grad, lr, weight_decay):  # chapter 7's buggy sgd_step
+    weight = weight * (1 - weight_decay)
+    return weight - lr * grad
+
+
+def _masked_mean_over_all(logits, target):  # chapter 6's buggy masked_cross_entropy
+    keep = target != -100
+    picked = np.where(keep, target, 0)
+    losses = -lb.log_softmax(logits)[np.arange(len(target)), picked]
+    return float(np.mean(losses * keep))
+
+
 FUNCTIONS = [
+    (C.check_masked_loss_function, _masked_mean_over_all, "divides by all 6 positions"),
+    (C.check_weight_decay_function, _decay_without_lr, "decay without the learning rate"),
+    (C.check_weight_decay_function, lambda w, g, lr, wd: w * (1 - lr * wd / 2) - lr * g, "weight_decay / 2"),
     (C.check_stable_cross_entropy, _naive, "overflows to inf"),
     (C.check_stable_cross_entropy, _shifted_then_log, "underflows to 0"),
     (C.check_stable_cross_entropy, lambda z, y: f"{_shifted_then_log(z, y):.5f}", "the text '0.41703'"),

@@ -237,6 +237,86 @@ def _slope_of(fn, name):
 _STEPS = (1.0, 0.5, 0.1, 0.05, 0.025, 0.02, 0.01, 0.005, 1e-3, 1e-4)
 
 
+@check(
+    examples=[
+        example(_accuracy_example, 0.3, [0.15, 0.25], 5),
+        example(_accuracy_example, 0.0, [0.05, 0.15], 5),
+    ]
+)
+def check_jump_difference(answer, accuracy_fn, w0, steps, n) -> Problem:
+    """Check the central differences of an accuracy at ``w0`` for each step in ``steps``.
+
+    ``accuracy_fn`` is a function of one weight; the accuracy is over ``n`` examples, so each
+    example that changes its prediction moves it by 1/n. Between jumps the accuracy is flat, so
+    a central difference only counts the jumps its step reaches: (flips / n) / (2 * step).
+    """
+    acc = _slope_of(accuracy_fn, "accuracy_fn")
+    w0, count = as_number(w0, "w0"), as_number(n, "n")
+    eps = as_array(steps, "steps").reshape(-1)
+    if eps.size < 2 or np.any(eps <= 0) or not count.is_integer() or count < 1:
+        raise ValueError("steps must be two or more positive numbers and n a whole number of examples")
+    right = np.array([(acc(w0 + e) - acc(w0 - e)) / (2 * e) for e in eps])
+    if not np.all(np.isfinite(right)) or not np.any(right):
+        raise ValueError(f"no step reaches a jump of the accuracy at w0 = {w0}")
+    one_each = np.sign(right) * (1 / count) / (2 * eps)
+    # every jump within the step counted as a gain: the total change along a fine grid
+    gains = np.array([np.abs(np.diff([acc(w) for w in np.linspace(w0 - e, w0 + e, 401)])).sum() for e in eps])
+    all_gains = gains / (2 * eps)
+
+    def unless_right(value):
+        return None if np.allclose(value, right, rtol=1e-9, atol=0) else value
+
+    return Problem(
+        right=right,
+        what=_("the central differences of the accuracy"),
+        correct=_(
+            "the central differences are {0}: (net examples gained / {n}) / (2 * step), a number that "
+            "depends on the step, not a slope."
+        ).format(fmt(right), n=int(count)),
+        idea=_(
+            "revisit what a central difference measures across a jump: the change of the accuracy over "
+            "the step's width."
+        ),
+        recipe=_(
+            "for each step, take the jumps between w0 - step and w0 + step, +1 for an example that "
+            "becomes right, -1 for one that becomes wrong: (their sum / N) / (2 * step)."
+        ),
+        mistakes=[
+            Mistake(
+                2 * right,
+                _(
+                    "that leaves out the 2: a central difference divides by the whole width, from "
+                    "w0 - step to w0 + step."
+                ),
+                _("divide the change of the accuracy by 2 * step."),
+            ),
+            Mistake(
+                count * right,
+                _("those count examples; one example is 1/{n} of the accuracy.").format(n=int(count)),
+                _("divide the number of examples that flip by N."),
+            ),
+            Mistake(
+                unless_right(one_each),
+                _("that counts one jump for every step; a wide step reaches past more than one."),
+                _("check which jumps lie within each step of w0, on both sides."),
+            ),
+            Mistake(
+                unless_right(all_gains),
+                _(
+                    "that counts every jump within the step as a gain; a jump can also lower the "
+                    "accuracy, and then two jumps cancel."
+                ),
+                _("for each jump, ask whether the example becomes right or wrong as the weight grows."),
+            ),
+            Mistake(
+                unless_right(right[::-1]),
+                _("the values are in the wrong order."),
+                _("give one value per step, in the order of the steps."),
+            ),
+        ],
+    )
+
+
 @check(examples=[example(_accuracy_example, _loss_example, 0.3)])
 def check_accuracy_slope(answer, accuracy_fn, loss_fn, w0) -> Problem:
     """Check the pair (d accuracy / dw, d loss / dw) at ``w0``, by central differences.

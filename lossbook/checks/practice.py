@@ -13,11 +13,11 @@ import math
 
 import numpy as np
 
-from .._i18n import _
+from .._i18n import N_, _
 from ..activations import log_softmax
 from ._answers import as_array, as_number, fmt, logits_and_classes
-from ._judge import Mistake, Problem
-from ._registry import check, example
+from ._judge import Feedback, Mistake, Problem
+from ._registry import Case, check, check_function, example, run_cases
 
 
 def _per_sample_nll(z: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -321,8 +321,18 @@ def check_ignore_index_loss(answer, logits, target, *, ignore_index: int = -100)
     )
 
 
-@check(examples=[example(0.1, (64, 3))])
-def check_sum_learning_rate(answer, lr: float, target_shape) -> Problem:
+def _classes(classes) -> int | None:
+    """The number of classes of a cross-entropy's logits, or None for MSELoss."""
+    if classes is None:
+        return None
+    c = as_number(classes, "classes")
+    if not c.is_integer() or c < 2:
+        raise ValueError(f"classes must be a whole number >= 2; got {fmt(c)}")
+    return int(c)
+
+
+@check(examples=[example(0.1, (64, 3)), example(0.1, (64,), classes=3)])
+def check_sum_learning_rate(answer, lr: float, target_shape, classes=None) -> Problem:
     """Check the learning rate that makes reduction="sum" take the same SGD steps as "mean".
 
     With ``MSELoss(reduction="mean")`` the loss is divided by the number of elements of the target
@@ -337,6 +347,10 @@ def check_sum_learning_rate(answer, lr: float, target_shape) -> Problem:
         The learning rate used with reduction="mean".
     target_shape : tuple of int
         Shape of one batch of targets, e.g. (64, 3).
+    classes : int, optional
+        For ``CrossEntropyLoss`` with class-index targets of ``target_shape`` (e.g. (64,)): the
+        number of classes C of the logits, (64, C). Its "mean" averages the per-example losses,
+        one per target index, not the logits.
 
     Examples
     --------
@@ -354,6 +368,7 @@ def check_sum_learning_rate(answer, lr: float, target_shape) -> Problem:
     count = math.prod(shape)
     right = lr / count
     batch = shape[0]
+    c = _classes(classes)
     return Problem(
         right=right,
         what=_("the learning rate for reduction='sum'"),
@@ -387,6 +402,14 @@ def check_sum_learning_rate(answer, lr: float, target_shape) -> Problem:
                     "divide, and by every element: 'mean' averages over every element, "
                     "not only over the batch."
                 ),
+            ),
+            Mistake(
+                lr / (count * c) if c else None,
+                _(
+                    "that divides by all {n} logits; CrossEntropyLoss's 'mean' averages the {count} "
+                    "per-example losses, one per target index."
+                ).format(n=count * (c or 1), count=count),
+                _("count the elements of the loss before the mean, not those of the logits."),
             ),
             Mistake(
                 lr,
@@ -462,7 +485,7 @@ def check_gaussian_variance(answer, residuals) -> Problem:
                 _("the maximum-likelihood variance divides by N."),
             ),
             Mistake(
-                np.var(r) if np.mean(r) != 0 else None,
+                np.var(r) if not np.isclose(np.var(r), right, rtol=1e-6, atol=0) else None,
                 _("{0} is np.var of the residuals, which subtracts their mean first.").format(fmt(np.var(r))),
                 _("the Gaussian is centred on the prediction, so use mean(r**2)."),
             ),
@@ -597,4 +620,136 @@ def check_multi_label_loss(answer, logits, labels) -> Problem:
                 right / np.log(10), _("that is the base-10 logarithm."), _("use np.log, the natural log.")
             ),
         ],
+    )
+
+
+@check(
+    examples=[
+        example(
+            [[1.0, 2.0, 0.5], [2.2, 0.3, 0.1], [0.2, 0.4, 1.9], [1.5, 1.4, 0.2]],
+            [1, 0, 2, 0],
+            [0.5, 2.0, 4.0],
+            10,
+        ),
+        example([[0.3, -0.2], [1.0, 0.5], [-0.4, 0.8]], [0, 1, 1], [1.0, 3.0], 0.5),
+    ]
+)
+def check_weight_scale(answer, logits, target, weight, scale) -> Problem:
+    """Check the factors by which a class-weighted cross-entropy changes when every class weight
+    is multiplied by ``scale``: ``(factor with reduction 'mean', factor with reduction 'sum')``.
+
+    'mean' divides the weighted sum by the sum of the targets' weights, which grows by the same
+    factor, so it does not change; 'sum' grows by ``scale``. The factors are computed from the
+    losses themselves.
+    """
+    z, t = logits_and_classes(logits, target)
+    w = as_array(weight, "weight")
+    k = as_number(scale, "scale")
+    if w.shape != (z.shape[1],) or np.any(w < 0) or w[t].sum() == 0:
+        raise ValueError(f"weight must hold {z.shape[1]} non-negative class weights, not all 0 on targets")
+    if not (np.isfinite(k) and k > 0 and k != 1):
+        raise ValueError(f"scale must be a positive number other than 1; got {fmt(k)}")
+    losses = _per_sample_nll(z, t)
+
+    def reduced(ws):
+        return float((ws[t] * losses).sum() / ws[t].sum()), float((ws[t] * losses).sum())
+
+    (mean0, sum0), (mean1, sum1) = reduced(w), reduced(k * w)
+    right = [mean1 / mean0, sum1 / sum0]
+    return Problem(
+        right=right,
+        what=_("(the factor with 'mean', the factor with 'sum')"),
+        correct=_(
+            "'mean' stays at {0:.4f}: it divides by the sum of the targets' weights, which grows by "
+            "{k:g} too; 'sum' grows by {k:g}, from {1:.4f} to {2:.4f}."
+        ).format(mean1, sum0, sum1, k=k),
+        idea=_("revisit what the weighted 'mean' divides by, and whether that changes with the weights."),
+        recipe=_(
+            "'mean' = sum(w[y_i] * l_i) / sum(w[y_i]): scale every w and both sums scale alike; "
+            "'sum' has no denominator."
+        ),
+        mistakes=[
+            Mistake(
+                [k, k],
+                _(
+                    "'mean' does not grow: it divides by the sum of the targets' weights, which grows "
+                    "by the same factor."
+                ),
+                _("write the weighted mean as a fraction and scale its numerator and denominator."),
+            ),
+            Mistake(
+                [1.0, 1.0],
+                _("'sum' has no denominator: every weighted loss, and so their sum, grows by the factor."),
+                _("only the weighted mean divides the factor away."),
+            ),
+            Mistake([k, 1.0], _("the two factors are swapped."), _("answer ('mean' factor, 'sum' factor).")),
+        ],
+    )
+
+
+# The cases of check_masked_loss_function: (logits, target) with -100 at the ignored positions.
+_MASKED_CASES = (
+    Case(
+        (
+            np.array(
+                [
+                    [0.3, 1.2, -0.5, 0.0],
+                    [2.0, 0.1, 0.3, -1.0],
+                    [0.0, 0.0, 0.0, 0.0],
+                    [0.5, -0.2, 1.5, 0.7],
+                    [1.0, 2.0, 3.0, 4.0],
+                    [-1.0, 0.5, 0.2, 0.1],
+                ]
+            ),
+            np.array([1, 0, 3, 2, -100, -100]),
+        ),
+        N_("the exercise's 6 positions"),
+    ),
+    Case(
+        (np.array([[1.0, -1.0, 0.5], [0.2, 0.3, 2.0], [3.0, 0.0, -2.0]]), np.array([2, -100, 0])),
+        N_("3 positions, one of them ignored"),
+    ),
+)
+
+
+def _reference_masked_loss(logits, target):
+    """A right answer to the exercise, for the tests."""
+    z, t = np.asarray(logits, dtype=float), np.asarray(target)
+    keep = t != -100
+    return float(-log_softmax(z[keep])[np.arange(keep.sum()), t[keep]].mean())
+
+
+def _judge_masked_case(case: Case, value) -> Feedback:
+    """What the learner's function returned on one case, against check_ignore_index_loss's table."""
+    return check_ignore_index_loss.problem(*case.args).judge_value(value)
+
+
+@check_function(
+    idea=N_("revisit what the mean of F.cross_entropy divides by when some targets are ignore_index."),
+    recipe=N_(
+        "keep = target != -100; return the mean of the kept positions' losses only: their sum / keep.sum()."
+    ),
+    reference=_reference_masked_loss,
+    examples=[example()],
+)
+def check_masked_loss_function(answer) -> Feedback:
+    """Check a learner's ``masked_cross_entropy(logits, target)``: the value of
+    ``F.cross_entropy(logits, target)`` with its default ``ignore_index=-100``, on a few cases.
+
+    Examples
+    --------
+    >>> check_masked_loss_function(_reference_masked_loss)
+    Correct: your function agrees with F.cross_entropy on every test: the mean runs over the kept
+             positions only.
+    True
+    """
+    failed = run_cases(answer, _MASKED_CASES, _judge_masked_case)
+    if failed is not None:
+        return failed
+    return Feedback(
+        True,
+        _(
+            "your function agrees with F.cross_entropy on every test: the mean runs over the kept "
+            "positions only."
+        ),
     )

@@ -12,11 +12,11 @@ import math
 
 import numpy as np
 
-from .._i18n import _
+from .._i18n import N_, _
 from ..metrics import calibration_bins
 from ._answers import as_array, as_number, fmt
-from ._judge import Mistake, Problem
-from ._registry import check, example
+from ._judge import Feedback, Mistake, Problem
+from ._registry import Case, check, check_function, example, run_cases
 
 
 def _count(value, name: str, *, low: int = 1) -> int:
@@ -225,6 +225,106 @@ def check_weight_decay_step(answer, weight, grad, lr, weight_decay) -> Problem:
     )
 
 
+# The cases of check_weight_decay_function: (weight, grad, lr, weight_decay), and what they are.
+_DECAY_CASES = (
+    Case((np.array([0.5, -1.0, 2.0]), np.array([0.1, 0.2, -0.3]), 0.1, 0.01), N_("the exercise's weights")),
+    Case(
+        (np.array([[1.0, -2.0], [0.0, 3.0]]), np.array([[0.5, 0.5], [-1.0, 0.0]]), 0.05, 0.2),
+        N_("a (2, 2) weight matrix, lr=0.05, weight_decay=0.2"),
+    ),
+)
+
+
+def _reference_decay_step(weight, grad, lr, weight_decay):
+    """A right answer to the exercise, for the tests."""
+    w, g = np.asarray(weight, dtype=float), np.asarray(grad, dtype=float)
+    return w - lr * (g + weight_decay * w)
+
+
+def _judge_decay_case(case: Case, value) -> Feedback:
+    """What the learner's step returned on one case, against check_weight_decay_step's table."""
+    return check_weight_decay_step.problem(*case.args).judge_value(value)
+
+
+@check_function(
+    idea=N_("revisit what weight_decay adds to the gradient, and what the learning rate multiplies."),
+    recipe=N_("return weight - lr * (grad + weight_decay * weight): the decay term is part of the gradient."),
+    reference=_reference_decay_step,
+    examples=[example()],
+)
+def check_weight_decay_function(answer) -> Feedback:
+    """Check a learner's ``sgd_step(weight, grad, lr, weight_decay)``: one step of
+    ``torch.optim.SGD(..., lr=lr, weight_decay=weight_decay)`` without momentum, on a few cases.
+
+    Examples
+    --------
+    >>> check_weight_decay_function(lambda w, g, lr, wd: w - lr * (g + wd * w))
+    Correct: your step agrees with torch.optim.SGD on every test: the decay shrinks each weight
+             by the factor 1 - lr * weight_decay.
+    True
+    """
+    failed = run_cases(answer, _DECAY_CASES, _judge_decay_case)
+    if failed is not None:
+        return failed
+    return Feedback(
+        True,
+        _(
+            "your step agrees with torch.optim.SGD on every test: the decay shrinks each weight by "
+            "the factor 1 - lr * weight_decay."
+        ),
+    )
+
+
+@check(examples=[example(14, 24, 100), example(3, 8, 50)])
+def check_saved_weights_epoch(answer, kept, stopped, max_epochs) -> Problem:
+    """Check which epoch's weights an early-stopping loop that saves ``model.state_dict()``
+    without cloning it hands back.
+
+    The loop reports ``kept`` as its best epoch and stops after epoch ``stopped`` (of at most
+    ``max_epochs``). ``state_dict()`` returns the model's own tensors, which every later step
+    changes in place, so ``load_state_dict`` puts back the weights of epoch ``stopped``.
+    """
+    k, s, m = _count(kept, "kept"), _count(stopped, "stopped"), _count(max_epochs, "max_epochs")
+    if not k < s <= m:
+        raise ValueError("kept, stopped and max_epochs must satisfy kept < stopped <= max_epochs")
+    return Problem(
+        right=s,
+        what=_("the epoch whose weights the model holds"),
+        correct=_(
+            "the model holds the weights of epoch {s}, the last one trained: the saved dictionary "
+            "held the model's own tensors, so it changed with every step after epoch {k}."
+        ).format(s=s, k=k),
+        idea=_("revisit what model.state_dict() returns: copies of the weights, or the tensors themselves?"),
+        recipe=_(
+            "the dictionary's tensors are the parameters themselves; the steps after the best epoch "
+            "change them in place until the loop stops, and load_state_dict puts back what they hold then."
+        ),
+        mistakes=[
+            Mistake(
+                k,
+                _(
+                    "that is the epoch the function reports, but without clone() the saved dictionary "
+                    "holds the model's own tensors, not a copy of their values at epoch {k}."
+                ).format(k=k),
+                _("follow those tensors: the optimiser changes them in place at every later step."),
+            ),
+            Mistake(
+                m if m != s else None,
+                _(
+                    "training still stops after epoch {s}: the loop tests best_loss and best_epoch, "
+                    "plain numbers that the missing clone() does not touch."
+                ).format(s=s),
+                _("only the saved weights are wrong, not when the loop stops."),
+            ),
+            Mistake(
+                s - 1 if s - 1 != k else None,
+                _("that is one epoch early: the epoch that breaks the loop has trained before its test."),
+                _("the loop trains an epoch, then evaluates it, then decides to stop."),
+            ),
+        ],
+    )
+
+
 def _early_stopping(losses: np.ndarray, patience: int) -> tuple[int, int]:
     """(epoch kept, last epoch run), epochs numbered from 1."""
     best, best_loss = 1, losses[0]
@@ -375,6 +475,11 @@ def check_precision_recall(answer, cm, k) -> Problem:
         example(
             [[0.7, 0.2, 0.1], [0.1, 0.85, 0.05], [0.3, 0.3, 0.4], [0.96, 0.02, 0.02]], [0, 2, 2, 0], n_bins=5
         ),
+        example(
+            [[0.7, 0.2, 0.1], [0.1, 0.85, 0.05], [0.3, 0.3, 0.4], [0.96, 0.02, 0.02], [0.5, 0.45, 0.05]],
+            [0, 2, 2, 0, 1],
+            n_bins=1,
+        ),
     ]
 )
 def check_ece(answer, probs, y_true, n_bins=10) -> Problem:
@@ -406,6 +511,18 @@ def check_ece(answer, probs, y_true, n_bins=10) -> Problem:
     weights = bins.counts[full] / len(y)
     ece = float(np.sum(weights * np.abs(acc - mean_conf)))
     true_conf = p[np.arange(len(y)), y]
+    unweighted = float(np.mean(np.abs(acc - mean_conf)))
+    per_example = float(np.mean(np.abs(correct - conf)))
+    signed = abs(float(np.sum(weights * (acc - mean_conf))))
+    bins10 = calibration_bins(p, y, n_bins=10)
+    full10 = bins10.counts > 0
+    ece10 = float(
+        np.sum(bins10.counts[full10] / len(y) * np.abs(bins10.accuracy[full10] - bins10.confidence[full10]))
+    )
+
+    def unless_right(value):
+        return None if abs(value - ece) <= 1e-9 + 1e-6 * ece else value
+
     return Problem(
         right=ece,
         what=_("the expected calibration error"),
@@ -422,22 +539,22 @@ def check_ece(answer, probs, y_true, n_bins=10) -> Problem:
         ),
         mistakes=[
             Mistake(
-                float(np.mean(np.abs(acc - mean_conf))),
+                unless_right(unweighted),
                 _("that averages the bins equally; the ECE weights each bin by its share of the examples."),
                 _("multiply each bin's gap by (bin size / N) and add them up."),
             ),
             Mistake(
-                abs(float(np.sum(weights * (acc - mean_conf)))),
+                unless_right(signed),
                 _("that adds signed gaps, so over- and underconfident bins cancel."),
                 _("take the absolute gap in each bin before adding."),
             ),
             Mistake(
-                float(np.mean(np.abs(correct - conf))),
+                unless_right(per_example),
                 _("that compares each example's confidence with its own 0/1 correctness, without bins."),
                 _("group the examples into bins first."),
             ),
             Mistake(
-                float(np.mean(np.abs(correct - true_conf))),
+                unless_right(float(np.mean(np.abs(correct - true_conf)))),
                 _(
                     "that uses the probability of the true class; the ECE uses the confidence of the "
                     "predicted (top) class."
@@ -445,5 +562,14 @@ def check_ece(answer, probs, y_true, n_bins=10) -> Problem:
                 _("confidence = probs.max(axis=1)."),
             ),
             Mistake(100 * ece, _("that is a percentage."), _("give a fraction in [0, 1].")),
+            Mistake(
+                unless_right(ece10) if nb != 10 and not np.isclose(ece10, per_example) else None,
+                _("that is the ECE with 10 bins, the chapter's; this exercise asks for n_bins={nb}.").format(
+                    nb=nb
+                ),
+                _("cut [0, 1] into {nb} bins of equal width (one bin: all the examples together).").format(
+                    nb=nb
+                ),
+            ),
         ],
     )

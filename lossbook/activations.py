@@ -113,7 +113,7 @@ def _sigmoid(x):
 def softplus(x):
     """log(1 + exp(x)), without overflow or loss of precision, for any ``x``.
 
-    Computed as max(x, 0) + log1p(exp(-|x|)). It is the loss of a logistic model: binary
+    Computed as ``max(x, 0) + log1p(exp(-abs(x)))``. It is the loss of a logistic model: binary
     cross-entropy on a logit ``z`` is softplus(-z) for a positive target and softplus(z) for a
     negative one. (``torch.nn.functional.softplus`` returns ``x`` itself above ``threshold=20``;
     this is the exact value, which differs from ``x`` by less than 2.1e-9 there.)

@@ -159,9 +159,14 @@ def _latex_config(app, config) -> None:
     if not edition.source:
         config.latex_elements["babel"] = ""
         config.latex_elements["polyglossia"] = r"\usepackage{polyglossia}"
+    # The index's two columns are narrow for an entry such as "soft_margin_loss_grad()
+    # (lossbook.gradients_classification 모듈)": set it smaller and ragged right, as Sphinx's
+    # documentation suggests for long entries, so no entry runs into the next column.
+    printindex = r"\footnotesize\raggedright\printindex"
     if text["index"]:
         # Sphinx's Korean for "Index" is 색인; Korean books say 찾아보기. Set after Sphinx's.
-        config.latex_elements["printindex"] = r"\renewcommand{\indexname}{" + text["index"] + r"}\printindex"
+        printindex = r"\renewcommand{\indexname}{" + text["index"] + "}" + printindex
+    config.latex_elements["printindex"] = printindex
 
 
 def _register_languages_for_latex() -> None:

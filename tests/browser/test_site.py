@@ -28,6 +28,8 @@ from sitekit import (
     weigh,
 )
 
+from booktools import editions
+
 PAGES = html_pages(SITE) if SITE.exists() else []
 CHAPTER_PAGES = [p for p in PAGES if p.startswith("chapters/")]
 
@@ -201,6 +203,17 @@ class _Links(HTMLParser):
             self.links.append(a["src"])
 
 
+# Each edition's PDF as the site links it: <site>/<edition's folder>/<edition's PDF>.
+BOOK_PDFS_OF = {e.code: (SITE / e.site / e.pdf).resolve() for e in editions.editions()}
+BOOK_PDFS = set(BOOK_PDFS_OF.values())
+
+
+def _edition_of(page: str) -> str:
+    """The code of the edition a built page belongs to (the one whose folder holds it)."""
+    folders = sorted((e for e in editions.editions() if e.site), key=lambda e: -len(e.site))
+    return next((e.code for e in folders if page.startswith(e.site)), editions.source().code)
+
+
 def test_internal_links_and_anchors_resolve(site):
     parsed: dict[Path, _Links] = {}
 
@@ -221,6 +234,14 @@ def test_internal_links_and_anchors_resolve(site):
             target = (src.parent / unquote(parts.path)).resolve() if parts.path else src
             if target.is_dir():
                 target = target / "index.html"
+            if target in BOOK_PDFS:
+                # The book's PDFs are built beside the site (`make test` runs the two side by
+                # side) and placed next to the pages after both: their links must name the PDF
+                # of the page's own edition; that the file is there is site-links' check
+                # (test_linkchecker_finds_no_broken_internal_link, which runs after the PDFs).
+                if target != BOOK_PDFS_OF[_edition_of(page)]:
+                    problems.append(f"{page}: {link} -> another edition's PDF")
+                continue
             if not target.exists():
                 problems.append(f"{page}: {link} -> missing file")
                 continue
@@ -254,6 +275,8 @@ def test_linkchecker_finds_no_broken_internal_link(server):
         checker.get_url_from(server.url("index.html"), 0, aggregate, extern=(0, 0))
     )
     director.check_urls(aggregate)
+    missing = [str(p.relative_to(SITE)) for p in sorted(BOOK_PDFS) if not p.exists()]
+    assert not missing, f"the pages link {missing}, which are not next to them"
     stats = config["logger"].stats
     report = out.getvalue()
     assert stats.errors == 0 and not stats.internal_errors, report[-3000:]

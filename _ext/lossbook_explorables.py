@@ -41,7 +41,7 @@ from sphinx.util.docutils import SphinxDirective
 
 # Printed precision (decimals) of every quantity; the data are rounded to it at build time.
 DIGITS = {"mse": 3, "mae": 3, "prob": 4, "nats": 4, "base10": 5, "bits": 4, "grad": 4,
-          "loss": 5, "slope": 4, "pinball": 4, "minutes": 2, "share": 3}
+          "loss": 5, "slope": 4, "pinball": 4, "curve": 3, "minutes": 2, "share": 3}
 
 # Chapter 3: the five points and the candidate line of the chapter's first section.
 CH3_X = [1.0, 2.0, 3.0, 4.0, 5.0]
@@ -62,7 +62,7 @@ CH5_SWEEP = np.linspace(-1.0, 1.0, 401)
 # slider and the grid of constant predictions the curve is drawn on.
 CH8_SEED, CH8_N = 0, 201
 CH8_TAUS = [k / 20 for k in range(1, 20)]  # 0.05 .. 0.95, step 0.05
-CH8_GRID = [k / 10 for k in range(101)]  # c = 0 .. 10 minutes, step 0.1
+CH8_GRID = [k / 5 for k in range(51)]  # c = 0 .. 10 minutes, step 0.2
 
 
 def ch8_waits() -> np.ndarray:
@@ -241,7 +241,7 @@ def ch8_quantile() -> dict:
         at_each = lb.pinball_loss(at_waits, np.broadcast_to(waits, at_waits.shape), quantile=tau,
                                   reduction="none").mean(axis=1)
         k = int(np.argmin(at_each))
-        rows["curve"].append(_round(curve, DIGITS["pinball"]))
+        rows["curve"].append(_round(curve, DIGITS["curve"]))  # drawn, not printed
         rows["best"].append(round(float(waits[k]), DIGITS["minutes"]))
         rows["below"].append(round(float(np.mean(waits < waits[k])), DIGITS["share"]))
         rows["at_best"].append(round(float(at_each[k]), DIGITS["pinball"]))

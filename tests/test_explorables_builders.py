@@ -7,10 +7,12 @@ how the Korean catalogues get them (the browser tests check the Korean pages).
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,3 +66,20 @@ def test_gettext_extracts_the_caption_and_every_label(tmp_path):
     assert 'msgid "**Try it.** Move the logit of the true class: $-\\\\log p$ changes."' in pot
     for text in lbx.LABELS["ch4-logit"].values():
         assert f'msgid "{text}"' in pot, text
+
+
+def test_ch8_quantile_data_are_the_pinball_minimisers_of_the_chapters_waits():
+    """For each tau, the figure's minimiser is the order statistic where the mean pinball loss
+    stops falling, the share of waits below it is within 1/N of tau, and no grid point of the
+    drawn curve lies below the minimum."""
+    data = lbx.ch8_quantile()
+    waits = np.sort(lbx.ch8_waits())
+    n = len(waits)
+    assert len(data["curve"]) == len(data["tau"]) == len(lbx.CH8_TAUS)
+    for k, tau in enumerate(data["tau"]):
+        order_statistic = waits[math.ceil(tau * n) - 1]
+        assert data["best"][k] == round(float(order_statistic), 2)
+        assert abs(data["below"][k] - tau) <= 1 / n + 0.0005   # rounded to 3 decimals
+        assert min(data["curve"][k]) >= data["at_best"][k] - 1e-3
+    assert data["tau"][data["start"]] == 0.5
+    assert data["median"] == data["best"][data["start"]]

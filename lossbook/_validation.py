@@ -24,6 +24,7 @@ well, and so is a softmax over scores that are all -inf.
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -134,6 +135,41 @@ def check_reduction(reduction, func: str, *, extra: tuple[str, ...] = ()) -> str
             f"'sum' (add them up) or 'none' (one value per element){more}."
         )
     return reduction
+
+
+#: The stack level of a validator's warning that points at the learner's line: past the
+#: validator, the loss and the wrapper of refuses_legacy_reduction.
+LEARNER = 4
+
+
+def refuses_legacy_reduction(loss):
+    """Decorate a loss or gradient so that torch's deprecated ``size_average`` and ``reduce``
+    arguments are refused with the ``reduction`` that replaces them (the rest of the call is
+    ``loss`` itself)."""
+
+    @functools.wraps(loss)
+    def call(*args, **kwargs):
+        if "size_average" in kwargs or "reduce" in kwargs:
+            raise TypeError(legacy_reduction_message(loss.__name__, kwargs.get("size_average"),
+                                                     kwargs.get("reduce")))
+        return loss(*args, **kwargs)
+
+    return call
+
+
+def legacy_reduction_message(func: str, size_average, reduce) -> str:
+    """What to write instead of torch's size_average and reduce (torch's own translation)."""
+    flags = (size_average, reduce)
+    if all(f is None or isinstance(f, (bool, np.bool_)) for f in flags):
+        average, keep = (True if f is None else bool(f) for f in flags)
+        use = "'mean'" if average and keep else "'sum'" if keep else "'none'"
+        meant = f"size_average={size_average}, reduce={reduce} means reduction={use}"
+    else:
+        use, meant = "'mean', 'sum' or 'none'", "they took True or False"
+    return (
+        f"{func}: size_average and reduce are torch's deprecated arguments, replaced by "
+        f"reduction; lossbook takes only reduction. Use reduction={use} ({meant})."
+    )
 
 
 def check_log_probabilities(x: np.ndarray, name: str, func: str) -> None:
@@ -414,11 +450,11 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
                 "log-probabilities are <= 0. Did you pass logits or probabilities? Use "
                 "cross_entropy on logits, or nll_loss on log_softmax(logits).",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=LEARNER,
             )
         return z, t, counted, w, eps, None
     m = finite_row_max(z2, func)
-    warn_if_probabilities(z2, m, func, stacklevel=3)
+    warn_if_probabilities(z2, m, func, stacklevel=LEARNER)
     return z, t, counted, w, eps, m
 
 
@@ -507,6 +543,6 @@ def validate_kl(input, target, reduction, log_target, func):
             "the batch size N, so it is not the KL divergence. Use reduction='batchmean' for the "
             "KL divergence averaged over the batch (torch warns about this too).",
             UserWarning,
-            stacklevel=3,
+            stacklevel=LEARNER,
         )
     return x, t, log_target

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from ._validation import (
+    refuses_legacy_reduction,
     validate_binary,
     validate_binary_logits,
     validate_classification,
@@ -81,6 +82,7 @@ def negate(x):
 # --------------------------------------------------------------------------- regression
 
 
+@refuses_legacy_reduction
 def mse_loss(input, target, *, reduction="mean"):
     """Mean squared error between predictions and targets, like ``torch.nn.functional.mse_loss``.
 
@@ -117,6 +119,7 @@ def mse_loss(input, target, *, reduction="mean"):
         return reduce(diff * diff, reduction)
 
 
+@refuses_legacy_reduction
 def l1_loss(input, target, *, reduction="mean"):
     """Mean absolute error, like ``torch.nn.functional.l1_loss``.
 
@@ -136,6 +139,7 @@ def l1_loss(input, target, *, reduction="mean"):
         return reduce(np.abs(input - target), reduction)
 
 
+@refuses_legacy_reduction
 def huber_loss(input, target, *, reduction="mean", delta=1.0):
     """Huber loss, like ``torch.nn.functional.huber_loss``: squared near zero, linear far away.
 
@@ -166,6 +170,7 @@ def huber_loss(input, target, *, reduction="mean", delta=1.0):
 # contribute nothing and never make a nan.
 
 
+@refuses_legacy_reduction
 def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="mean",
                   label_smoothing=0.0):
     """Cross-entropy of logits against class indices or class probabilities.
@@ -262,6 +267,7 @@ def _log_sum_exp_shifted(z2, m):
     return log_sum
 
 
+@refuses_legacy_reduction
 def nll_loss(input, target, *, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities, like ``torch.nn.functional.nll_loss``.
 
@@ -295,6 +301,7 @@ def nll_loss(input, target, *, weight=None, ignore_index=-100, reduction="mean")
 _LOGS = {2.0: np.log2, 10.0: np.log10, math.e: np.log}
 
 
+@refuses_legacy_reduction
 def cross_entropy_from_probs(probs, target, *, base=math.e, reduction="mean"):
     """The textbook cross-entropy -sum_k t_k log(p_k) on probabilities, in any log base.
 
@@ -372,6 +379,7 @@ def mean_count(t, counted, w, dtype):
 # --------------------------------------------------------------------------- binary
 
 
+@refuses_legacy_reduction
 def binary_cross_entropy(input, target, *, weight=None, reduction="mean"):
     """Binary cross-entropy of probabilities, like ``torch.nn.functional.binary_cross_entropy``.
 
@@ -413,6 +421,7 @@ def _softplus(x):
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
+@refuses_legacy_reduction
 def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=None,
                                      reduction="mean"):
     """Binary cross-entropy on logits, like ``torch.nn.functional.binary_cross_entropy_with_logits``.
@@ -454,6 +463,7 @@ def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=N
 # --------------------------------------------------------------------------- divergence
 
 
+@refuses_legacy_reduction
 def kl_div(input, target, *, reduction="mean", log_target=False):
     """Kullback-Leibler divergence D_KL(target || exp(input)), like ``torch.nn.functional.kl_div``.
 

@@ -26,7 +26,7 @@ def _sample(values, name: str) -> np.ndarray:
     return y
 
 
-def pinball_minimiser(y: np.ndarray, tau: float) -> float:
+def _pinball_minimiser(y: np.ndarray, tau: float) -> float:
     """The smallest value c of ``y`` with at least a share ``tau`` of ``y`` at or below it: where
     the mean pinball loss of the constant c stops falling."""
     s = np.sort(y)
@@ -62,7 +62,7 @@ def check_pinball_minimiser(answer, y, quantile) -> Problem:
     tau = as_number(quantile, "quantile")
     if not 0.0 < tau < 1.0:
         raise ValueError(f"quantile must lie strictly between 0 and 1, got {tau}")
-    right = pinball_minimiser(v, tau)
+    right = _pinball_minimiser(v, tau)
     s = np.sort(v)
     k = int(np.searchsorted(s, right))            # index of the minimiser in the sorted sample
     return Problem(
@@ -82,9 +82,9 @@ def check_pinball_minimiser(answer, y, quantile) -> Problem:
                   "least a share {0} of the sample at or below it.").format(fmt(tau)),
             ),
             Mistake(
-                pinball_minimiser(v, 1.0 - tau),
+                _pinball_minimiser(v, 1.0 - tau),
                 _("{0} is the minimiser for the quantile {1}: the residual's sign is swapped.").format(
-                    fmt(pinball_minimiser(v, 1.0 - tau)), fmt(1.0 - tau)),
+                    fmt(_pinball_minimiser(v, 1.0 - tau)), fmt(1.0 - tau)),
                 _("a value above the constant pulls it up with weight {0}; one below pulls it down "
                   "with weight {1}.").format(fmt(tau), fmt(1.0 - tau)),
             ),
@@ -108,7 +108,7 @@ def check_pinball_minimiser(answer, y, quantile) -> Problem:
     )
 
 
-def huber_minimiser(y: np.ndarray, delta: float) -> float:
+def _huber_minimiser(y: np.ndarray, delta: float) -> float:
     """The constant c with sum(clip(y - c, -delta, delta)) = 0 (the Huber loss's minimiser).
 
     The sum falls as c rises and is linear between the points y_i +- delta, so one pass over
@@ -152,7 +152,7 @@ def check_huber_minimiser(answer, y, delta) -> Problem:
     d = as_number(delta, "delta")
     if not d > 0:
         raise ValueError(f"delta must be positive, got {d}")
-    right = huber_minimiser(v, d)
+    right = _huber_minimiser(v, d)
     outliers = np.abs(v - np.median(v)) > 10 * d
     return Problem(
         right=right,
@@ -252,7 +252,7 @@ def check_poisson_loss(answer, log_rates, counts) -> Problem:
 
 # Exercise 4's situations and the loss each calls for (1 MSE, 2 Huber, 3 pinball at 0.9,
 # 4 Poisson NLL, 5 Gaussian NLL with a predicted variance).
-CHOICES = (4, 2, 3, 5)
+_CHOICES = (4, 2, 3, 5)
 _WHY = (
     N_("situation 1 holds counts: the Poisson NLL on a log-rate predicts the mean count, never a "
        "negative one."),
@@ -263,7 +263,7 @@ _WHY = (
 
 
 def _one_off(k: int, choice: int) -> list[int]:
-    wrong = list(CHOICES)
+    wrong = list(_CHOICES)
     wrong[k] = choice
     return wrong
 
@@ -272,8 +272,8 @@ def _which_are_right(a: np.ndarray):
     """Which situations a list of four choices gets right (when no table row explains it)."""
     if not np.all(np.isin(a, (1, 2, 3, 4, 5))):
         return _("each choice is one of the numbers 1 to 5."), None
-    good = [str(k + 1) for k in range(4) if a[k] == CHOICES[k]]
-    bad = [str(k + 1) for k in range(4) if a[k] != CHOICES[k]]
+    good = [str(k + 1) for k in range(4) if a[k] == _CHOICES[k]]
+    bad = [str(k + 1) for k in range(4) if a[k] != _CHOICES[k]]
     if not good:
         return _("none of the four choices is right yet."), None
     return _("right for situation(s) {0}; not yet for {1}.").format(", ".join(good), ", ".join(bad)), None
@@ -293,7 +293,7 @@ def check_regression_loss_choice(answer) -> Problem:
     False
     """
     return Problem(
-        right=np.array(CHOICES),
+        right=np.array(_CHOICES),
         what=_("the list of four loss numbers"),
         correct=_("[4, 2, 3, 5]: Poisson for counts, Huber against typos, pinball at 0.9 for a time "
                   "90% beat, Gaussian NLL for an error bar per reading."),

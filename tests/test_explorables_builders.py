@@ -7,6 +7,7 @@ how the Korean catalogues get them (the browser tests check the Korean pages).
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -83,3 +84,15 @@ def test_ch8_quantile_data_are_the_pinball_minimisers_of_the_chapters_waits():
         assert min(data["curve"][k]) >= data["at_best"][k] - 1e-3
     assert data["tau"][data["start"]] == 0.5
     assert data["median"] == data["best"][data["start"]]
+
+
+def test_ch8_quantile_uses_the_waits_the_chapter_prints():
+    """The figure draws the notebook's sample: its minimisers are the ones chapter 8 prints."""
+    nb = json.loads((ROOT / "chapters" / "08-beyond-the-mean.ipynb").read_text(encoding="utf-8"))
+    printed = "\n".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    data = lbx.ch8_quantile()
+    assert f"MAE minimiser {data['median']:.2f}" in printed
+    assert f"MSE minimiser {data['mean']:.2f}" in printed
+    for tau in (0.1, 0.25, 0.75, 0.9):
+        best = data["best"][data["tau"].index(tau)]
+        assert f"quantile {tau:4}: pinball minimiser {best:.2f}" in printed, tau

@@ -147,7 +147,7 @@ _DIGIT_END = dict(zip("0123456789", "clvcvvcllv", strict=True))
 # How a Latin letter ends when spelled (엘, 엠, 엔, 알 end in a consonant).
 _LETTER_END = {"l": "l", "m": "c", "n": "c", "r": "l"}
 # Characters read past when looking for the last sound: closing brackets, quotes, punctuation.
-_SILENT = set(" )]}'\"`.,;:%")
+_SILENT = set(" )]}'\"`.,;:")
 
 
 def _ending(text: str) -> str | None:
@@ -173,6 +173,8 @@ def _ending(text: str) -> str | None:
             return "v" if final == 0 else "l" if final == 8 else "c"
         if ch in _DIGIT_END:
             return _DIGIT_END[ch]
+        if ch == "%":  # 퍼센트
+            return "v"
         if ch.isascii() and ch.isalpha():
             word = re.search(r"[A-Za-z]+$", text.rstrip("".join(_SILENT))).group(0)
             if len(word) > 1 and word.lower().endswith(("er", "or", "ar")):

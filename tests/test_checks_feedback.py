@@ -116,7 +116,9 @@ def test_read_answer_reads_numbers_arrays_and_tensors(answer, expected):
     (print, "got a function (print)"),
     (np.array(["a"]), "got a numpy array of text; numbers are needed (.astype(float) converts "
                       "them)"),
-    (np.array([None, 1.0]), "got a numpy array that is not made of numbers"),
+    (np.array([None, 1.0]), "got a numpy array with None in it; every entry needs a number, 0 included"),
+    ((None, 1.02), "got a tuple with None in it; every entry needs a number, 0 included"),
+    (np.array([object(), 1.0]), "got a numpy array that is not made of numbers"),
     (5, None),
     ((v for v in [0.5]), "got a generator or iterator; make it a list first: list(...)"),
     ([[0.5, "a"]], "got a list of text; numbers are needed"),

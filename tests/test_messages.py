@@ -195,6 +195,8 @@ def test_a_language_without_a_catalogue_is_refused_with_the_list(name):
     ("정확도은(는) 기울기와(과) 손실을(를)", "정확도는 기울기와 손실을"),
     ("합(SSE)이(가)", "합(SSE)이"),  # a gloss after a word: the word's sound (합)
     ("'tanh'을(를)", "'tanh'를"),  # h: read past quotes, a vowel by default
+    ("손실의 81.1%을(를)", "손실의 81.1%를"),  # 퍼센트
+    ("ValueError을(를)", "ValueError를"),  # a word read the English way: 에러
 ])
 def test_a_paired_korean_particle_follows_the_sound_before_it(text, said):
     from lossbook._i18n import particles

@@ -137,6 +137,10 @@ def read_answer(answer) -> tuple[np.ndarray | None, str | None]:
     if arr.dtype.kind == "O":  # Fractions, Decimals, or things that are not numbers
         arr = _numbers(arr)
     if arr is None or arr.dtype.kind not in "biuf":
+        if any(v is None for v in np.asarray(_plain(answer), dtype=object).flat):
+            return None, _("got {0} with None in it; every entry needs a number, 0 included").format(
+                describe(answer)
+            )
         return None, _("got {0} that is not made of numbers").format(describe(answer))
     return arr.astype(np.float64), None
 

@@ -72,7 +72,7 @@ __all__ = [
 ]
 
 
-FUNCTION_NUDGE = N_("define your function and pass it in place of None (without ()), then run the cell.")
+FUNCTION_NUDGE = N_("pass your function in place of None (without ()), then run the cell.")
 
 
 class Example(NamedTuple):

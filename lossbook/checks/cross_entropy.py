@@ -78,6 +78,10 @@ def check_cross_entropy(answer, probs, target) -> Problem:
     pred_class = float(-np.log(p[rows, argmax]).mean())
     as_logits = float(-log_softmax(p)[rows, y].mean())
     base10 = right / math.log(10)
+    onehot = np.eye(c)[y]
+    with np.errstate(divide="ignore"):
+        bce_terms = -(onehot * np.log(p) + (1 - onehot) * np.log1p(-p))
+    bce_sum = float(bce_terms.sum(axis=1).mean()) if np.all(np.isfinite(bce_terms)) else None
     mistakes = [
         Mistake(
             base10,
@@ -137,6 +141,20 @@ def check_cross_entropy(answer, probs, target) -> Problem:
             _("multiply by the target t_k first: with a one-hot label only the true class counts."),
         ),
         Mistake(
+            bce_sum,
+            _("{0} is the binary cross-entropy of every class, one against the rest, added up.").format(
+                fmt(bce_sum if bce_sum is not None else 0.0)
+            ),
+            _("the multi-class cross-entropy looks only at the true class: -log p[true class]."),
+        ),
+        Mistake(
+            bce_sum / c if bce_sum is not None else None,
+            _("{0} is the binary cross-entropy of every class, one against the rest, averaged.").format(
+                fmt(bce_sum / c if bce_sum is not None else 0.0)
+            ),
+            _("the multi-class cross-entropy looks only at the true class: -log p[true class]."),
+        ),
+        Mistake(
             float(-np.log(p[:, y]).mean()) if n > 1 else None,
             _("{0} indexes p[:, y]: an N x N table of every row against every label.").format(
                 fmt(-np.log(p[:, y]).mean())
@@ -165,7 +183,8 @@ def check_cross_entropy(answer, probs, target) -> Problem:
             )
     return Problem(
         right=right,
-        what=_("the cross-entropy in nats, as PyTorch reports it"),
+        what=_("the cross-entropy in nats"),
+        correct=_("{0} is the cross-entropy in nats, as PyTorch reports it.").format(fmt(right)),
         mistakes=mistakes,
         idea=_(
             "revisit the chapter's definition: the probability of the true class, the natural log, the "
@@ -547,6 +566,13 @@ def check_softmax_floor(answer, num_classes) -> Problem:
                 right / math.log(10),
                 _("{0} uses log base 10.").format(fmt(right / math.log(10))),
                 _("use the natural log."),
+            ),
+            Mistake(
+                math.e / (math.e + c - 1),
+                _("{0} is the probability the second softmax gives the true class, not its -log.").format(
+                    fmt(math.e / (math.e + c - 1))
+                ),
+                _("take -log of that probability."),
             ),
             Mistake(
                 math.log(1 + c / math.e),

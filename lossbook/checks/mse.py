@@ -375,6 +375,11 @@ def check_line_gradient_step(answer, x, y, *, w: float, b: float, lr: float) -> 
                 _("compute dL/dw and dL/db first, from the same residuals, then update w and b."),
             ),
             Mistake(
+                np.array([w, b]) - grads if lr != 1 else None,
+                _("your step has no learning rate: you subtracted the whole gradient."),
+                _("multiply the gradient by lr before subtracting it."),
+            ),
+            Mistake(
                 grads,
                 _("you returned the gradients (dL/dw, dL/db), not the new parameters."),
                 _("take the step: (w - lr * dw, b - lr * db)."),

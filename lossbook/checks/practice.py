@@ -93,6 +93,11 @@ def check_pos_weight(answer, target) -> Problem:
         ).format(right.shape),
         mistakes=[
             Mistake(
+                n_neg // n_pos if np.any(n_neg % n_pos) else None,
+                _("that uses integer division (//), which drops the fraction."),
+                _("divide with /, so that 7 / 5 is 1.4, not 1."),
+            ),
+            Mistake(
                 n_pos / n_neg,
                 _("that is positives / negatives, the inverse."),
                 _(
@@ -358,6 +363,11 @@ def check_sum_learning_rate(answer, lr: float, target_shape) -> Problem:
         idea=_("how much larger is the gradient of the sum than the gradient of the mean?"),
         recipe=_("the gradient of the sum is (number of averaged elements) times the gradient of the mean."),
         mistakes=[
+            Mistake(
+                1 / count if lr != 1 else None,
+                _("that is 1 / (number of elements): the learning rate itself is missing."),
+                _("scale the learning rate you have: lr / (number of averaged elements)."),
+            ),
             Mistake(
                 lr / batch if batch != count else None,
                 _("{0} divides by the batch size {batch}.").format(fmt(lr / batch), batch=batch),

@@ -179,6 +179,16 @@ def check_weight_decay_step(answer, weight, grad, lr, weight_decay) -> Problem:
         recipe=_("the decay term adds weight_decay * weight to the gradient before the step."),
         mistakes=[
             Mistake(
+                w - lr * (g - wd * w),
+                _("the decay term has the wrong sign: it pushes the weights away from 0."),
+                _("weight decay adds + weight_decay * weight to the gradient."),
+            ),
+            Mistake(
+                lr * (g + wd * w),
+                _("that is the size of the step, lr * (grad + weight_decay * weight), not the new weight."),
+                _("subtract the step from the weight."),
+            ),
+            Mistake(
                 w - lr * g,
                 _("that is a plain SGD step: the weight decay is missing."),
                 _("add weight_decay * weight to the gradient."),

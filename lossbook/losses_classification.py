@@ -84,7 +84,7 @@ def validate_multi_margin(input, target, p, margin, weight, reduction, func):
             f"{func}: input has shape {x.shape}, so target needs one class index per row: shape "
             f"{(n,) if x.ndim == 2 else '() or (1,)'}, got {y.shape}."
         )
-    y = check_class_target(y, c, func)
+    y = check_class_target(y, c, func).reshape(n)
     w = None if weight is None else check_weight(weight, c, func, x.dtype)
     return x, x2, y, p, margin, w
 

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -77,8 +78,8 @@ def validate_gaussian(input, target, var, full, eps, reduction, func):
     x = as_float_array(input, "input", func)
     check_finite(x, "input", func)
     t = _broadcastable(target, x, "target", func)
-    if not isinstance(var, (bool, np.bool_)) and isinstance(var, (int, float, np.floating)):
-        var = np.full(x.shape, float(var), dtype=x.dtype)
+    if isinstance(var, numbers.Real) and not isinstance(var, (bool, np.bool_)):
+        var = np.full(x.shape, float(var), dtype=x.dtype)  # one variance for every element
     v = as_float_array(var, "var", func).astype(x.dtype, copy=False)
     if v.shape == x.shape[:-1] and v.shape != x.shape:
         v = v[..., None]  # one variance per row, used for every element of the row
@@ -94,7 +95,8 @@ def _broadcastable(arr, x, name, func):
     axis of size 1 (torch's rule for var; the documented one for target)."""
     a = as_float_array(arr, name, func).astype(x.dtype, copy=False)
     differ = [i for i in range(a.ndim) if a.ndim == x.ndim and a.shape[i] != x.shape[i]]
-    if a.shape != x.shape and (a.ndim != x.ndim or len(differ) != 1 or a.shape[differ[0]] != 1):
+    shares_one_axis = len(differ) == 1 and a.shape[differ[0]] == 1
+    if a.shape != x.shape and not shares_one_axis:
         raise ValueError(
             f"{func}: {name} has shape {a.shape} but input has shape {x.shape}. Give {name} the "
             f"input's shape, or that shape with one axis of size 1 (e.g. {(*x.shape[:-1], 1)}) "

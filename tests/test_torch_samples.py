@@ -2,17 +2,20 @@
 
 ``torch.testing._internal.common_methods_invocations.op_db`` holds, for each function of
 ``torch.nn.functional``, the sample inputs torch's tests run (shapes with and without a batch
-axis, each reduction, each option). Each is run through lossbook and torch in float64 and
-compared at rtol 1e-9, and the gradients against torch's autograd.
+axis, each reduction, each option) and its reference inputs (more of them, and edge cases).
+Each is run through lossbook and torch in float64 and compared at rtol 1e-9, and the gradients
+against torch's autograd.
 
 Where lossbook is stricter than torch, the sample is a refusal by design, listed in
-``REFUSALS``: lossbook must raise a ValueError that names the function and the argument, and
-the repaired sample (targets made -1/1 or 0/1, weights made >= 0, an implicit broadcast made
-explicit) must then agree with torch.
+``REFUSALS`` (and NaN or an infinity in any argument, the package's one rule): lossbook must
+raise a ValueError that names the function and the argument, and the repaired sample (targets
+made -1/1 or 0/1, weights made >= 0, an implicit broadcast made explicit, non-finite values
+made 0) must then agree with torch.
 """
 
 from __future__ import annotations
 
+import inspect
 import random
 
 import numpy as np
@@ -54,11 +57,25 @@ def _gaussian_target(args, kwargs):
     return [x, np.broadcast_to(t, np.broadcast_shapes(x.shape, t.shape)).copy(), *args[2:]], kwargs
 
 
+def _target_like_input(args, kwargs):
+    """torch broadcasts a target of another shape; lossbook wants the input's shape."""
+    return [args[0], np.broadcast_to(args[1], args[0].shape).copy(), *args[2:]], kwargs
+
+
 # torch's name -> (when lossbook refuses the sample, the argument its message names, repair)
+def _broadcast_all(args, kwargs):
+    """torch broadcasts the three arguments of margin_ranking_loss together; make it explicit."""
+    return [a.copy() for a in np.broadcast_arrays(*args)], kwargs
+
+
 REFUSALS = {
-    "margin_ranking_loss": [(lambda a, k: np.any(np.abs(a[2]) != 1), "target",
+    "margin_ranking_loss": [(lambda a, k: len({np.shape(x) for x in a}) > 1, "input1",
+                             _broadcast_all),
+                            (lambda a, k: np.any(np.abs(a[2]) != 1), "target",
                              lambda a, k: ([a[0], a[1], _signs(a[2])], k))],
-    "hinge_embedding_loss": [(lambda a, k: np.any(np.abs(a[1]) != 1), "target",
+    "hinge_embedding_loss": [(lambda a, k: np.shape(a[1]) != np.shape(a[0]), "input",
+                              _target_like_input),
+                             (lambda a, k: np.any(np.abs(a[1]) != 1), "target",
                               lambda a, k: ([a[0], _signs(a[1])], k))],
     "soft_margin_loss": [(lambda a, k: np.any(np.abs(a[1]) != 1), "target",
                           lambda a, k: ([a[0], _signs(a[1])], k))],
@@ -92,8 +109,12 @@ def _samples():
     """Every sample of every loss, drawn from seeded generators (torch's and Python's)."""
     random.seed(0)
     torch.manual_seed(0)
-    return [pytest.param(name, sample, id=f"{name}-{i}") for name in LOSSES
-            for i, sample in enumerate(OPS[name].sample_inputs("cpu", torch.float64))]
+    samples = []
+    for name in LOSSES:
+        for kind in ("sample", "reference"):
+            inputs = getattr(OPS[name], f"{kind}_inputs")("cpu", torch.float64)
+            samples += [pytest.param(name, s, id=f"{name}-{kind}{i}") for i, s in enumerate(inputs)]
+    return samples
 
 
 def _torch_loss(name, args, kwargs, grad_of=()):
@@ -110,9 +131,26 @@ def _torch_loss(name, args, kwargs, grad_of=()):
     return [g.numpy() for g in grads]
 
 
+def _finite(i):
+    """A refusal of NaN and infinities in argument i, and its repair."""
+    def refused(args, kwargs):
+        return isinstance(args[i], np.ndarray) and not np.isfinite(args[i]).all()
+
+    def repair(args, kwargs):
+        return [np.nan_to_num(a, nan=0.0, posinf=0.0, neginf=0.0) if j == i else a
+                for j, a in enumerate(args)], kwargs
+    return refused, repair
+
+
 def _repaired(name, args, kwargs):
     """The arguments with every refusal by design repaired, and the refusals that applied."""
+    names = list(inspect.signature(getattr(lb, name)).parameters)
     applied = []
+    for i in range(len(args)):
+        refused, repair = _finite(i)
+        if refused(args, kwargs):
+            applied.append((names[i], list(args), dict(kwargs)))
+            args, kwargs = repair(args, kwargs)
     for refused, argument, repair in REFUSALS.get(name, []):
         if refused(args, kwargs):
             applied.append((argument, list(args), dict(kwargs)))

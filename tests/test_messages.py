@@ -296,3 +296,17 @@ def test_every_check_answers_in_korean(capsys):
     finally:
         lb.set_language("en")
     assert said > 300
+
+
+def test_no_korean_message_fixes_a_particle_after_a_value():
+    """After a value, a particle is written paired (은(는), (으)로, ...) and chosen when printed;
+    after a Korean word it is written as that word needs (정확도는, never 정확도은(는))."""
+    catalog = _read(KOREAN_PO)
+    fixed = re.compile(r"\}(은|는|이|가|을|를|와|과|으로|로)(?=[\s.,):]|$)")
+    paired_after_hangul = re.compile(r"[\uac00-\ud7a3](은\(는\)|이\(가\)|을\(를\)|와\(과\))")
+    for message in catalog:
+        if message.id and message.string:
+            assert not fixed.search(message.string), (message.id, message.string)
+            assert not paired_after_hangul.search(message.string), (message.id, message.string)
+            for word in ("그것", "목표", "nats", "파라미터"):
+                assert word not in message.string, (message.id, message.string)

@@ -254,7 +254,8 @@ def test_a_function_check_has_the_same_ladder(language):
 
     check = C.check_stable_cross_entropy
     first, second = _said(check, wrong), _said(check, wrong)  # re-running the cell is a try
-    idea = "row maximum, and where the log is taken" if lb.checks.get_language() == "en" else "로그를 어디에서"
+    english = lb.checks.get_language() == "en"
+    idea = "row maximum, and where the log is taken" if english else "로그를 어디에서"
     recipe = "loss_i = lse(z_i) - z_i[y_i]"
     assert idea in first and recipe not in first, first
     assert recipe in second, second

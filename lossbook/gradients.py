@@ -14,6 +14,7 @@ import numpy as np
 from ._validation import (
     as_float_array,
     check_positive_number,
+    classes_back,
     refuses_legacy_reduction,
     validate_binary,
     validate_binary_logits,
@@ -101,7 +102,8 @@ def cross_entropy_grad(input, target, *, weight=None, ignore_index=-100, reducti
     z2 = z.reshape(-1, z.shape[-1])
     a = class_coefficients(t, counted, w, eps, z2.shape[1], z.dtype)
     grad = softmax_given_max(z2, m) * a.sum(axis=1, keepdims=True) - a
-    return reduce_grad(grad, reduction, mean_count(t, counted, w, z.dtype)).reshape(z.shape)
+    grad = reduce_grad(grad, reduction, mean_count(t, counted, w, z.dtype)).reshape(z.shape)
+    return classes_back(grad, z.ndim)
 
 
 @refuses_legacy_reduction
@@ -118,7 +120,8 @@ def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="m
         label_smoothing=0.0, func="nll_loss_grad", log_probs=True)
     a = class_coefficients(t, counted, w, 0.0, x.shape[-1], x.dtype)
     grad = negate(a)
-    return reduce_grad(grad, reduction, mean_count(t, counted, w, x.dtype)).reshape(x.shape)
+    grad = reduce_grad(grad, reduction, mean_count(t, counted, w, x.dtype)).reshape(x.shape)
+    return classes_back(grad, x.ndim)
 
 
 @refuses_legacy_reduction

@@ -149,7 +149,7 @@ def triplet_margin_with_distance_loss_grad(anchor, positive, negative, *, distan
                                            margin=1.0, swap=False, reduction="mean"):
     """The gradients of triplet_margin_with_distance_loss for the default Euclidean distance
     (``distance_function=None``), as in :func:`triplet_margin_loss_grad`. For a distance of your
-    own, lossbook cannot know its derivative: use :func:`~lossbook.numerical_gradient`.
+    own, lossbook cannot know its derivative: use :func:`~lossbook.gradients.numerical_gradient`.
 
     Examples
     --------
@@ -174,8 +174,8 @@ def info_nce_loss_grad(query, key, *, temperature=0.1, reduction="mean"):
 
     With S the similarity logits, P = softmax(S) row by row and G = P - I (the cross-entropy's
     gradient): d / d unit queries is ``G @ K / temperature``, d / d unit keys
-    ``G.T @ Q / temperature``, and each passes through the normalisation x / |x|:
-    ``(g - u (u . g)) / |x|``.
+    ``G.T @ Q / temperature``, and each passes through the normalisation ``x / norm(x)``:
+    ``(g - u (u . g)) / norm(x)``.
 
     Examples
     --------

@@ -180,12 +180,15 @@ def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="m
 
     Parameters
     ----------
-    input : array-like of shape (N, C) or (C,)
+    input : array-like of shape (N, C), (C,) or (N, C, d1, ..., dk)
         Logits (raw scores), not probabilities. A warning is raised when every row looks like
-        probabilities. -inf marks a class that cannot occur; +inf and NaN are refused.
+        probabilities. -inf marks a class that cannot occur; +inf and NaN are refused. The last
+        shape, as in torch, holds a class per position (a pixel, a time step): the classes are
+        on axis 1.
     target : array-like
-        Either class indices, integers of shape (N,) (or a scalar for (C,) input), or class
-        probabilities (floats) of the input's shape whose rows sum to 1 (one-hot or soft labels).
+        Either class indices, integers of shape (N,) (a scalar for (C,) input, (N, d1, ..., dk)
+        for (N, C, d1, ..., dk)), or class probabilities (floats) of the input's shape that sum
+        to 1 over the classes (one-hot or soft labels).
     weight : array-like of shape (C,), optional
         A rescaling weight per class.
     ignore_index : int
@@ -273,10 +276,10 @@ def nll_loss(input, target, *, weight=None, ignore_index=-100, reduction="mean")
 
     Parameters
     ----------
-    input : array-like of shape (N, C) or (C,)
+    input : array-like of shape (N, C), (C,) or (N, C, d1, ..., dk)
         Log-probabilities, e.g. ``log_softmax(logits)``; -inf for probability 0. A warning is
         raised if an entry is positive: a log-probability never is.
-    target : array-like of int, shape (N,) or scalar
+    target : array-like of int, shape (N,), () or (N, d1, ..., dk)
         Class indices.
     weight, ignore_index, reduction
         As in :func:`cross_entropy`: "mean" divides by the sum of the targets' weights.

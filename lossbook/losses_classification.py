@@ -103,8 +103,9 @@ def validate_multilabel_margin(input, target, reduction, func):
     if y.shape != x.shape:
         raise ValueError(
             f"{func}: target must have the input's shape {x.shape} (the labels of each row, "
-            f"padded with -1), got {y.shape}. For a 0/1 indicator matrix t, use "
-            "multilabel_soft_margin_loss, or build the labels as in its Notes."
+            f"padded with -1), got {y.shape}. For a 0/1 indicator matrix, use "
+            "multilabel_soft_margin_loss, or build the label lists as the Notes of "
+            "multilabel_margin_loss show."
         )
     y2 = y.reshape(n, c)
     bad = (y2 < -1) | (y2 >= c)
@@ -157,7 +158,7 @@ def soft_margin_loss(input, target, *, reduction="mean"):
     -----
     ``log(1 + exp(-target * input))``, computed as softplus so that it never overflows (torch's
     ``log1p(exp(...))`` is inf beyond a margin of about -710). It is
-    :func:`~lossbook.binary_cross_entropy_with_logits` with the 0/1 target ``(target + 1) / 2``.
+    :func:`~lossbook.losses.binary_cross_entropy_with_logits` with the 0/1 target ``(target + 1) / 2``.
 
     Examples
     --------
@@ -265,7 +266,7 @@ def multilabel_soft_margin_loss(input, target, *, weight=None, reduction="mean")
     Notes
     -----
     ``loss_i = (1/C) sum_c w_c * BCE(x_ic, t_ic)``, with BCE the
-    :func:`~lossbook.binary_cross_entropy_with_logits` of one logit.
+    :func:`~lossbook.losses.binary_cross_entropy_with_logits` of one logit.
 
     Examples
     --------

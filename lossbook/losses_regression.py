@@ -134,7 +134,7 @@ def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
     Notes
     -----
     With d = input - target: ``0.5 * d**2 / beta`` if ``abs(d) < beta``, else
-    ``abs(d) - 0.5 * beta``. It is :func:`~lossbook.huber_loss` with ``delta = beta``, divided
+    ``abs(d) - 0.5 * beta``. It is :func:`~lossbook.losses.huber_loss` with ``delta = beta``, divided
     by beta: the slope far away is 1, not beta.
 
     Examples

@@ -25,6 +25,8 @@ The figures:
   ``lb.cross_entropy_from_probs`` in base 10 and base 2, ``lb.cross_entropy_grad``;
 - ``ch5-weight``: ``weight[3, 1]`` of chapter 5's 45-of-100 classifier over the chapter's sweep;
   ``lb.accuracy``, ``lb.cross_entropy`` and the slopes of both (``lb.numerical_gradient``);
+- ``ch8-quantile``: the quantile tau of the pinball loss on chapter 8's 201 waiting times; the mean
+  ``lb.pinball_loss`` of a constant prediction, its minimiser and the share of waits below it.
 - ``ch9-temperature``: the temperature dividing the logits of chapter 9's overconfident model;
   ``lb.softmax``, ``lb.cross_entropy``, ``lb.calibration_bins``, ``lb.expected_calibration_error``
   and ``lb.accuracy`` on the chapter's 450 test points, and the temperature fitted on its
@@ -43,7 +45,8 @@ from sphinx.util.docutils import SphinxDirective
 
 # Printed precision (decimals) of every quantity; the data are rounded to it at build time.
 DIGITS = {"mse": 3, "mae": 3, "prob": 4, "nats": 4, "base10": 5, "bits": 4, "grad": 4,
-          "loss": 5, "slope": 4, "conf": 3, "ece": 4, "bin": 3}
+          "loss": 5, "slope": 4, "conf": 3, "ece": 4, "bin": 3, "pinball": 4, "curve": 3, "minutes": 2,
+          "share": 3}
 
 # Chapter 3: the five points and the candidate line of the chapter's first section.
 CH3_X = [1.0, 2.0, 3.0, 4.0, 5.0]
@@ -59,6 +62,18 @@ CH4_TRUE = 2
 
 # Chapter 5: the sweep of the chapter's staircase figure.
 CH5_SWEEP = np.linspace(-1.0, 1.0, 401)
+
+# Chapter 8: the waiting times (the first draw of the chapter's seeded generator), the quantile
+# slider and the grid of constant predictions the curve is drawn on.
+CH8_SEED, CH8_N = 0, 201
+CH8_TAUS = [k / 20 for k in range(1, 20)]  # 0.05 .. 0.95, step 0.05
+CH8_GRID = [k / 5 for k in range(51)]  # c = 0 .. 10 minutes, step 0.2
+
+
+def ch8_waits() -> np.ndarray:
+    """Chapter 8's 201 waiting times, drawn as the notebook draws them."""
+    return np.random.default_rng(CH8_SEED).lognormal(mean=1.0, sigma=0.6, size=CH8_N)
+
 
 # Chapter 9: the seed, clouds and scale of the overconfident model, the slider's temperatures and
 # the notebook's fitting grid.
@@ -124,6 +139,19 @@ LABELS = {
         "minimum": "lowest loss: slope 0",
         "alt": "Accuracy as a staircase and the cross-entropy as a smooth curve over "
                "weight[3, 1], with the current weight as a vertical line.",
+    },
+    "ch8-quantile": {
+        "tau": "quantile τ",
+        "c": "constant prediction c (minutes)",
+        "loss": "mean pinball loss",
+        "best": "minimiser",
+        "below": "share of the waits below it",
+        "at_best": "loss at the minimiser",
+        "mean": "mean",
+        "median": "median",
+        "alt": "The mean pinball loss of a constant prediction as a curve made of straight pieces, "
+               "lowest at the minimiser, over ticks that mark the 201 waiting times, with the "
+               "mean and the median as vertical lines.",
     },
     "ch9-temperature": {
         "temperature": "temperature T",
@@ -241,6 +269,32 @@ def ch5_weight() -> dict:
             "minimum": int(np.argmin(loss))}
 
 
+def ch8_quantile() -> dict:
+    """The mean pinball loss of a constant on chapter 8's waits, and its minimiser, for each tau."""
+    import lossbook as lb
+
+    waits = ch8_waits()
+    grid = np.array(CH8_GRID)
+    at_grid = np.broadcast_to(grid[:, None], (len(grid), len(waits)))
+    at_waits = np.broadcast_to(waits[:, None], (len(waits), len(waits)))
+    rows = {key: [] for key in ("curve", "best", "below", "at_best")}
+    for tau in CH8_TAUS:
+        curve = lb.pinball_loss(at_grid, np.broadcast_to(waits, at_grid.shape), quantile=tau,
+                                reduction="none").mean(axis=1)
+        # The minimiser is one of the waits (a piecewise-linear loss bends only there).
+        at_each = lb.pinball_loss(at_waits, np.broadcast_to(waits, at_waits.shape), quantile=tau,
+                                  reduction="none").mean(axis=1)
+        k = int(np.argmin(at_each))
+        rows["curve"].append(_round(curve, DIGITS["curve"]))  # drawn, not printed
+        rows["best"].append(round(float(waits[k]), DIGITS["minutes"]))
+        rows["below"].append(round(float(np.mean(waits < waits[k])), DIGITS["share"]))
+        rows["at_best"].append(round(float(at_each[k]), DIGITS["pinball"]))
+    return rows | {"tau": CH8_TAUS, "c": CH8_GRID, "start": CH8_TAUS.index(0.5),
+                   "waits": _round(waits, DIGITS["minutes"]),
+                   "mean": round(float(np.mean(waits)), DIGITS["minutes"]),
+                   "median": round(float(np.median(waits)), DIGITS["minutes"])}
+
+
 def ch9_temperature() -> dict:
     """Confidence, NLL, ECE, accuracy and the reliability bins of chapter 9's test points for
     each temperature of the slider, and the temperature fitted on the validation points."""
@@ -263,7 +317,7 @@ def ch9_temperature() -> dict:
 
 
 FIGURES = {"ch3-line": ch3_line, "ch4-logit": ch4_logit, "ch5-weight": ch5_weight,
-           "ch9-temperature": ch9_temperature}
+           "ch8-quantile": ch8_quantile, "ch9-temperature": ch9_temperature}
 
 
 class explorable(nodes.General, nodes.Element):  # noqa: N801 - docutils names nodes in lower case

@@ -55,6 +55,9 @@ GLOSSARY_TERMS = [
     "sigmoid function", "tanh", "ReLU", "gradient", "derivative", "gradient descent",
     "learning rate", "parameter", "forward pass", "backpropagation", "reduction", "batch",
     "class weight", "surrogate loss", "epoch", "maximum likelihood", "probability distribution",
+    # chapter 8: what a regression loss predicts
+    "minimiser", "median", "quantile", "pinball loss", "smooth L1 loss", "prediction interval",
+    "coverage", "Poisson distribution", "heteroscedastic",
 ]
 # The Korean form of the key terms (STYLE.md): the glossary gives each of them.
 KOREAN_TERMS = {

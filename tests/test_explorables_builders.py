@@ -7,10 +7,13 @@ how the Korean catalogues get them (the browser tests check the Korean pages).
 
 from __future__ import annotations
 
+import json
+import math
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +69,35 @@ def test_gettext_extracts_the_caption_and_every_label(tmp_path):
     assert 'msgid "**Try it.** Move the logit of the true class: $-\\\\log p$ changes."' in pot
     for text in lbx.LABELS["ch4-logit"].values():
         assert f'msgid "{text}"' in pot, text
+
+
+def test_ch8_quantile_data_are_the_pinball_minimisers_of_the_chapters_waits():
+    """For each tau, the figure's minimiser is the order statistic where the mean pinball loss
+    stops falling, the share of waits below it is within 1/N of tau, and no grid point of the
+    drawn curve lies below the minimum."""
+    data = lbx.ch8_quantile()
+    waits = np.sort(lbx.ch8_waits())
+    n = len(waits)
+    assert len(data["curve"]) == len(data["tau"]) == len(lbx.CH8_TAUS)
+    for k, tau in enumerate(data["tau"]):
+        order_statistic = waits[math.ceil(tau * n) - 1]
+        assert data["best"][k] == round(float(order_statistic), 2)
+        assert abs(data["below"][k] - tau) <= 1 / n + 0.0005   # rounded to 3 decimals
+        assert min(data["curve"][k]) >= data["at_best"][k] - 1e-3
+    assert data["tau"][data["start"]] == 0.5
+    assert data["median"] == data["best"][data["start"]]
+
+
+def test_ch8_quantile_uses_the_waits_the_chapter_prints():
+    """The figure draws the notebook's sample: its minimisers are the ones chapter 8 prints."""
+    nb = json.loads((ROOT / "chapters" / "08-beyond-the-mean.ipynb").read_text(encoding="utf-8"))
+    printed = "\n".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+    data = lbx.ch8_quantile()
+    assert f"MAE minimiser {data['median']:.2f}" in printed
+    assert f"MSE minimiser {data['mean']:.2f}" in printed
+    for tau in (0.1, 0.25, 0.75, 0.9):
+        best = data["best"][data["tau"].index(tau)]
+        assert f"quantile {tau:4}: pinball minimiser {best:.2f}" in printed, tau
 
 
 def test_ch9_temperature_data_are_the_chapters_model_and_fit():

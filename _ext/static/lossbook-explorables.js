@@ -235,6 +235,48 @@
     update();
   }
 
+  // Chapter 8: the quantile of the pinball loss; the mean loss of a constant and its minimiser.
+  function ch8(fig, d, L, stage) {
+    var n = d.tau.length, cmax = d.c[d.c.length - 1];
+    var row = htmlEl(stage, "div", {"class": "lbx-row"});
+    var svg = panel(row, 380, 262, L.alt);
+    var top = 0;
+    d.curve.forEach(function (r) { r.forEach(function (v) { top = Math.max(top, v); }); });
+    top = Math.ceil(top);
+    var X = lin(0, cmax, 46, 366), Y = lin(0, top, 214, 18);
+    svgEl(svg, "rect", {x: 46, y: 16, width: 320, height: 212, "class": "lbx-frame"});
+    for (var t = 0; t <= cmax; t += 2) axisText(svg, X(t), 244, t);
+    for (var v = 0; v <= top; v++) axisText(svg, 40, Y(v) + 4, v, "end");
+    axisText(svg, 206, 259, L.c);
+    axisText(svg, 50, 11, L.loss, "start", "lbx-c0t lbx-key");
+    var rug = svgEl(svg, "g", {"class": "lbx-axis"});
+    d.waits.forEach(function (w) {
+      if (w <= cmax) svgEl(rug, "line", {x1: X(w), x2: X(w), y1: 221, y2: 228});
+    });
+    [["mean", d.mean, 28], ["median", d.median, 42]].forEach(function (m) {
+      svgEl(svg, "line", {x1: X(m[1]), x2: X(m[1]), y1: 16, y2: 228, "class": "lbx-cursor"});
+      axisText(svg, X(m[1]) + 4, m[2], L[m[0]], "start", "lbx-key");
+    });
+    var curve = polyline(svg, [], "lbx-c0 lbx-thick");
+    var dot = svgEl(svg, "circle", {r: 6, "class": "lbx-point"});
+    var box = htmlEl(stage, "div", {"class": "lbx-controls"});
+    var s = slider(box, fig.id + "-tau", L.tau, n, d.start, update);
+    var out = readout(stage, [["best", L.best], ["below", L.below], ["at_best", L.at_best]]);
+    function update() {
+      var k = +s.input.value;
+      curve.setAttribute("points", d.curve[k].map(function (v, j) {
+        return X(d.c[j]).toFixed(1) + "," + Y(v).toFixed(1); }).join(" "));
+      dot.setAttribute("cx", X(d.best[k])); dot.setAttribute("cy", Y(d.at_best[k]));
+      s.out.textContent = fmt(d.tau[k], 2);
+      out.best.textContent = fmt(d.best[k], 2);
+      out.below.textContent = fmt(d.below[k], 3);
+      out.at_best.textContent = fmt(d.at_best[k], 4);
+      s.input.setAttribute("aria-valuetext", "\u03c4 = " + s.out.textContent + "; " + L.best +
+        " " + out.best.textContent + "; " + L.below + " " + out.below.textContent);
+    }
+    update();
+  }
+
   // Chapter 9: the temperature of an overconfident model; reliability bars, NLL, ECE.
   function ch9(fig, d, L, stage) {
     var n = d.t.length, row = htmlEl(stage, "div", {"class": "lbx-row"});
@@ -282,7 +324,8 @@
     update();
   }
 
-  var FIGURES = {"ch3-line": ch3, "ch4-logit": ch4, "ch5-weight": ch5, "ch9-temperature": ch9};
+  var FIGURES = {"ch3-line": ch3, "ch4-logit": ch4, "ch5-weight": ch5, "ch8-quantile": ch8,
+    "ch9-temperature": ch9};
 
   function init() {
     document.querySelectorAll("figure.lbx").forEach(function (fig) {

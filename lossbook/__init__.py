@@ -13,7 +13,7 @@ API page (chapters/lossbook-api.md) documents each module from the same lists.
 """
 
 from . import activations, checks, data, gradients, losses, metrics, network, plotting
-from .checks import set_language
+from ._i18n import set_language
 
 __version__ = "0.1.0"
 

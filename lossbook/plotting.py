@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from . import _params
+from ._i18n import _
 from ._validation import as_float_array, check_finite, read_labels
-from .checks._voice import _
 from .metrics import CalibrationBins
 
 __all__ = ["use_book_style", "BOOK_COLORS", "KOREAN_FONT", "draw_network",

@@ -99,7 +99,7 @@ def test_a_check_is_registered_once_with_its_examples():
     with pytest.raises(TypeError, match=r"examples=\[example\(...\), ...\]"):
         lossbook.checks._registry.check(examples=[])
     with pytest.raises(TypeError, match="examples"):
-        lossbook.checks._registry.check_function(reference=abs, examples=[(1,)])
+        lossbook.checks._registry.check_function(reference=abs, examples=[(1,)], idea="", recipe="")
     for topic in TOPICS:  # no second list of the checks or their examples
         assert not hasattr(topic, "EXAMPLES"), topic.__name__
 
@@ -129,7 +129,8 @@ def test_no_mistake_equals_the_right_answer(case):
             continue
         assert not np.isnan(np.asarray(m.value, dtype=np.float64)).any(), m.message
         assert not _same(m.value, problem.right, problem.rtol, problem.atol), m.message
-    assert len(problem.live_mistakes()) == sum(m.value is not None for m in problem.mistakes)
+    live = [m for m in problem.mistakes if m.value is not None and np.any(m.value)]  # 0 is a placeholder
+    assert len(problem.live_mistakes()) == len(live)
 
 
 @pytest.mark.parametrize("case", VALUE_CASES, ids=_id)
@@ -137,10 +138,8 @@ def test_each_mistake_gets_its_message(case, capsys):
     check, ex = case
     problem = _problem(check, ex)
     seen = 0
-    for m in problem.mistakes:
-        if m.value is None:
-            continue
-        assert problem.assess(m.value) == (False, m.message, m.hint)
+    for _value, m in problem.live_mistakes():
+        assert problem.assess(m.value)[:3] == (False, m.message, m.hint)
         out, verdict = _printed(capsys, check, np.asarray(m.value), *ex.args, **ex.kwargs)
         assert out == _said(capsys, False, m.message, m.hint) and not verdict
         seen += 1
@@ -163,8 +162,7 @@ def test_the_right_answer_in_any_form_is_correct(case, capsys):
         out, verdict = _printed(capsys, check, answer, *ex.args, **ex.kwargs)
         assert verdict and out.startswith("Correct: "), (type(answer), out)
     out, verdict = _printed(capsys, check, None, *ex.args, **ex.kwargs)
-    assert not verdict and out == ("Not yet: you have not answered yet.\nHint: replace None with "
-                                   "your answer; the check says what is wrong.\n")
+    assert not verdict and out == "Not yet: put your answer in place of None, then run the cell.\n"
 
 
 @pytest.mark.parametrize("check", FUNCTION_CHECKS, ids=lambda c: c.__name__)
@@ -324,6 +322,17 @@ def _mse_silent_refusal(y_pred, y):
     return float(np.mean((y_pred - y) ** 2))
 
 
+def _mse_vague_refusal(y_pred, y):
+    y_pred, y = np.asarray(y_pred, dtype=float), np.asarray(y, dtype=float)
+    if y_pred.shape != y.shape:
+        raise ValueError("shapes differ")
+    return float(np.mean((y_pred - y) ** 2))
+
+
+def _reference_mse(y_pred, y):
+    return lossbook.checks.check_mse_function.reference(y_pred, y)
+
+
 def _mse_type_error(y_pred, y):
     y_pred, y = np.asarray(y_pred, dtype=float), np.asarray(y, dtype=float)
     if y_pred.shape != y.shape:
@@ -332,12 +341,16 @@ def _mse_type_error(y_pred, y):
 
 
 @pytest.mark.parametrize("fn,said", [
-    (_mse_no_shape_check, "it should refuse them"),
+    (_mse_no_shape_check, "broadcasting compared every prediction"),
+    (lambda p, t: float(np.mean((np.ravel(p) - np.ravel(t)) ** 2)), "flattens or reshapes"),
+    (lambda p, t: [_reference_mse(p, t)], "not a Python float"),
+    (_mse_vague_refusal, "does not name both shapes"),
+    (lambda p, t: float(np.meen((np.asarray(p) - t) ** 2)), "np.mean, not np.meen"),
     (_mse_sum, "is the sum of the squared errors (SSE)"),
     (_mse_arrays_only, "on Python lists, your function raised AttributeError"),
-    (_mse_silent_refusal, "but with no message"),
+    (_mse_silent_refusal, "does not name both shapes"),
     (_mse_type_error, "raised TypeError: shapes differ, not ValueError"),
-    (lambda y_pred, y: None, "returned None"),
+    (lambda y_pred, y: None, "returned nothing (None)"),
 ])
 def test_mse_function_names_the_mistake(fn, said, capsys):
     out, verdict = _printed(capsys, lossbook.checks.check_mse_function, fn)
@@ -345,6 +358,12 @@ def test_mse_function_names_the_mistake(fn, said, capsys):
 
 
 def _naive_ce(z, y):
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return float(-np.log(p[np.arange(len(y)), y]).mean())
+
+
+def _shifted_then_log_ce(z, y):
+    z = z - z.max(axis=1, keepdims=True)
     p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     return float(-np.log(p[np.arange(len(y)), y]).mean())
 
@@ -361,6 +380,8 @@ def _summed_ce(z, y):
 
 @pytest.mark.parametrize("fn,said", [
     (_naive_ce, "overflows to inf"),
+    (_shifted_then_log_ce, "underflows to 0"),
+    (lambda z, y: str(_summed_ce(z, y) / len(y)), "it returned the text '0.41703"),
     (_clipped_ce, "a clipped log"),
     (_summed_ce, "the sum over the batch"),
     (lambda z, y: [1.0, 2.0], "not one number"),

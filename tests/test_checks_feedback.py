@@ -116,7 +116,9 @@ def test_read_answer_reads_numbers_arrays_and_tensors(answer, expected):
     (print, "got a function (print)"),
     (np.array(["a"]), "got a numpy array of text; numbers are needed (.astype(float) converts "
                       "them)"),
-    (np.array([None, 1.0]), "got a numpy array that is not made of numbers"),
+    (np.array([None, 1.0]), "got a numpy array with None in it; every entry needs a number, 0 included"),
+    ((None, 1.02), "got a tuple with None in it; every entry needs a number, 0 included"),
+    (np.array([object(), 1.0]), "got a numpy array that is not made of numbers"),
     (5, None),
     ((v for v in [0.5]), "got a generator or iterator; make it a list first: list(...)"),
     ([[0.5, "a"]], "got a list of text; numbers are needed"),
@@ -139,8 +141,8 @@ def test_read_answer_reads_fractions_and_decimals_as_numbers():
 
 
 def test_a_value_check_given_a_function_says_to_call_it():
-    said = Problem(right=1.0, what="the MSE").assess(lambda y_pred, y: 1.0)
-    assert said == Feedback(False, "got a function (<lambda>); the answer should be numbers: the MSE.",
+    said = Problem(right=1.0, what="the MSE", idea="i", recipe="r").assess(lambda y_pred, y: 1.0)
+    assert said == Feedback(False, "got a function (<lambda>); the answer must be numbers.",
                             "call your function and pass what it returns: check(f(...)), not "
                             "check(f).")
 
@@ -158,43 +160,84 @@ def test_fmt_is_short_and_stable():
 
 
 def _problem():
-    return Problem(right=[1.0, 2.0], what="the gradient", hint="try again.", mistakes=[
-        Mistake([2.0, 4.0], "twice too big.", "halve it."),
-        Mistake(3.0, "that is the sum.", "keep one entry per element."),
+    return Problem(right=[1.0, 2.5], what="the gradient", idea="revisit it.", recipe="do this.", mistakes=[
+        Mistake([2.0, 5.0], "twice too big.", "halve it."),
+        Mistake(3.5, "that is the sum.", "keep one entry per element."),
         Mistake(None, "cannot happen here.", None),
-        Mistake([1.0, 2.0], "the same as the right answer, so never said.", None),
+        Mistake([0.0, 0.0], "a placeholder, so never said.", None),
+        Mistake([1.0, 2.5], "the same as the right answer, so never said.", None),
     ])
 
 
 @pytest.mark.parametrize("answer,feedback", [
-    ([1.0, 2.0], (True, "[1., 2.] is the gradient.", None)),
-    (None, (False, "you have not answered yet.", "replace None with your answer; the check says "
-                   "what is wrong.")),  # a neutral nudge, never the recipe
-    ("x", (False, "got the text 'x'; the answer should be numbers: the gradient.",
+    ([1.0, 2.5], (True, "[1. , 2.5] is the gradient.", None)),
+    (None, (False, "put your answer in place of None, then run the cell.", None, False)),  # a nudge
+    (0, (False, "0 reads as a placeholder, not an answer: put the value your code computes in its "
+                "place.", None, False)),
+    ([0.0, 0.0], (False, "[0., 0.] reads as a placeholder, not an answer: put the value your code "
+                         "computes in its place.", None, False)),
+    ("x", (False, "got the text 'x'; the answer must be numbers.",
            "answer with a number or an array of numbers (a numpy array or a tensor is fine).")),
-    ([[1.0], [2.0]], (False, "your answer has the right numbers but shape (2, 1); the gradient "
+    ([[1.0], [2.5]], (False, "your answer has the right numbers but shape (2, 1); the answer "
                       "has shape (2,).", "drop the extra axis of size 1 (.reshape(2,) or "
                       ".squeeze()); a (N, 1) column meeting an (N,) row broadcasts, so check "
                       "the shapes where you computed it.")),
-    ([2.0, 4.0], (False, "twice too big.", "halve it.")),
-    (3.0, (False, "that is the sum.", "keep one entry per element.")),
-    ([1.0, 2.0, 3.0], (False, "your answer has shape (3,), but the gradient has shape (2,).",
+    ([2.0, 5.0], (False, "twice too big.", "halve it.")),
+    (3.5, (False, "that is the sum.", "keep one entry per element.")),
+    ([1.0, 2.0, 3.0], (False, "your answer has shape (3,); the answer has shape (2,).",
                        "print the shape after each step of your computation to see where it "
                        "stops being (2,).")),
-    ([1.0, np.inf], (False, "your answer contains nan or inf.", "try again.")),
-    ([1.0005, 2.0], (False, "[1.0005, 2.    ] is close to the gradient, but not within a "
-                     "relative 1e-05.", "pass the value your code computed instead of typing a "
-                     "rounded number.")),
-    ([5.0, 6.0], (False, "[5., 6.] is not the gradient.", "try again.")),
+    ([1.0, np.inf], (False, "your answer contains nan or inf.", "revisit it.")),
+    ([1.0005, 2.5], (False, "[1.0005, 2.5   ] is close to the gradient, but not within a "
+                     "relative 1e-05.", "pass the full value: assign what your code computed "
+                     "(answer = ...) instead of typing the printed digits.", False)),
+    ([-1.0, -2.5], (False, "your answer has the right size but the wrong sign.", "revisit it.")),
+    ([3.0, 7.5], (False, "your answer is 3 times the right value.", "revisit it.")),
+    ([5.0, 6.0], (False, "[5., 6.] is not the gradient.", "revisit it.")),
 ])
 def test_problem_assess_in_order(answer, feedback):
     assert _problem().assess(answer) == Feedback(*feedback)
 
 
+@pytest.mark.parametrize("answer,figures", [(1.77, 3), (1.8, 2), (1.7748, 5), (1.775, 4)])
+def test_a_right_value_rounded_to_2_to_5_figures_is_told_so(answer, figures):
+    problem = Problem(right=1.7748239349298849, what="the RMSE", idea="i", recipe="r")
+    said = problem.assess(answer)
+    assert said == Feedback(False, f"{answer:g} is the RMSE, rounded to {figures} significant figures.",
+                            "pass the full value: assign what your code computed (answer = ...) "
+                            "instead of typing the printed digits.", False)
+    assert problem.assess(1.7).message == "1.7 is not the RMSE."  # not a rounding of 1.77482
+    counts = Problem(right=139.0, what="the count", idea="i", recipe="r")
+    assert counts.assess(140).message == "140 is not the count."  # a count is never rounded
+
+
+def test_the_hint_ladder_gives_the_idea_first_and_the_recipe_from_the_second_try(capsys):
+    @check(examples=[example(3)])
+    def check_triple(answer, x) -> Problem:
+        """Check 3 * x."""
+        return Problem(right=3 * float(x), what="three times x", idea="revisit what triple means.",
+                       recipe="multiply x by 3.", mistakes=[Mistake(float(x), "that is x.", "multiply.")])
+
+    try:
+        hints = []
+        for answer in (None, 0, [0.0], 5.0, 3.0, 7.0, 8.0):
+            check_triple(answer, 3)
+            hints.append([ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("Hint")])
+        assert hints[:3] == [[], [], []]  # a placeholder is no try: no hint at all
+        assert hints[3] == ["Hint: revisit what triple means."]  # the first wrong try: the idea
+        assert hints[4] == ["Hint: multiply."]  # a named mistake has its own hint
+        assert hints[5] == hints[6] == ["Hint: multiply x by 3."]  # then the recipe
+        lossbook.checks._registry.forget_tries()
+        check_triple(5.0, 3)
+        assert "Hint: revisit what triple means." in capsys.readouterr().out
+    finally:
+        lossbook.checks._registry.CHECKS.remove(check_triple)
+
+
 def test_judge_prints_one_verdict(capsys):
-    assert not judge(3.0, _problem())
+    assert not judge(3.5, _problem())
     assert capsys.readouterr().out == "Not yet: that is the sum.\nHint: keep one entry per element.\n"
-    assert judge([1.0, 2.0], right=[1.0, 2.0], what="the gradient", correct="yes.")
+    assert judge([1.0, 2.0], right=[1.0, 2.0], what="the gradient", idea="i", recipe="r", correct="yes.")
     assert capsys.readouterr().out == "Correct: yes.\n"
 
 
@@ -208,9 +251,9 @@ def test_report_wraps_long_lines_under_their_label(capsys):
 
 def test_check_decorator_keeps_the_signature_and_exposes_the_problem(capsys):
     @check(examples=[example(3)])
-    def check_double(x) -> Problem:
+    def check_double(answer, x) -> Problem:
         """Check 2 * x."""
-        return Problem(right=2 * float(x), what="twice x",
+        return Problem(right=2 * float(x), what="twice x", idea="i", recipe="r",
                        mistakes=[Mistake(float(x), "that is x itself.", "double it.")])
 
     assert list(inspect.signature(check_double).parameters) == ["answer", "x"]
@@ -255,6 +298,6 @@ def test_a_function_that_changes_its_list_inputs_cannot_pass_a_check(capsys):
 
     for _ in range(2):  # the second run sees the same test cases as the first
         assert not lb.checks.check_mse_function(mse_that_zeroes_lists)
-        assert "on Python lists (y_pred = [3.0, -1.0], y = [1.0, 1.0])" in " ".join(
+        assert "on Python lists: 0 is not the MSE. (y_pred = [3.0, -1.0], y = [1.0, 1.0])" in " ".join(
             capsys.readouterr().out.split())
     assert call(lambda: 1 / 0).says() == "raised ZeroDivisionError: division by zero"

@@ -23,10 +23,11 @@ from babel.messages.pofile import read_po
 
 import lossbook as lb
 import lossbook.checks
-from lossbook.checks import _voice
+from lossbook import _i18n
+from lossbook._i18n import display_width
 from lossbook.checks._registry import CHECKS
 
-LOCALE = Path(_voice.LOCALEDIR)
+LOCALE = Path(_i18n.LOCALEDIR)
 POT = LOCALE / "lossbook.pot"
 CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/lossbook.po"))
 EXAMPLES = [(check, ex) for check in CHECKS for ex in check.examples]
@@ -87,7 +88,24 @@ def _untranslated(text: str) -> list[str]:
         outside.append(ch if depth == 0 else " ")
         depth -= ch == CLOSE
     rest = "".join(outside)
-    return re.findall(r"[A-Za-z]{2,}(?:[ ,;:]+[A-Za-z]{2,})+", rest)
+    return _english_words(rest)
+
+
+def _english_words(text: str) -> list[str]:
+    """The English words of ``text``: letters only, two or more, not part of code (np.log,
+    reduction='mean', float32, ZeroDivisionError) and not a value (nan, inf)."""
+    words, calls = [], re.compile(r"[\w.\]\[]+\([^()]*\)")
+    while calls.search(text):  # a call, f(a, b), is code: innermost first
+        text = calls.sub(" ", text)
+    for chunk in text.split():
+        word = chunk.strip(".,;:!?")
+        if word.startswith("(") and word.endswith(")"):  # a word in parentheses; "(x" is code
+            word = word[1:-1]
+        if re.fullmatch(r"[A-Za-z]{2,}", word) and word not in ("nan", "inf") and not re.search(
+            r"(Error|Exception|Warning)$", word
+        ):
+            words.append(word)
+    return words
 
 
 def _answers(check, ex):
@@ -129,16 +147,61 @@ def test_english_is_the_default_and_the_source(capsys):
     lb.set_language()
     assert lb.checks.get_language() == "en"
     lb.checks.check_mse(None, [1.0], [0.0])
-    assert capsys.readouterr().out.startswith("Not yet: you have not answered yet.")
+    assert capsys.readouterr().out == "Not yet: put your answer in place of None, then run the cell.\n"
 
 
 def test_the_language_comes_from_lossbook_lang(pseudo, monkeypatch, capsys):
     monkeypatch.setenv("LOSSBOOK_LANG", "qps")
     assert lb.set_language(localedir=pseudo) == "qps"
     lb.checks.check_mse(None, [1.0], [0.0])
-    assert capsys.readouterr().out.startswith(f"{OPEN}Not yet: {CLOSE}{OPEN}you have not")
+    assert capsys.readouterr().out.startswith(f"{OPEN}Not yet: {CLOSE}{OPEN}put your answer")
     monkeypatch.delenv("LOSSBOOK_LANG")
     assert lb.set_language() == "en"
+
+
+def test_english_words_are_found_one_by_one():
+    assert _english_words("[1. , 2.] nan inf lb.relu reduction='mean' ZeroDivisionError") == []
+    assert _english_words("a float") == ["float"] and _english_words("(nothing)") == ["nothing"]
+
+
+@pytest.mark.parametrize("name", ["ko", "KO", "ko_KR", "ko-KR", "ko_KR.UTF-8", "ko-kr"])
+def test_korean_is_chosen_by_any_spelling_of_its_locale(name):
+    try:
+        assert lb.set_language(name) == "ko" and lb.checks.get_language() == "ko"
+    finally:
+        lb.set_language("en")
+
+
+@pytest.mark.parametrize("name", ["en", "EN", "en_US", "en-GB", "en_US.UTF-8"])
+def test_english_is_chosen_by_any_spelling_of_its_locale(name):
+    assert lb.set_language(name) == "en"
+
+
+@pytest.mark.parametrize("name", ["fr", "xx", "kor", "korean", "ko KR", "", "C"])
+def test_a_language_without_a_catalogue_is_refused_with_the_list(name):
+    with pytest.raises(ValueError, match=r"no lossbook catalogue for .*the languages available are en, ko"):
+        lb.set_language(name)
+    assert lb.checks.get_language() in ("en", "ko")
+
+
+@pytest.mark.parametrize("text,said", [
+    ("답(0.375)은(는) 옳습니다.", "답(0.375)은 옳습니다."),  # 5 (오): a vowel
+    ("N(2)(으)로 나누세요.", "N(2)로 나누세요."),  # 2 (이)
+    ("N(3)(으)로 나누세요.", "N(3)으로 나누세요."),  # 3 (삼): ㅁ
+    ("N(7)(으)로 나누세요.", "N(7)로 나누세요."),  # 7 (칠): ㄹ takes 로
+    ("값 10이(가) 아닙니다.", "값 10이 아닙니다."),  # 10 (십)
+    ("모양 (2,)은(는)", "모양 (2,)는"),
+    ("모양 (3, 1)을(를)", "모양 (3, 1)을"),
+    ("정확도은(는) 기울기와(과) 손실을(를)", "정확도는 기울기와 손실을"),
+    ("합(SSE)이(가)", "합(SSE)이"),  # a gloss after a word: the word's sound (합)
+    ("'tanh'을(를)", "'tanh'를"),  # h: read past quotes, a vowel by default
+    ("손실의 81.1%을(를)", "손실의 81.1%를"),  # 퍼센트
+    ("ValueError을(를)", "ValueError를"),  # a word read the English way: 에러
+])
+def test_a_paired_korean_particle_follows_the_sound_before_it(text, said):
+    from lossbook._i18n import particles
+
+    assert particles(text) == said
 
 
 def test_korean_is_a_known_language_and_an_unknown_one_is_refused():
@@ -167,6 +230,26 @@ def test_a_report_in_english_is_unchanged():
 # --- Korean: every message translated, and every check answers in Korean ---------------------
 
 KOREAN_PO = LOCALE / "ko" / "LC_MESSAGES" / "lossbook.po"
+# English words a Korean message may hold: names from code and Python's own words.
+# English words a Korean message may hold: names from code (a word beside an operator, or in a
+# piece of code, in the English source), and the names of libraries and losses.
+_NAMES = {"Python", "PyTorch", "torch", "numpy", "scipy", "sklearn", "torchmetrics", "SGD", "MSE", "RMSE",
+          "SSE", "MAE", "ECE", "NLL", "ReLU", "KL", "None", "answer", "return", "nan", "inf", "float"}
+
+
+def _code_words() -> set[str]:
+    words = set(_NAMES)
+    for message in _read(POT):
+        text = message.id if isinstance(message.id, str) else ""
+        for chunk in text.split():
+            if re.search(r"[_=()\[\]*/.@<>']", chunk.rstrip(".,;:")):
+                words.update(re.findall(r"[A-Za-z]{2,}", chunk))
+        words.update(re.findall(r"([A-Za-z]{2,})\s*(?:[-+*/=@<>]|!=|\*\*)", text))
+        words.update(re.findall(r"(?:[-+*/=@<>]|!=)\s*([A-Za-z]{2,})", text))
+    return words
+
+
+_CODE_WORDS = _code_words()
 _HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
@@ -200,7 +283,30 @@ def test_every_check_answers_in_korean(capsys):
                 assert lines and lines[0].startswith(("정답: ", "아직 아닙니다: ")), (check.__name__, out)
                 english = [line for line in lines if not _HANGUL.search(line)]
                 assert not english, (check.__name__, answer, english)
+                text = " ".join(lines)
+                for slip in ("은(는)", "이(가)", "을(를)", "와(과)", "(으)로", "그것", "목표"):
+                    assert slip not in text, (check.__name__, slip, text)
+                said_by_python = re.sub(r"(일으켰습니다|거부됩니다): [^힌]*", "", text)  # its own words
+                leaked = [w for w in _english_words(said_by_python) if w not in _CODE_WORDS]
+                assert not leaked, (check.__name__, leaked, text)
+                for line in out.splitlines():  # display width: a Hangul character takes two columns
+                    assert display_width(line) <= 88 or " " not in line.strip(), line
+                assert all(line.rstrip()[-1] in ".)?:" for line in lines), (check.__name__, out)
                 said += 1
     finally:
         lb.set_language("en")
     assert said > 300
+
+
+def test_no_korean_message_fixes_a_particle_after_a_value():
+    """After a value, a particle is written paired (은(는), (으)로, ...) and chosen when printed;
+    after a Korean word it is written as that word needs (정확도는, never 정확도은(는))."""
+    catalog = _read(KOREAN_PO)
+    fixed = re.compile(r"\}(은|는|이|가|을|를|와|과|으로|로)(?=[\s.,):]|$)")
+    paired_after_hangul = re.compile(r"[\uac00-\ud7a3](은\(는\)|이\(가\)|을\(를\)|와\(과\))")
+    for message in catalog:
+        if message.id and message.string:
+            assert not fixed.search(message.string), (message.id, message.string)
+            assert not paired_after_hangul.search(message.string), (message.id, message.string)
+            for word in ("그것", "목표", "nats", "파라미터"):
+                assert word not in message.string, (message.id, message.string)

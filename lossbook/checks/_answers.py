@@ -15,22 +15,38 @@ import warnings
 
 import numpy as np
 
-from ._voice import _
+from .._i18n import _
 
-__all__ = ["read_answer", "as_array", "as_number", "fmt", "is_close", "logits_and_classes"]
+__all__ = [
+    "read_answer",
+    "as_array",
+    "as_number",
+    "fmt",
+    "describe",
+    "close",
+    "is_close",
+    "quiet",
+    "not_tried",
+    "logits_and_classes",
+]
 
 
 def fmt(value) -> str:
     """A short, stable rendering of a number or array for a message (never raises).
 
-    >>> fmt(0.30102999566), fmt([0.5, 2.0]), fmt(np.zeros((4, 4)))
-    ('0.30103', '[0.5, 2. ]', 'an array of shape (4, 4)')
+    Text is shown as text, and a negative zero as 0.
+
+    >>> fmt(0.30102999566), fmt([0.5, 2.0]), fmt(np.zeros((4, 4))), fmt(-0.0), fmt("0.5")
+    ('0.30103', '[0.5, 2. ]', 'an array of shape (4, 4)', '0', "the text '0.5'")
     """
+    if isinstance(value, (str, bytes)):
+        return describe(value)
     try:
         arr = np.asarray(value, dtype=np.float64)
     except Exception:  # noqa: BLE001 - anything a learner typed
         text = repr(value)
         return text if len(text) <= 40 else text[:37] + "..."
+    arr = arr + 0.0  # -0.0 + 0.0 is 0.0: never print "-0"
     if arr.ndim == 0:
         return f"{float(arr):.6g}"
     if arr.size > 12:
@@ -53,8 +69,8 @@ def _plain(value, depth: int = 0):
     return value
 
 
-def _describe(value) -> str:
-    """What a learner passed, in a few words: "the text 'abc'", 'a dict', 'an int', ..."""
+def describe(value) -> str:
+    """What a learner passed, in a few words: "the text 'abc'", 'a dict', 'a float', ..."""
     if isinstance(value, (str, bytes)):
         shown = repr(value) if len(repr(value)) <= 30 else repr(value)[:27] + "..."
         return _("the text {shown}").format(shown=shown)
@@ -64,8 +80,8 @@ def _describe(value) -> str:
         return _("a numpy array")
     if callable(getattr(value, "detach", None)):
         return _("a tensor")
-    name = type(value).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    named = {list: _("a list"), tuple: _("a tuple"), dict: _("a dict"), float: _("a float"), int: _("an int")}
+    return named.get(type(value)) or _("a value of type {0}").format(type(value).__name__)
 
 
 def _numbers(arr: np.ndarray) -> np.ndarray | None:
@@ -103,25 +119,29 @@ def read_answer(answer) -> tuple[np.ndarray | None, str | None]:
         or callable(answer)
         and not (hasattr(answer, "__array__") or hasattr(answer, "detach"))
     ):
-        return None, _("got {0}").format(_describe(answer))
+        return None, _("got {0}").format(describe(answer))
     if hasattr(answer, "__next__") and not hasattr(answer, "__array__"):
         return None, _("got a generator or iterator; make it a list first: list(...)")
     try:
-        with _quiet():
+        with quiet():
             arr = np.asarray(_plain(answer))
     except Exception:  # noqa: BLE001 - a ragged list, an object whose __array__ fails, ...
-        return None, _("got {0} that is not one array of numbers").format(_describe(answer))
+        return None, _("got {0} that is not one array of numbers").format(describe(answer))
     if arr.dtype.kind == "c":
         return None, _("got complex numbers")
     if arr.dtype.kind in "US":
         convert = _(" (.astype(float) converts them)") if isinstance(answer, np.ndarray) else ""
         return None, _("got {0} of text; numbers are needed{convert}").format(
-            _describe(answer), convert=convert
+            describe(answer), convert=convert
         )
     if arr.dtype.kind == "O":  # Fractions, Decimals, or things that are not numbers
         arr = _numbers(arr)
     if arr is None or arr.dtype.kind not in "biuf":
-        return None, _("got {0} that is not made of numbers").format(_describe(answer))
+        if any(v is None for v in np.asarray(_plain(answer), dtype=object).flat):
+            return None, _("got {0} with None in it; every entry needs a number, 0 included").format(
+                describe(answer)
+            )
+        return None, _("got {0} that is not made of numbers").format(describe(answer))
     return arr.astype(np.float64), None
 
 
@@ -149,7 +169,7 @@ def as_number(value, name: str = "input") -> float:
     return float(arr.reshape(()))
 
 
-def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
+def close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
     """The one closeness rule: the same shape, the same non-finite entries (NaN matches NaN: a
     loss that is nan in torch, e.g. a mean over no counted rows, is answered by nan), and the
     finite entries within ``atol + rtol * abs(b)`` (inf - inf is never computed)."""
@@ -163,8 +183,22 @@ def _close(a: np.ndarray, b: np.ndarray, rtol: float, atol: float) -> bool:
         return bool(np.all(np.abs(a[finite] - b[finite]) <= atol + rtol * np.abs(b[finite])))
 
 
+def not_tried(answer) -> bool:
+    """Whether ``answer`` is a placeholder rather than a try: None, ``...``, 0 or all zeros.
+
+    >>> not_tried(None), not_tried(0), not_tried(np.zeros(3)), not_tried([0.0, 0.5]), not_tried("0")
+    (True, True, True, False, False)
+    """
+    if answer is None or answer is Ellipsis:
+        return True
+    if isinstance(answer, (str, bytes, bool, np.bool_)) or callable(answer):
+        return False
+    arr, _reason = read_answer(answer)
+    return arr is not None and arr.size > 0 and not np.any(arr)
+
+
 @contextlib.contextmanager
-def _quiet():
+def quiet():
     """No numpy or Python warnings while a check computes: its verdict is all it says."""
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
@@ -187,7 +221,7 @@ def is_close(answer, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> boo
     """
     a, _unread = read_answer(answer)
     e, _unread = read_answer(expected)
-    return a is not None and e is not None and _close(a, e, rtol, atol)
+    return a is not None and e is not None and close(a, e, rtol, atol)
 
 
 def logits_and_classes(logits, target, *, allowed=()) -> tuple[np.ndarray, np.ndarray]:

@@ -17,19 +17,22 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._answers import _close, fmt, read_answer
-from ._voice import N_, Verdict, _, report
+from .._i18n import N_, _
+from ._answers import close, fmt, not_tried, read_answer
+from ._voice import Verdict, report
 
-__all__ = ["Mistake", "Feedback", "Problem", "judge", "NOT_ANSWERED", "NUDGE"]
-
-
-NOT_ANSWERED = N_("you have not answered yet.")
+__all__ = ["Mistake", "Feedback", "Problem", "judge", "NOT_ANSWERED", "PLACEHOLDER", "ladder", "rounded_to"]
 
 
-NUDGE = N_("replace None with your answer; the check says what is wrong.")
+NOT_ANSWERED = N_("put your answer in place of None, then run the cell.")
 
+PLACEHOLDER = N_("{0} reads as a placeholder, not an answer: put the value your code computes in its place.")
 
 _NUMBERS_HINT = N_("answer with a number or an array of numbers (a numpy array or a tensor is fine).")
+
+_ROUNDED_HINT = N_(
+    "pass the full value: assign what your code computed (answer = ...) instead of typing the printed digits."
+)
 
 
 class Mistake(NamedTuple):
@@ -41,23 +44,197 @@ class Mistake(NamedTuple):
 
 
 class Feedback(NamedTuple):
-    """What a check says, before it is printed: right or not, a message, a hint."""
+    """What a check says, before it is printed: right or not, a message, a hint, and whether the
+    answer was a try (a placeholder, a rounded right value and a right answer are not)."""
 
     ok: bool
     message: str
     hint: str | None = None
+    tried: bool = True
+
+
+def ladder(said: Feedback, idea: str, recipe: str, tries: int) -> Feedback:
+    """The hint ladder for a wrong answer that no table row explains: the idea to revisit after
+    the first wrong try, the recipe from the second on (``tries`` counts the earlier ones)."""
+    if said.ok or said.hint or not said.tried:
+        return said
+    return said._replace(hint=idea if tries < 1 else recipe)
 
 
 def _matches(a: np.ndarray, value: np.ndarray, rtol: float, atol: float) -> bool:
     """Whether answer ``a`` is ``value``; a one-element answer counts as a plain number."""
     if value.shape == () and a.size == 1:
         a = a.reshape(())
-    return _close(a, value, rtol, atol)
+    return close(a, value, rtol, atol)
 
 
-def _shape_hint(a: np.ndarray, right: np.ndarray, what: str) -> str:
+def rounded_to(a: np.ndarray, right: np.ndarray) -> int | None:
+    """The significant figures (2 to 5) to which ``right`` was rounded to give ``a``, or None.
+
+    Each entry may be rounded to its own number of figures (a printed array); the most is
+    returned. Whole-number answers (counts) are never called rounded.
+
+    >>> rounded_to(np.array(1.77), np.array(1.774823)), rounded_to(np.array(1.7), np.array(1.774823))
+    (3, None)
+    """
+    if a.shape != right.shape or np.all(right == np.round(right)) or not np.all(np.isfinite(a)):
+        return None
+    most = 0
+    for x, r in zip(a.ravel(), right.ravel(), strict=True):
+        if r == 0 or x == r:
+            if x != r:
+                return None
+            continue
+        k = next((k for k in range(2, 6) if abs(float(f"{r:.{k - 1}e}") - x) <= 1e-12 * abs(r)), None)
+        if k is None:
+            return None
+        most = max(most, k)
+    return most or None
+
+
+def _factor(a: np.ndarray, right: np.ndarray) -> Feedback | None:
+    """A wrong answer that is the right one times a whole number, or divided by one, or negated."""
+    if not np.all(np.isfinite(a)) or not np.any(right) or np.any((right == 0) != (a == 0)):
+        return None
+    with np.errstate(all="ignore"):
+        ratio = a[right != 0] / right[right != 0]
+    r = float(ratio.flat[0])
+    if not np.allclose(ratio, r, rtol=1e-6, atol=0):
+        return None
+    if abs(r + 1) < 1e-6:
+        return Feedback(False, _("your answer has the right size but the wrong sign."))
+    for k in range(2, 1001):
+        if abs(r - k) < 1e-6 * k:
+            return Feedback(False, _("your answer is {k} times the right value.").format(k=k))
+        if abs(r * k - 1) < 1e-6:
+            return Feedback(False, _("your answer is the right value divided by {k}.").format(k=k))
+    return None
+
+
+@dataclass
+class Problem:
+    """One exercise's right answer and the mistakes a check recognises.
+
+    ``right`` is what the learner should give and ``what`` names it ("the MSE"); ``idea`` is the
+    hint after a first wrong answer that no mistake explains (which idea to revisit, never the
+    formula) and ``recipe`` the hint from the second on (how to get the answer); before any
+    answer a neutral nudge is said instead. ``mistakes`` are the wrong answers we expect, each
+    named with its own hint; ``correct`` the message for a right answer; ``diagnose(answer_array)``
+    an optional last look that returns a ``(message, hint)`` or None. Answers within
+    ``rtol``/``atol`` are right; a right value rounded to 2 to 5 significant figures is told so,
+    and an answer within ``near`` (relative) is called close.
+    """
+
+    right: Any
+    what: str
+    idea: str
+    recipe: str
+    mistakes: Sequence[Mistake] = ()
+    correct: str | None = None
+    rtol: float = 1e-5
+    atol: float = 1e-8
+    near: float | None = 1e-3
+    diagnose: Callable[[np.ndarray], tuple[str, str | None] | None] | None = None
+    shape_hint: str | None = None
+    right_array: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        self.right_array = np.asarray(self.right, dtype=np.float64)
+
+    def live_mistakes(self) -> list[tuple[np.ndarray, Mistake]]:
+        """The mistakes that can happen here: not None, no nan, not a placeholder (all zeros),
+        different from the right value."""
+        live = []
+        for m in self.mistakes:
+            if m.value is None:
+                continue
+            value = np.asarray(m.value, dtype=np.float64)
+            if (
+                np.isnan(value).any()
+                or not np.any(value)
+                or _matches(value, self.right_array, self.rtol, self.atol)
+            ):
+                continue
+            live.append((value, m))
+        return live
+
+    def assess(self, answer, tries: int = 0) -> Feedback:
+        """Judge ``answer`` without printing; never raises. ``tries`` counts the learner's
+        earlier wrong answers to this check (the hint ladder)."""
+        if answer is None or answer is Ellipsis:
+            return Feedback(False, _(NOT_ANSWERED), None, tried=False)
+        if not_tried(answer) and np.any(self.right_array):
+            return Feedback(False, _(PLACEHOLDER).format(fmt(answer)), None, tried=False)
+        return ladder(self.judge_value(answer), self.idea, self.recipe, tries)
+
+    def judge_value(self, answer) -> Feedback:
+        """Judge a value as it is: no placeholder rule, no ladder (for the value a learner's
+        function returned)."""
+        right, rtol, atol = self.right_array, self.rtol, self.atol
+        a, reason = read_answer(answer)
+        if a is None:
+            hint = (
+                _(_NUMBERS_HINT)
+                if not callable(answer)
+                else (_("call your function and pass what it returns: check(f(...)), not check(f)."))
+            )
+            return Feedback(False, _("{reason}; the answer must be numbers.").format(reason=reason), hint)
+        if _matches(a, right, rtol, atol):
+            return Feedback(True, self.correct or _("{0} is {1}.").format(fmt(right), self.what))
+        same_numbers = a.size == right.size and close(a.reshape(right.shape), right, rtol, atol)
+        if a.shape != right.shape and same_numbers:
+            return Feedback(
+                False,
+                _("your answer has the right numbers but shape {0}; the answer has shape {1}.").format(
+                    a.shape, right.shape
+                ),
+                _shape_hint(a, right),
+            )
+        for value, m in self.live_mistakes():
+            if _matches(a, value, rtol, atol):
+                return Feedback(False, m.message, m.hint)
+        if not (right.shape == () and a.size == 1) and a.shape != right.shape:
+            wanted = _("one number") if right.shape == () else _("shape {0}").format(right.shape)
+            got = _("one number") if a.shape == () else _("shape {0}").format(a.shape)
+            return Feedback(
+                False,
+                _("your answer has {got}; the answer has {wanted}.").format(got=got, wanted=wanted),
+                self.shape_hint or _shape_hint(a, right),
+            )
+        a = a.reshape(right.shape)
+        if not np.all(np.isfinite(a)):
+            return Feedback(False, _("your answer contains nan or inf."))
+        if self.diagnose is not None:
+            found = self.diagnose(a)
+            if found:
+                return Feedback(False, *found)
+        k = rounded_to(a, right)
+        if k is not None:
+            message = (
+                _("{0} is {1}, rounded to {k} significant figures.").format(fmt(a), self.what, k=k)
+                if a.ndim == 0
+                else _("your answer is {0}, rounded.").format(self.what)
+            )
+            return Feedback(False, message, _(_ROUNDED_HINT), tried=False)
+        if self.near and close(a, right, self.near, atol):
+            return Feedback(
+                False,
+                _("{0} is close to {1}, but not within a relative {rtol:g}.").format(
+                    fmt(a), self.what, rtol=rtol
+                ),
+                _(_ROUNDED_HINT),
+                tried=False,
+            )
+        factor = _factor(a, right)
+        if factor is not None:
+            return factor
+        shown = fmt(a) if a.size <= 12 else _("your answer")
+        return Feedback(False, _("{shown} is not {0}.").format(self.what, shown=shown))
+
+
+def _shape_hint(a: np.ndarray, right: np.ndarray) -> str:
     if right.ndim == 0:
-        return _("{what} is a single number: reduce your values to one (a mean or a sum?).").format(what=what)
+        return _("the answer is a single number: reduce your values to one (a mean or a sum?).")
     if a.ndim == 2 and a.shape == right.shape[::-1]:
         return _("your answer looks transposed: swap the axes (or check the order of a matrix product).")
     if a.size == right.size and 1 in a.shape:
@@ -70,116 +247,15 @@ def _shape_hint(a: np.ndarray, right: np.ndarray, what: str) -> str:
     )
 
 
-@dataclass
-class Problem:
-    """One exercise's right answer and the mistakes a check recognises.
-
-    ``right`` is what the learner should give and ``what`` names it ("the MSE"); ``correct`` is
-    the message for a right answer, ``hint`` the hint for an unrecognised wrong answer (``recipe``,
-    the way to the answer, when there is no ``hint``; before any answer a neutral nudge is said
-    instead, so a stored output never gives the answer away), ``diagnose(answer_array)`` an optional last look
-    that returns a ``(message, hint)`` or None. Answers within ``rtol``/``atol`` are right;
-    within ``near`` (relative) they are called rounded.
-    """
-
-    right: Any
-    what: str
-    mistakes: Sequence[Mistake] = ()
-    correct: str | None = None
-    recipe: str | None = None
-    hint: str | None = None
-    rtol: float = 1e-5
-    atol: float = 1e-8
-    near: float | None = 1e-3
-    diagnose: Callable[[np.ndarray], tuple[str, str | None] | None] | None = None
-    shape_hint: str | None = None
-    right_array: np.ndarray = field(init=False, repr=False)
-
-    def __post_init__(self):
-        self.right_array = np.asarray(self.right, dtype=np.float64)
-
-    def live_mistakes(self) -> list[tuple[np.ndarray, Mistake]]:
-        """The mistakes that can happen here: not None, no nan, different from the right value."""
-        live = []
-        for m in self.mistakes:
-            if m.value is None:
-                continue
-            value = np.asarray(m.value, dtype=np.float64)
-            if np.isnan(value).any() or _matches(value, self.right_array, self.rtol, self.atol):
-                continue
-            live.append((value, m))
-        return live
-
-    def assess(self, answer) -> Feedback:
-        """Judge ``answer`` without printing; never raises."""
-        if answer is None:  # a neutral nudge: the recipe comes only after a wrong answer
-            return Feedback(False, _(NOT_ANSWERED), _(NUDGE))
-        a, reason = read_answer(answer)
-        if a is None:
-            hint = (
-                _(_NUMBERS_HINT)
-                if not callable(answer)
-                else (_("call your function and pass what it returns: check(f(...)), not check(f)."))
-            )
-            return Feedback(
-                False,
-                _("{reason}; the answer should be numbers: {0}.").format(self.what, reason=reason),
-                hint,
-            )
-        right, rtol, atol = self.right_array, self.rtol, self.atol
-        if _matches(a, right, rtol, atol):
-            return Feedback(True, self.correct or _("{0} is {1}.").format(fmt(right), self.what))
-        if (
-            a.shape != right.shape
-            and a.size == right.size
-            and _close(a.reshape(right.shape), right, rtol, atol)
-        ):
-            return Feedback(
-                False,
-                _("your answer has the right numbers but shape {0}; {1} has shape {2}.").format(
-                    a.shape, self.what, right.shape
-                ),
-                _shape_hint(a, right, self.what),
-            )
-        for value, m in self.live_mistakes():
-            if _matches(a, value, rtol, atol):
-                return Feedback(False, m.message, m.hint)
-        if not (right.shape == () and a.size == 1) and a.shape != right.shape:
-            wanted = _("is one number") if right.shape == () else _("has shape {0}").format(right.shape)
-            return Feedback(
-                False,
-                _("your answer has shape {0}, but {1} {wanted}.").format(a.shape, self.what, wanted=wanted),
-                self.shape_hint or _shape_hint(a, right, self.what),
-            )
-        a = a.reshape(right.shape)
-        if not np.all(np.isfinite(a)):
-            return Feedback(False, _("your answer contains nan or inf."), self.hint or self.recipe)
-        if self.diagnose is not None:
-            found = self.diagnose(a)
-            if found:
-                return Feedback(False, *found)
-        if self.near and _close(a, right, self.near, atol):
-            return Feedback(
-                False,
-                _("{0} is close to {1}, but not within a relative {rtol:g}.").format(
-                    fmt(a), self.what, rtol=rtol
-                ),
-                _("pass the value your code computed instead of typing a rounded number."),
-            )
-        shown = fmt(a) if a.size <= 12 else _("your answer")
-        return Feedback(
-            False, _("{shown} is not {0}.").format(self.what, shown=shown), self.hint or self.recipe
-        )
-
-
 def judge(answer, problem: Problem | None = None, /, **fields) -> Verdict:
     """Judge ``answer`` against a :class:`Problem` (or its fields), print the verdict, return it.
 
-    >>> judge(0.30103, right=np.log(2), what="the cross-entropy in nats", mistakes=[
-    ...     Mistake(np.log10(2), "that is the base-10 logarithm.", "use np.log.")])
+    >>> judge(0.30103, right=np.log(2), what="the cross-entropy in nats", idea="revisit the log.",
+    ...       recipe="use np.log.", mistakes=[
+    ...           Mistake(np.log10(2), "that is the base-10 logarithm.", "use np.log.")])
     Not yet: that is the base-10 logarithm.
     Hint: use np.log.
     False
     """
     problem = problem if problem is not None else Problem(**fields)
-    return report(*problem.assess(answer))
+    return report(*problem.assess(answer)[:3])

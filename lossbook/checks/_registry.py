@@ -1,38 +1,45 @@
 """The registry of the checks: the engine's third seam, and how to write a check.
 
-A new check in a topic module: the one registration, with the examples beside it, and every
-sentence a learner reads in ``_()`` (``lossbook/locale/README.md``)::
+A new check is one function in a topic module: the learner's ``answer`` first, then the
+exercise's inputs; it returns the table the engine judges the answer against, and its one
+registration carries the inputs the tests run it on. Every sentence a learner reads is in
+``_()`` (``lossbook/locale/README.md``)::
 
     @check(examples=[example([0.25, 0.75], [0.0, 1.0])])
-    def check_cross_entropy_nats(probs, target) -> Problem:
-        '''Check a cross-entropy in nats.
-
-        Parameters
-        ----------
-        answer : float or None
-            The learner's value (every check takes it first).
-        probs, target : array-like
-        '''
+    def check_cross_entropy_nats(answer, probs, target) -> Problem:
+        '''Check a cross-entropy in nats.'''
         p, t = as_array(probs, "probs"), as_array(target, "target")
         nats = -np.sum(t * np.log(p))
-        return Problem(right=nats, what=_("the cross-entropy in nats"), mistakes=[
-            Mistake(nats / np.log(10), _("that is the base-10 logarithm."), _("use np.log.")),
-            Mistake(-nats, _("the sign is flipped."), _("cross-entropy is minus the sum.")),
-        ])
+        return Problem(
+            right=nats,
+            what=_("the cross-entropy in nats"),
+            idea=_("revisit which logarithm the chapter's cross-entropy uses."),
+            recipe=_("-sum(t * np.log(p)), with the natural log."),
+            mistakes=[
+                Mistake(nats / np.log(10), _("that is the base-10 logarithm."), _("use np.log.")),
+                Mistake(-nats, _("the sign is flipped."), _("cross-entropy is minus the sum.")),
+            ],
+        )
 
-The decorator gives the check the signature ``check_cross_entropy_nats(answer, probs, target)``;
+The check prints one verdict and never raises, whatever the answer or the inputs are;
 ``check_cross_entropy_nats.problem(probs, target)`` gives the table without printing, and the
-tests feed every mistake of every check, for each of its examples, and expect its message. A
-check whose answer is a function (the learner's own ``mse``) is a test on the same tables::
+tests feed every mistake of every check, for each of its examples, and expect its message.
+``lossbook.checks`` exports every registered check by its name: nothing else to list.
 
-    @check_function(reference=right_mse, examples=[example()], recipe=N_("define mse(y_pred, y)."))
-    def check_mse_function(fn) -> Feedback:
-        out = call(fn, [1.0, 2.0], [0.0, 0.0])  # never raises: out.value or out.error
-        if out.error is not None:
-            return Feedback(False, _("your function {0}").format(out.says()), None)
-        return check_mse.problem([1.0, 2.0], [0.0, 0.0]).assess(out.value)
+A wrong answer that no mistake explains gets the ladder: the ``idea`` to revisit after the first
+wrong try, the ``recipe`` from the second try at the same check on (in one kernel; re-running a
+cell is a try). ``None``, ``...``, 0 and all zeros are placeholders, not tries.
 
-It still prints one verdict and never raises; ``reference`` is a right answer for the tests.
+A check whose answer is the learner's own function is a table of cases, run through
+:func:`run_cases`::
+
+    @check_function(reference=right_mse, examples=[example()], idea=N_("..."), recipe=N_("..."))
+    def check_mse_function(answer) -> Feedback:
+        return run_cases(answer, [Case(([1.0, 2.0], [0.0, 0.0]), N_("two numbers"))], _judge_case)
+
+where ``_judge_case(case, value) -> Feedback`` judges what the function returned on one case
+(often with a value check's ``.problem(...).assess(value)``); an exception the function raised
+gets a hint chosen by its type. ``reference`` is a right answer, for the tests.
 """
 
 from __future__ import annotations
@@ -46,14 +53,26 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._answers import _describe, _quiet
-from ._judge import NOT_ANSWERED, Feedback, Problem
-from ._voice import N_, Verdict, _, report
+from .._i18n import N_, _
+from ._answers import describe, quiet
+from ._judge import Feedback, Problem, ladder
+from ._voice import Verdict, report
 
-__all__ = ["check", "check_function", "example", "Example", "CHECKS", "call", "Outcome"]
+__all__ = [
+    "check",
+    "check_function",
+    "example",
+    "Example",
+    "CHECKS",
+    "call",
+    "Outcome",
+    "Case",
+    "run_cases",
+    "forget_tries",
+]
 
 
-FUNCTION_NUDGE = N_("replace None with your function (without ()); the check says what is wrong.")
+FUNCTION_NUDGE = N_("pass your function in place of None (without ()), then run the cell.")
 
 
 class Example(NamedTuple):
@@ -64,12 +83,26 @@ class Example(NamedTuple):
 
 
 def example(*args, **kwargs) -> Example:
-    """The inputs a check is called with after the answer, for a module's ``EXAMPLES``."""
+    """The inputs a check is called with after the answer, for its registration."""
     return Example(args, kwargs)
 
 
 CHECKS: list[Callable[..., Verdict]] = []
 """Every check made with :func:`check` or :func:`check_function`, in definition order."""
+
+_TRIES: dict[str, int] = {}
+
+
+def forget_tries() -> None:
+    """Forget every earlier wrong answer: each check's hint ladder starts again (for tests)."""
+    _TRIES.clear()
+
+
+def _said(name: str, said: Feedback) -> Verdict:
+    """Print ``said`` and count it on ``name``'s ladder when it was a wrong try."""
+    if not said.ok and said.tried:
+        _TRIES[name] = _TRIES.get(name, 0) + 1
+    return report(said.ok, said.message, said.hint)
 
 
 def _unusable(name: str, err: Exception) -> Feedback:
@@ -82,51 +115,55 @@ def _unusable(name: str, err: Exception) -> Feedback:
             "call it as in the exercise; if you changed the exercise's variables, "
             "re-run the cells that define them."
         ),
+        tried=False,
     )
 
 
 def check(*, examples: Sequence[Example]) -> Callable[[Callable[..., Problem]], Callable[..., Verdict]]:
-    """Register ``build(*inputs) -> Problem`` as the check ``name(answer, *inputs) -> Verdict``.
+    """Register ``name(answer, *inputs) -> Problem`` as the check a notebook calls.
 
     The one registration of a check: ``examples`` (inputs made with :func:`example`, at least
     one) sit beside it, and the tests feed every mistake of its table for each of them. The
     check prints one verdict and never raises, whatever the answer or the inputs are;
-    ``name.problem(*inputs)`` is ``build`` itself, for tests that read the table.
+    ``name.problem(*inputs)`` is the table without an answer, for tests and other checks.
     """
     return functools.partial(_check, examples=_examples(examples))
 
 
 def _check(build: Callable[..., Problem], *, examples) -> Callable[..., Verdict]:
+    name = build.__name__
 
     @functools.wraps(build)
-    def run(*args, **kwargs) -> Verdict:
-        answer, args = _split_answer(args, kwargs)
-        with _quiet():
+    def run(answer=None, *args, **kwargs) -> Verdict:
+        with quiet():
             try:
-                problem = build(*args, **kwargs)
+                problem = build(answer, *args, **kwargs)
             except Exception as err:  # noqa: BLE001 - inputs a learner may have changed
-                return report(*_unusable(build.__name__, err))
-            said = problem.assess(answer)
-        return report(*said)
+                return _said(name, _unusable(name, err))
+            said = problem.assess(answer, _TRIES.get(name, 0))
+        return _said(name, said)
 
-    return _register(run, build, "problem", examples)
+    run.problem = functools.wraps(build)(lambda *args, **kwargs: build(None, *args, **kwargs))
+    return _register(run, examples)
 
 
 def check_function(
     *,
     reference: Callable,
     examples: Sequence[Example],
-    recipe: str = N_("define the function, then pass it (without ())."),
+    idea: str,
+    recipe: str,
 ):
-    """Register ``test(fn, *inputs) -> Feedback`` as a check whose answer is the learner's function.
+    """Register ``name(answer, *inputs) -> Feedback`` as a check whose answer is the learner's function.
 
     A missing answer (a neutral nudge), something that is not a function, and any error while
-    testing it (the learner's code may fail in any way) become "Not yet", never an exception;
-    ``recipe`` is the hint after a wrong function whose test gave none. ``reference``, a right
-    answer, is kept as ``check.reference`` and ``examples`` as ``check.examples`` for the tests.
+    testing it (the learner's code may fail in any way) become "Not yet", never an exception.
+    ``idea`` and ``recipe`` (marked ``N_``) are the ladder's hints after a wrong function whose
+    test named no hint. ``reference``, a right answer, is kept as ``check.reference`` and
+    ``examples`` as ``check.examples`` for the tests.
     """
     return functools.partial(
-        _check_function, recipe=recipe, reference=reference, examples=_examples(examples)
+        _check_function, idea=idea, recipe=recipe, reference=reference, examples=_examples(examples)
     )
 
 
@@ -137,50 +174,41 @@ def _examples(examples) -> tuple[Example, ...]:
     return examples
 
 
-def _check_function(test, *, recipe, reference, examples):
+def _check_function(test, *, idea, recipe, reference, examples):
+    name = test.__name__
+
     @functools.wraps(test)
-    def run(*args, **kwargs) -> Verdict:
-        fn, args = _split_answer(args, kwargs)
-        if fn is None:
-            return report(False, _(NOT_ANSWERED), _(FUNCTION_NUDGE))
-        if not callable(fn):
-            return report(
-                False,
-                _("got {0}, not a function.").format(_describe(fn)),
-                _("pass the function itself: check(my_function), without ()."),
+    def run(answer=None, *args, **kwargs) -> Verdict:
+        if answer is None or answer is Ellipsis:
+            return _said(name, Feedback(False, _(FUNCTION_NUDGE), None, tried=False))
+        if not callable(answer):
+            return _said(
+                name,
+                Feedback(
+                    False,
+                    _("got {0}, not a function.").format(describe(answer)),
+                    _("pass the function itself: check(my_function), without ()."),
+                ),
             )
         try:
-            with _quiet():
-                said = test(fn, *args, **kwargs)
+            with quiet():
+                said = test(answer, *args, **kwargs)
         except Exception as err:  # noqa: BLE001 - e.g. a returned object whose == raises
             said = Feedback(
                 False,
                 _("testing your function failed with {0}: {err}").format(type(err).__name__, err=err),
                 _("return a plain number (a float) from your function."),
             )
-        if not said.ok and not said.hint:  # the recipe only after a wrong answer
-            said = said._replace(hint=_(recipe))
-        return report(*said)
+        return _said(name, ladder(said, _(idea), _(recipe), _TRIES.get(name, 0)))
 
     run.reference = reference
-    return _register(run, test, "test", examples)
+    run.test = test
+    return _register(run, examples)
 
 
-def _split_answer(args, kwargs):
-    if "answer" in kwargs:
-        return kwargs.pop("answer"), args
-    return (args[0], args[1:]) if args else (None, args)
-
-
-def _register(run, inner, attr, examples):
-    """Give ``run`` the signature a learner calls: ``answer`` first (the value, or the learner's
-    function for a function check), then the exercise's inputs; and list it in ``CHECKS``."""
-    params = list(inspect.signature(inner).parameters.values())
-    if attr == "test":  # the learner's function is the answer
-        params = params[1:]
-    params.insert(0, inspect.Parameter("answer", inspect.Parameter.POSITIONAL_OR_KEYWORD))
-    run.__signature__ = inspect.Signature(params, return_annotation=Verdict)
-    setattr(run, attr, inner)
+def _register(run, examples):
+    """List ``run`` in ``CHECKS`` with its examples; its signature is its own ``def``'s."""
+    run.__signature__ = inspect.signature(run.__wrapped__).replace(return_annotation=Verdict)
     run.examples = examples
     CHECKS.append(run)
     return run
@@ -217,7 +245,80 @@ def call(fn: Callable, *args) -> Outcome:
     """
     args = tuple(_copy(a) for a in args)
     try:
-        with _quiet():
+        with quiet():
             return Outcome(fn(*args), None)
     except Exception as err:  # noqa: BLE001 - the learner's code may fail in any way
         return Outcome(None, err)
+
+
+class Case(NamedTuple):
+    """One test of a learner's function: the inputs it is called with, and what they are about
+    (a message marked ``N_``, said as "on <label>", with ``shown`` filled into its fields)."""
+
+    args: tuple
+    label: str
+    shown: tuple = ()
+
+
+# The hint for an exception a learner's function raised, by the exception's type: the first
+# type in this order that the exception is an instance of.
+_ERROR_HINTS = (
+    (
+        NameError,
+        N_("a name Python does not know: check its spelling (np.mean, not np.meen) and define it first."),
+    ),
+    (
+        AttributeError,
+        N_("a misspelt name after a dot: check its spelling (np.mean, not np.meen; .shape, .sum)."),
+    ),
+    (
+        RecursionError,
+        N_("the function calls itself without end: call np.mean, not the function being defined."),
+    ),
+    (ZeroDivisionError, N_("a division by zero: divide by the number of elements, which is never 0 here.")),
+    (IndexError, N_("an index out of range: check which axis you index and how long it is.")),
+    (TypeError, N_("a value of an unexpected type: the inputs may be lists; use np.asarray first.")),
+)
+_ERROR_HINT = N_("run your function on the case above yourself and read the line the error comes from.")
+
+
+def error_hint(error: Exception) -> str:
+    """The hint for an exception a learner's function raised, chosen by its type.
+
+    >>> error_hint(NameError("name 'meen' is not defined"))[:28]
+    'a name Python does not know:'
+    """
+    if isinstance(error, TypeError) and "positional argument" in str(error):
+        return _("define the function with the exercise's parameters, e.g. def f(y_pred, y).")
+    for kind, hint in _ERROR_HINTS:
+        if isinstance(error, kind):
+            return _(hint)
+    return _(_ERROR_HINT)
+
+
+def run_cases(
+    fn: Callable, cases: Sequence[Case], judge: Callable[[Case, Any], Feedback | None]
+) -> Feedback | None:
+    """Run a learner's function on each case; the first that fails is said, else None.
+
+    For each case, ``fn`` is called on copies of ``case.args``: an exception gets a hint chosen
+    by its type, ``None`` returned gets "end it with return", and any other value goes to
+    ``judge(case, value)``, which returns a :class:`Feedback` (right or wrong) for that case.
+    A wrong one is said "on <the case's label>: ...".
+    """
+    for case in cases:
+        what = _(case.label).format(*case.shown)
+        out = call(fn, *case.args)
+        if out.error is not None:
+            said = _("on {what}, your function {0}.").format(out.says(), what=what)
+            return Feedback(False, said, error_hint(out.error))
+        if out.value is None:
+            return Feedback(
+                False,
+                _("on {what}, your function returned nothing (None).").format(what=what),
+                _("end it with return and the value."),
+            )
+        said = judge(case, out.value)
+        if said is not None and not said.ok:
+            return said._replace(message=_("on {what}: {0}").format(said.message, what=what))
+    return None

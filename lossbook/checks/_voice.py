@@ -1,88 +1,17 @@
-"""The voice of the self-checks, the engine's last seam: every sentence a learner reads goes
-through one catalogue, and :func:`report` prints it as one verdict.
+"""The voice of the self-checks, the engine's last seam: :func:`report` prints a verdict.
 
-The messages are written in English, the source language, and marked ``_("...")`` where they
-are said (or ``N_("...")`` where a constant is defined at import time, then ``_(CONSTANT)`` where
-it is said). ``_`` looks the message up in the ``lossbook`` gettext domain of the chosen
-language: ``lb.set_language("ko")``, or the environment variable ``LOSSBOOK_LANG``; English
-(no catalogue) is the default. A message without a translation stays English.
-
-The catalogues live in ``lossbook/locale/``: ``lossbook.pot`` (the template, extracted from the
-code by ``make messages``) and ``<lang>/LC_MESSAGES/lossbook.po`` with its compiled ``.mo``
-(committed beside it, so an editable install, Binder and a fresh clone need no build step; a
-test checks that each ``.mo`` matches its ``.po``). ``lossbook/locale/README.md`` has the workflow.
+Every sentence a learner reads goes through one catalogue (``lossbook/_i18n.py``: ``_`` and
+``N_``, the language, Korean particles); this module prints one verdict from it: a ``Correct:``
+or ``Not yet:`` line and at most one ``Hint:`` line, wrapped by display width.
 """
 
 from __future__ import annotations
 
-import gettext
-import os
-import textwrap
-from pathlib import Path
-
 import numpy as np
 
-__all__ = ["DOMAIN", "LOCALEDIR", "ENV_VAR", "set_language", "get_language", "_", "N_", "report", "Verdict"]
+from .._i18n import _, display_width, particles
 
-DOMAIN = "lossbook"
-LOCALEDIR = Path(__file__).resolve().parent.parent / "locale"
-ENV_VAR = "LOSSBOOK_LANG"
-
-_state: dict = {"language": None, "translation": None}
-
-
-def set_language(language: str | None = None, *, localedir: str | os.PathLike | None = None) -> str:
-    """Choose the language of the self-checks' messages; returns the language now in use.
-
-    Parameters
-    ----------
-    language : str or None
-        A language code such as ``"en"`` or ``"ko"``. ``None`` goes back to the default: the
-        environment variable ``LOSSBOOK_LANG`` if set, else English.
-    localedir : path, optional
-        Where the catalogues are (``<localedir>/<language>/LC_MESSAGES/lossbook.mo``); the
-        package's own ``lossbook/locale`` by default. For tests and new translations.
-
-    Examples
-    --------
-    >>> set_language("en")
-    'en'
-    >>> set_language()  # back to the default
-    'en'
-    """
-    if language is None:
-        language = os.environ.get(ENV_VAR) or "en"
-    if not isinstance(language, str) or not language:
-        raise TypeError(f"set_language: language must be a language code such as 'ko', got {language!r}.")
-    where = LOCALEDIR if localedir is None else Path(localedir)
-    if language != "en" and not (where / language / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file():
-        known = sorted(p.name for p in where.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file())
-        raise ValueError(
-            f"set_language: no {DOMAIN} catalogue for {language!r} in {where}; "
-            f"languages with a catalogue: {', '.join(['en', *known])}."
-        )
-    _state["translation"] = gettext.translation(DOMAIN, localedir=where, languages=[language], fallback=True)
-    _state["language"] = language
-    return language
-
-
-def get_language() -> str:
-    """The language the self-checks speak now (``"en"`` unless chosen otherwise)."""
-    if _state["translation"] is None:
-        set_language()
-    return _state["language"]
-
-
-def _(message: str) -> str:
-    """``message`` in the chosen language (English when it has no translation)."""
-    if _state["translation"] is None:
-        set_language()
-    return _state["translation"].gettext(message)
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalogue without translating it yet (a module constant)."""
-    return message
+__all__ = ["report", "Verdict"]
 
 
 class Verdict:
@@ -120,19 +49,36 @@ class Verdict:
         """Jupyter calls this instead of showing the repr: the check has printed its message."""
 
 
-_WIDTH = 88  # a notebook's output column; longer lines continue, indented under the text
+_WIDTH = 88  # a notebook's output column, in display columns; longer lines continue
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text``; a space inside brackets does not split ("f(a, b)" is one word)
+    unless the bracketed group is longer than half a line (a sentence in parentheses)."""
+    words, depth = [""], 0
+    for ch in " ".join(str(text).split()):
+        if ch == " " and depth <= 0 and words[-1]:
+            words.append("")
+            continue
+        depth += (ch in "([{") - (ch in ")]}")
+        words[-1] += ch
+    long = _WIDTH // 2
+    return [part for word in words for part in (word.split() if display_width(word) > long else [word])]
 
 
 def _wrap(label: str, text: str) -> str:
-    """``label`` and ``text`` on one line, wrapped at ``_WIDTH`` with the text's indent."""
-    return textwrap.fill(
-        " ".join(str(text).split()),
-        width=_WIDTH,
-        initial_indent=label,
-        subsequent_indent=" " * len(label),
-        break_on_hyphens=False,
-        break_long_words=False,
-    )
+    """``label`` and ``text`` wrapped at ``_WIDTH`` display columns (a Hangul character takes
+    two), continuation lines indented under the text; a code expression is never split."""
+    indent = " " * display_width(label)
+    lines, line = [], label
+    for word in _words(text):
+        if line not in (label, indent) and display_width(line) + 1 + display_width(word) > _WIDTH:
+            lines.append(line)
+            line = indent + word
+        else:
+            line += ("" if line in (label, indent) else " ") + word
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def report(ok: bool, message: str, hint: str | None = None) -> Verdict:
@@ -155,7 +101,7 @@ def report(ok: bool, message: str, hint: str | None = None) -> Verdict:
 
     Notes
     -----
-    Whitespace in ``message`` and ``hint`` is collapsed and lines longer than 88 characters
+    Whitespace in ``message`` and ``hint`` is collapsed and lines longer than 88 display columns
     continue on the next line, indented, so a verdict is always one ``Correct:`` or
     ``Not yet:`` line and at most one ``Hint:`` line, each perhaps continued.
 
@@ -170,9 +116,9 @@ def report(ok: bool, message: str, hint: str | None = None) -> Verdict:
     False
     """
     if ok:
-        print(_wrap(_("Correct: "), message))
+        print(_wrap(_("Correct: "), particles(message)))
     else:
-        print(_wrap(_("Not yet: "), message))
+        print(_wrap(_("Not yet: "), particles(message)))
         if hint:
-            print(_wrap(_("Hint: "), hint))
+            print(_wrap(_("Hint: "), particles(hint)))
     return Verdict(ok)

@@ -9,20 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._i18n import _
 from ..activations import sigmoid_derivative
-from ._answers import as_array, as_number, fmt
+from ._answers import as_array, as_number, close, fmt
 from ._judge import Mistake, Problem
 from ._registry import check, example
-from ._voice import _
-
-__all__ = [
-    "check_accuracy",
-    "check_loss_share",
-    "check_accuracy_slope",
-    "check_smallest_nudge",
-    "check_soft_accuracy_grad",
-]
-
 
 # Inputs of the examples below.
 
@@ -51,14 +42,12 @@ def _labels(target, n: int, name: str = "target") -> np.ndarray:
 
 @check(
     examples=[
-        example([2.1, -0.3, 0.4, -1.7, 0.2, 3.0, -0.8, 0.1], [1, 0, 0, 0, 1, 1, 1, 0]),
+        example([2.1, -0.6, 0.4, -1.7, 0.2, 3.0, -0.8, 0.1], [1, 0, 0, 0, 1, 1, 1, 0]),
         example([[2.0, 0.5, 0.1], [0.2, 1.0, 3.0], [1.0, 0.0, 0.5]], [0, 1, 0]),
     ]
 )
-def check_accuracy(logits, target) -> Problem:
+def check_accuracy(answer, logits, target) -> Problem:
     """Check an accuracy computed from logits, as a fraction in [0, 1].
-
-    Called as ``check_accuracy(answer, logits, target)``.
 
     Parameters
     ----------
@@ -92,8 +81,8 @@ def check_accuracy(logits, target) -> Problem:
         correct=_("accuracy {right:.4f}, {right_count} of {n} examples right.").format(
             right=right, right_count=right_count, n=n
         ),
-        recipe=_("accuracy is the mean of (prediction == target)."),
-        hint=_(
+        idea=_("revisit how a logit becomes a predicted class, and what accuracy counts."),
+        recipe=_(
             "predict class 1 where the logit is > 0 (argmax of the scores for several classes), "
             "compare with the targets, and take the mean."
         ),
@@ -130,6 +119,11 @@ def check_accuracy(logits, target) -> Problem:
                 ),
             ),
             Mistake(
+                np.mean(np.round(z) == t) if binary else None,
+                _("that compares the rounded logits with the labels: a logit is a score, not a class."),
+                _("turn each logit into a class first: class 1 where the logit is above 0."),
+            ),
+            Mistake(
                 np.mean(t == 1) if binary else None,
                 _("that is the accuracy of predicting class 1 for every example."),
                 _(
@@ -146,10 +140,8 @@ def check_accuracy(logits, target) -> Problem:
         example([0.95, 0.9, 0.85, 0.1, 0.2, 0.05, 0.92, 0.15, 0.88, 0.01], [1, 1, 1, 0, 0, 0, 1, 0, 1, 1])
     ]
 )
-def check_loss_share(probs, target) -> Problem:
+def check_loss_share(answer, probs, target) -> Problem:
     """Check the share of the total binary cross-entropy that the wrong predictions cause.
-
-    Called as ``check_loss_share(answer, probs, target)``.
 
     Parameters
     ----------
@@ -164,7 +156,8 @@ def check_loss_share(probs, target) -> Problem:
     --------
     >>> check_loss_share(0.5, [0.9, 0.2], [1, 0])
     Not yet: 0.5 is not the share of the loss that the wrong predictions cause.
-    Hint: no prediction is wrong here, so the wrong ones cause none of the loss (share 0).
+    Hint: revisit which examples are wrong (the 0.5 threshold) and what part of the total
+          loss they carry.
     False
     """
     p = as_array(probs, "probs")
@@ -192,8 +185,11 @@ def check_loss_share(probs, target) -> Problem:
             "the wrong predictions, {0} of {n} examples ({1:.0%} of the accuracy), cause "
             "{right:.1%} of the loss."
         ).format(int(wrong.sum()), wrong.mean(), n=n, right=right),
-        recipe=_("the share is (loss of the wrong examples) / (total loss)."),
-        hint=hint,
+        idea=_(
+            "revisit which examples are wrong (the 0.5 threshold) and what part of the total loss they "
+            "carry."
+        ),
+        recipe=hint,
         shape_hint=_("the share is one float: (loss of the wrong examples) / (total loss)."),
         mistakes=[
             Mistake(
@@ -242,10 +238,8 @@ _STEPS = (1.0, 0.5, 0.1, 0.05, 0.025, 0.02, 0.01, 0.005, 1e-3, 1e-4)
 
 
 @check(examples=[example(_accuracy_example, _loss_example, 0.3)])
-def check_accuracy_slope(accuracy_fn, loss_fn, w0) -> Problem:
+def check_accuracy_slope(answer, accuracy_fn, loss_fn, w0) -> Problem:
     """Check the pair (d accuracy / dw, d loss / dw) at ``w0``, by central differences.
-
-    Called as ``check_accuracy_slope(answer, accuracy_fn, loss_fn, w0)``.
 
     Parameters
     ----------
@@ -277,7 +271,7 @@ def check_accuracy_slope(accuracy_fn, loss_fn, w0) -> Problem:
     ]
     mistakes, seen = [], [acc_slope]
     for how, value in big:
-        if not any(np.isclose(value, v, rtol=1e-5, atol=1e-9) for v in seen):
+        if not any(close(np.array(value), np.array(v), 1e-5, 1e-9) for v in seen):
             seen.append(value)
             mistakes.append(
                 Mistake(
@@ -313,18 +307,17 @@ def check_accuracy_slope(accuracy_fn, loss_fn, w0) -> Problem:
     ]
 
     def which(a: np.ndarray):
-        off = [
-            name
-            for name, ok in (
-                ("accuracy", np.isclose(a[0], acc_slope, rtol=1e-4, atol=1e-8)),
-                ("loss", np.isclose(a[1], loss_slope, rtol=1e-4, atol=1e-8)),
-            )
-            if not ok
-        ]
+        acc_ok = close(a[:1], np.array([acc_slope]), 1e-4, 1e-8)
+        loss_ok = close(a[1:], np.array([loss_slope]), 1e-4, 1e-8)
+        off = (
+            _("the accuracy slope is off")
+            if loss_ok
+            else _("the loss slope is off")
+            if acc_ok
+            else _("both slopes are off")
+        )
         return (
-            _("the {0} slope is off: you returned ({1:.4g}, {2:.4g}).").format(
-                " and the ".join(off), a[0], a[1]
-            ),
+            _("{0}: you returned ({1:.4g}, {2:.4g}).").format(off, a[0], a[1]),
             _(
                 "use a central difference (f(w0 + h) - f(w0 - h)) / (2h) with h = "
                 "1e-6 for both; accuracy does not change for so small a nudge."
@@ -343,20 +336,23 @@ def check_accuracy_slope(accuracy_fn, loss_fn, w0) -> Problem:
             "the accuracy is flat at w = {w0:.4f} (slope {acc_slope:.0f}) while the loss has "
             "slope {loss_slope:.4f}."
         ).format(w0=w0, acc_slope=acc_slope, loss_slope=loss_slope),
-        recipe=_("answer = (slope of the accuracy, slope of the loss), each a central difference."),
+        idea=_("revisit the chapter's slope by a small nudge of w on each side, for both functions."),
+        recipe=_(
+            "answer = (slope of the accuracy, slope of the loss), each a central difference with h = "
+            "1e-6."
+        ),
         shape_hint=_("answer = (slope of the accuracy, slope of the loss): two numbers."),
     )
 
 
 @check(examples=[example(_X2, _Y2, [0.8, -0.5], 0.1, index=0)])
-def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
+def check_smallest_nudge(answer, X, y, weight, bias, *, index) -> Problem:
     """Check the smallest increase of ``weight[index]`` that changes a neuron's accuracy.
 
-    Called as ``check_smallest_nudge(answer, X, y, weight, bias, index=...)``. The neuron
-    predicts class 1 where ``X @ weight + bias > 0``. Increasing ``weight[index]`` by ``delta``
-    moves example ``i``'s logit by ``delta * X[i, index]``; its prediction flips at
-    ``delta_i = -z_i / X[i, index]``. The answer is the smallest positive ``delta_i``, or
-    ``inf`` when there is none.
+    The neuron predicts class 1 where ``X @ weight + bias > 0``. Increasing ``weight[index]`` by
+    ``delta`` moves example ``i``'s logit by ``delta * X[i, index]``; its prediction flips at
+    ``delta_i = -z_i / X[i, index]``. The answer is the smallest positive ``delta_i``, or ``inf``
+    when there is none.
 
     Parameters
     ----------
@@ -373,7 +369,7 @@ def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
     --------
     >>> check_smallest_nudge(0.5, [[1.0], [2.0]], [1, 0], [-1.0], 2.0, index=0)
     Not yet: 0.5 is not the smallest nudge that flips a prediction.
-    Hint: no positive nudge changes a prediction here; the answer is inf.
+    Hint: revisit when a prediction flips: its logit crosses 0 as the weight grows.
     False
     """
     X, w = as_array(X, "X"), as_array(weight, "weight")
@@ -392,6 +388,12 @@ def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
     d = flips(j)
     right = float(d[d > 0].min()) if (d > 0).any() else float("inf")
     others = [flips(k)[flips(k) > 0].min() for k in range(w.size) if k != j and (flips(k) > 0).any()]
+    with np.errstate(all="ignore"):
+        each = -(X @ w + b) / X[:, j]
+    wrong = ((X @ w + b > 0) != (as_array(y, "y") == 1)) & np.isfinite(each) & (each > 0)
+    wrong_only = float(each[wrong].min()) if wrong.any() else None
+    if wrong_only is not None and close(np.array(wrong_only), np.array(right), 1e-6, 1e-8):
+        wrong_only = None  # the first flip is a misclassified example: the shortcut lands on it
 
     def past(a: np.ndarray):
         value = float(a)
@@ -433,8 +435,8 @@ def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
             if not no_flip
             else _("no positive nudge flips a prediction: the answer is inf.")
         ),
-        recipe=_("for each example, solve z_i + delta * X[i, index] = 0; take the smallest positive delta."),
-        hint=(
+        idea=_("revisit when a prediction flips: its logit crosses 0 as the weight grows."),
+        recipe=(
             _("no positive nudge changes a prediction here; the answer is inf.")
             if no_flip
             else _(
@@ -459,6 +461,11 @@ def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
                 _("keep only the positive nudges, -z_i / X[i, index] > 0."),
             ),
             Mistake(
+                wrong_only,
+                _("that is the first flip among the misclassified examples only."),
+                _("a correct prediction that flips changes the accuracy too: check every example."),
+            ),
+            Mistake(
                 1 / X.shape[0],
                 _("{0} is how much the accuracy changes at the jump (one example).").format(
                     fmt(1 / X.shape[0])
@@ -478,14 +485,12 @@ def check_smallest_nudge(X, y, weight, bias, *, index) -> Problem:
 
 
 @check(examples=[example(_X2, _Y2, [0.8, -0.5], 0.1, temperature=0.5)])
-def check_soft_accuracy_grad(X, y, weight, bias, *, temperature) -> Problem:
+def check_soft_accuracy_grad(answer, X, y, weight, bias, *, temperature) -> Problem:
     """Check the gradient of a "soft accuracy" with respect to the weights.
 
-    Called as ``check_soft_accuracy_grad(answer, X, y, weight, bias, temperature=...)``. Soft
-    accuracy replaces the step in accuracy by a sigmoid with a temperature ``T``:
-    ``soft_acc(w) = mean_i sigmoid(s_i * z_i / T)`` with ``z = X @ w + bias`` and
-    ``s_i = 2 * y_i - 1`` (+1 for class 1, -1 for class 0). Its gradient is
-    ``mean_i sigmoid'(s_i z_i / T) * s_i * X[i] / T``.
+    Soft accuracy replaces the step in accuracy by a sigmoid with a temperature ``T``: ``soft_acc(w)
+    = mean_i sigmoid(s_i * z_i / T)`` with ``z = X @ w + bias`` and ``s_i = 2 * y_i - 1`` (+1 for
+    class 1, -1 for class 0). Its gradient is ``mean_i sigmoid'(s_i z_i / T) * s_i * X[i] / T``.
 
     Parameters
     ----------
@@ -522,8 +527,8 @@ def check_soft_accuracy_grad(X, y, weight, bias, *, temperature) -> Problem:
         rtol=1e-5,
         atol=1e-10,
         correct=_("the soft-accuracy gradient at temperature {T:g} is {shown}.").format(T=T, shown=shown),
-        recipe=_("chain rule: sigmoid'(u_i) * s_i * X[i] / T for each example, then the mean."),
-        hint=_(
+        idea=_("revisit the chain rule through the sigmoid and the temperature, one link at a time."),
+        recipe=_(
             "chain rule: for each example sigmoid'(u_i) * s_i * X[i] / T with u_i = s_i * z_i / T "
             "and sigmoid'(u) = sigmoid(u) (1 - sigmoid(u)); then average."
         ),

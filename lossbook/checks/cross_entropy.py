@@ -9,22 +9,16 @@ logits belong so that softmax runs twice, a naive softmax that overflows).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
+from .._i18n import N_, _
 from ..activations import log_softmax, softmax
-from ._answers import as_array, as_number, fmt, logits_and_classes, read_answer
+from ._answers import as_array, as_number, close, describe, fmt, logits_and_classes, read_answer
 from ._judge import Feedback, Mistake, Problem
-from ._registry import call, check, check_function, example
-from ._voice import N_, _
-
-__all__ = [
-    "check_cross_entropy",
-    "check_cross_entropy_grad",
-    "check_label_smoothing",
-    "check_stable_cross_entropy",
-    "check_softmax_floor",
-]
+from ._registry import Case, check, check_function, example, run_cases
 
 _GENERIC_HINT = N_(
     "write the formula -sum_k t_k log p_k with np.log (natural log) and check each step "
@@ -53,10 +47,8 @@ def _probs_and_classes(probs, target) -> tuple[np.ndarray, np.ndarray]:
         example([[0.6, 0.3, 0.1], [0.2, 0.2, 0.6], [0.1, 0.7, 0.2], [0.5, 0.4, 0.1]], [0, 2, 1, 1]),
     ]
 )
-def check_cross_entropy(probs, target) -> Problem:
+def check_cross_entropy(answer, probs, target) -> Problem:
     """Check a cross-entropy (mean over the batch, natural log) computed from probabilities.
-
-    Called as ``check_cross_entropy(answer, probs, target)``.
 
     Parameters
     ----------
@@ -86,6 +78,10 @@ def check_cross_entropy(probs, target) -> Problem:
     pred_class = float(-np.log(p[rows, argmax]).mean())
     as_logits = float(-log_softmax(p)[rows, y].mean())
     base10 = right / math.log(10)
+    onehot = np.eye(c)[y]
+    with np.errstate(divide="ignore"):
+        bce_terms = -(onehot * np.log(p) + (1 - onehot) * np.log1p(-p))
+    bce_sum = float(bce_terms.sum(axis=1).mean()) if np.all(np.isfinite(bce_terms)) else None
     mistakes = [
         Mistake(
             base10,
@@ -145,6 +141,27 @@ def check_cross_entropy(probs, target) -> Problem:
             _("multiply by the target t_k first: with a one-hot label only the true class counts."),
         ),
         Mistake(
+            bce_sum,
+            _("{0} is the binary cross-entropy of every class, one against the rest, added up.").format(
+                fmt(bce_sum if bce_sum is not None else 0.0)
+            ),
+            _("the multi-class cross-entropy looks only at the true class: -log p[true class]."),
+        ),
+        Mistake(
+            bce_sum / c if bce_sum is not None else None,
+            _("{0} is the binary cross-entropy of every class, one against the rest, averaged.").format(
+                fmt(bce_sum / c if bce_sum is not None else 0.0)
+            ),
+            _("the multi-class cross-entropy looks only at the true class: -log p[true class]."),
+        ),
+        Mistake(
+            float(-np.log(p[:, y]).mean()) if n > 1 else None,
+            _("{0} indexes p[:, y]: an N x N table of every row against every label.").format(
+                fmt(-np.log(p[:, y]).mean())
+            ),
+            _("pair each row with its own label: p[np.arange(N), y], one probability per example."),
+        ),
+        Mistake(
             float((1.0 - p[rows, y]).mean()),
             _("{0} has no logarithm.").format(fmt((1.0 - p[rows, y]).mean())),
             _("the loss is -log p_true, not 1 - p_true."),
@@ -166,10 +183,14 @@ def check_cross_entropy(probs, target) -> Problem:
             )
     return Problem(
         right=right,
-        what=_("the cross-entropy in nats, as PyTorch reports it"),
+        what=_("the cross-entropy in nats"),
+        correct=_("{0} is the cross-entropy in nats, as PyTorch reports it.").format(fmt(right)),
         mistakes=mistakes,
-        recipe=_("compute -sum_k t_k * log(p_k), with np.log."),
-        hint=_(_GENERIC_HINT),
+        idea=_(
+            "revisit the chapter's definition: the probability of the true class, the natural log, the "
+            "mean over examples."
+        ),
+        recipe=_(_GENERIC_HINT),
         shape_hint=_("a loss with reduction='mean' is a single number: average the per-example losses."),
     )
 
@@ -180,10 +201,8 @@ def check_cross_entropy(probs, target) -> Problem:
         example([[0.5, -0.2], [1.0, 2.0], [0.1, 0.3]], [1, 1, 0]),
     ]
 )
-def check_cross_entropy_grad(logits, target) -> Problem:
+def check_cross_entropy_grad(answer, logits, target) -> Problem:
     """Check the gradient of the mean cross-entropy with respect to the logits.
-
-    Called as ``check_cross_entropy_grad(answer, logits, target)``.
 
     Parameters
     ----------
@@ -208,8 +227,11 @@ def check_cross_entropy_grad(logits, target) -> Problem:
         right=right,
         what=_("the gradient of the mean cross-entropy"),
         correct=_("the gradient softmax(z) - onehot(y), divided by N = {n}.").format(n=n),
-        recipe=_("softmax(z) - onehot(y), then divide by N."),
-        hint=_("check one row by hand: p = softmax(z); p[y] -= 1; then divide by N."),
+        idea=_(
+            "revisit the gradient of softmax and cross-entropy together: which entry of each row "
+            "changes, and the mean."
+        ),
+        recipe=_("check one row by hand: p = softmax(z); p[y] -= 1; then divide by N."),
         shape_hint=_("the gradient has the logits' shape {0}: one row per example.").format((n, c)),
         mistakes=[
             Mistake(
@@ -250,8 +272,46 @@ def check_cross_entropy_grad(logits, target) -> Problem:
                 _("your gradient applies softmax twice."),
                 _("the logits go into softmax once: softmax(z) - onehot(y)."),
             ),
+            *_axis_slips(z, lambda q: (q - onehot) / n),
+            Mistake(
+                (p - y[:, None]) / n,
+                _("your gradient subtracts the index labels themselves, as if they were one-hot rows."),
+                _("turn the labels into one-hot rows first, np.eye(C)[y], or subtract 1 at p[i, y_i] only."),
+            ),
         ],
     )
+
+
+def _axis_slips(z: np.ndarray, use: Callable[[np.ndarray], Any]) -> list[Mistake]:
+    """The softmax slips of a square or batched table: over the wrong axis, over the whole table
+    (scipy.special.softmax's default axis=None), a row maximum or sum without keepdims."""
+    n, c = z.shape
+    e = np.exp(z - z.max())
+    slips = [
+        (
+            e / e.sum(axis=0, keepdims=True),
+            _("the softmax runs down the columns (axis=0): each class is normalised over the examples."),
+            _("normalise each row, over the classes: axis=1 (or axis=-1)."),
+        ),
+        (
+            e / e.sum(),
+            _("the softmax normalises the whole table at once, as scipy.special.softmax does by default."),
+            _("pass axis=1 (scipy's softmax has axis=None by default), so each row sums to 1."),
+        ),
+    ]
+    if n == c:  # a square table broadcasts a (N,) row maximum or sum silently
+        shifted = np.exp(z - z.max(axis=1))
+        slips.append((
+            shifted / shifted.sum(axis=1, keepdims=True),
+            _("the row maximum was subtracted without keepdims, so it broadcast along the wrong axis."),
+            _("z.max(axis=1, keepdims=True) keeps the (N, 1) shape that lines up with the rows."),
+        ))
+        slips.append((
+            np.exp(z) / np.exp(z).sum(axis=1),
+            _("the row sum was divided without keepdims, so it broadcast along the wrong axis."),
+            _("sum(axis=1, keepdims=True) keeps the (N, 1) shape that lines up with the rows."),
+        ))
+    return [Mistake(use(q), message, hint) for q, message, hint in slips if n > 1]
 
 
 @check(
@@ -260,13 +320,11 @@ def check_cross_entropy_grad(logits, target) -> Problem:
         example([[2.0, 0.5, 0.1, -1.0], [0.0, 3.0, 0.2, 0.1], [1.0, 1.0, 1.0, 1.0]], [0, 1, 3], epsilon=0.2),
     ]
 )
-def check_label_smoothing(logits, target, epsilon) -> Problem:
+def check_label_smoothing(answer, logits, target, epsilon) -> Problem:
     """Check a mean cross-entropy with label smoothing, as ``F.cross_entropy(label_smoothing=)``.
 
-    Called as ``check_label_smoothing(answer, logits, target, epsilon)`` or with
-    ``epsilon=...`` as a keyword. The smoothed target is ``(1 - epsilon) * onehot + epsilon / C``:
-    every class, the true one included, gets ``epsilon / C`` (PyTorch's convention, after
-    Szegedy et al. 2016).
+    The smoothed target is ``(1 - epsilon) * onehot + epsilon / C``: every class, the true one
+    included, gets ``epsilon / C`` (PyTorch's convention, after Szegedy et al. 2016).
 
     Parameters
     ----------
@@ -300,6 +358,10 @@ def check_label_smoothing(logits, target, epsilon) -> Problem:
 
     smoothed = (1 - eps) * onehot + eps / c
     right = ce(smoothed)
+
+    def ce_of(q, t):  # the loss from probabilities q computed some other way
+        return float(-(t * np.log(q)).sum(axis=1).mean())
+
     plain = ce(onehot)
     other = ce((1 - eps) * onehot + eps / (c - 1) * (1 - onehot))
     scaled = ce((1 - eps) * onehot)
@@ -307,13 +369,14 @@ def check_label_smoothing(logits, target, epsilon) -> Problem:
     return Problem(
         right=right,
         what=_("the label-smoothed loss (epsilon = {eps:g}), as in PyTorch").format(eps=eps),
-        recipe=_("t = (1 - eps) * onehot + eps / C, then -sum(t * log_softmax(z))."),
-        hint=_(
+        idea=_("revisit how label smoothing changes the target, then the cross-entropy against that target."),
+        recipe=_(
             "t = (1 - eps) * onehot + eps / C; loss_i = -sum_c t_ic log softmax(z_i)_c; then average "
             "over the examples."
         ),
         shape_hint=_("the loss with reduction='mean' is one number: average over the examples."),
         mistakes=[
+            *_axis_slips(z, lambda q: ce_of(q, smoothed)),
             Mistake(
                 plain,
                 _("{0} is the loss without label smoothing.").format(fmt(plain)),
@@ -356,12 +419,15 @@ def check_label_smoothing(logits, target, epsilon) -> Problem:
     )
 
 
-# The tests of check_stable_cross_entropy; the last two overflow a naive softmax.
-_STABLE_CASES = (
-    (np.array([[2.0, 1.0, 0.1]]), np.array([0])),
-    (np.array([[0.5, -1.0, 3.0], [1.0, 1.0, 1.0]]), np.array([2, 0])),
-    (np.array([[1000.0, 0.0, -1000.0]]), np.array([0])),
-    (np.array([[1000.0, 0.0, -1000.0], [-800.0, 10.0, 900.0]]), np.array([2, 0])),
+# The cases of check_stable_cross_entropy; the last two overflow a naive softmax.
+_STABLE_CASES = tuple(
+    Case((np.array(z), np.array(y)), N_("logits {0}, targets {1}"), (z, y))
+    for z, y in (
+        ([[2.0, 1.0, 0.1]], [0]),
+        ([[0.5, -1.0, 3.0], [1.0, 1.0, 1.0]], [2, 0]),
+        ([[1000.0, 0.0, -1000.0]], [0]),
+        ([[1000.0, 0.0, -1000.0], [-800.0, 10.0, 900.0]], [2, 0]),
+    )
 )
 
 
@@ -371,17 +437,68 @@ def _reference_cross_entropy(logits, target):
     return float(-log_softmax(logits)[np.arange(len(target)), target].mean())
 
 
+def _judge_stable_case(case: Case, value) -> Feedback:
+    """What the learner's cross-entropy returned on one case: overflow, underflow, a clipped
+    log and a sum are told apart."""
+    z, y = case.args
+    right = _reference_cross_entropy(z, y)
+    problem = Problem(right=right, what=_("the mean cross-entropy"), idea="", recipe="", near=None)
+    said = problem.judge_value(value)
+    if said.ok:
+        return said
+    if isinstance(value, (str, bytes)):
+        return Feedback(
+            False,
+            _("it returned {0}, not a number.").format(describe(value)),
+            _("return the mean over the batch as a float, not as text."),
+        )
+    got, _unread = read_answer(value)
+    if got is None or got.size != 1:
+        return Feedback(
+            False,
+            _("it returned {0}, not one number.").format(fmt(value) if got is not None else describe(value)),
+            _("return the mean over the batch as a float."),
+        )
+    got = float(got.reshape(()))
+    loss = _("it returned {0}; the loss is {1}.").format(fmt(got), fmt(right))
+    if np.isnan(got):
+        return Feedback(
+            False,
+            loss,
+            _("np.exp(1000) overflows to inf, and inf / inf is nan. Subtract the row maximum before exp "
+              "and compute log p as z - max - log(sum(exp(z - max)))."),
+        )
+    if got == np.inf:
+        return Feedback(
+            False,
+            loss,
+            _("after the row maximum is subtracted, exp(-2000) underflows to 0 and log(0) is -inf: take "
+              "no log of p; compute log p directly as z - max - log(sum(exp(z - max)))."),
+        )
+    if abs(float(np.max(z))) >= 1000 and got < right and got < 40:
+        return Feedback(
+            False,
+            loss,
+            _("a clipped log (log(p + 1e-7) or clip(p, 1e-7)) caps each example's loss near 16.12. "
+              "Work with log-probabilities, never with p."),
+        )
+    if len(y) > 1 and close(np.array(got), np.array(right * len(y)), 1e-5, 1e-8):
+        return Feedback(False, _("it returned the sum over the batch."), _("take the mean over examples."))
+    return Feedback(False, loss)
+
+
 @check_function(
-    recipe=N_("subtract the row maximum, then use log-sum-exp: lse(z) - z[y]."),
+    idea=N_("revisit why the chapter subtracts the row maximum, and where the log is taken."),
+    recipe=N_("subtract the row maximum, then use log-sum-exp: loss_i = lse(z_i) - z_i[y_i]; then the mean."),
     reference=_reference_cross_entropy,
     examples=[example()],
 )
-def check_stable_cross_entropy(func) -> Feedback:
-    """Check a learner's function ``func(logits, target) -> float`` for a stable mean cross-entropy.
+def check_stable_cross_entropy(answer) -> Feedback:
+    """Check a learner's function ``ce(logits, target) -> float`` for a stable mean cross-entropy.
 
-    Called as ``check_stable_cross_entropy(ce)``. It is tried on ordinary logits and on extreme
-    ones such as [1000, 0, -1000], where a naive softmax overflows and a clipped log caps the
-    loss near 16.12.
+    It is tried on ordinary logits and on extreme ones such as [1000, 0, -1000], where a naive
+    softmax overflows, a softmax shifted by the maximum underflows before a log, and a clipped log
+    caps the loss near 16.12.
 
     Examples
     --------
@@ -389,73 +506,20 @@ def check_stable_cross_entropy(func) -> Feedback:
     Correct: exact on all 4 test cases, logits of +-1000 included.
     True
     """
-    for i, (z, y) in enumerate(_STABLE_CASES):
-        right = _reference_cross_entropy(z, y)
-        case = _("logits {0}, targets {1}").format(z.tolist(), y.tolist())
-        out = call(func, z, y)
-        if out.error is not None:
-            return Feedback(
-                False,
-                _("your function {0}").format(out.says()),
-                _("test case {0} had {case}.").format(i + 1, case=case),
-            )
-        said = Problem(right=right, what=_("the mean cross-entropy"), near=None).assess(out.value)
-        if said.ok:
-            continue
-        got, _unread = read_answer(out.value)
-        if got is None or got.size != 1:
-            shown = "nothing" if out.value is None else fmt(out.value)
-            return Feedback(
-                False,
-                _("on {case} it returned {shown}, not one number.").format(case=case, shown=shown),
-                _("return the mean over the batch as a float."),
-            )
-        got = float(got.reshape(()))
-        if not np.isfinite(got):
-            return Feedback(
-                False,
-                _("on {case} it returned {0}; the loss is {1:.4f}.").format(
-                    fmt(got), max(right, 0.0), case=case
-                ),
-                _(
-                    "np.exp(1000) overflows to inf. Subtract the row maximum before exp and "
-                    "compute log p as z - max - log(sum(exp(z - max)))."
-                ),
-            )
-        if i >= 2 and got < right and got < 40:
-            return Feedback(
-                False,
-                _("on {case} it returned {0}; the loss is {1:.4f}.").format(
-                    fmt(got), max(right, 0.0), case=case
-                ),
-                _(
-                    "a clipped log (log(p + 1e-7) or clip(p, 1e-7)) caps each example's loss "
-                    "near 16.12. Work with log-probabilities, never with p."
-                ),
-            )
-        if len(y) > 1 and np.isclose(got, right * len(y), rtol=1e-5):
-            return Feedback(
-                False,
-                _("on {case} it returned the sum over the batch.").format(case=case),
-                _("take the mean over examples."),
-            )
-        return Feedback(
-            False,
-            _("on {case} it returned {0}; the loss is {1:.4f}.").format(fmt(got), max(right, 0.0), case=case),
-            _("compute -(z[y] - logsumexp(z)) per row, then the mean."),
-        )
+    failed = run_cases(answer, _STABLE_CASES, _judge_stable_case)
+    if failed is not None:
+        return failed
     return Feedback(
         True, _("exact on all {0} test cases, logits of +-1000 included.").format(len(_STABLE_CASES))
     )
 
 
 @check(examples=[example(10), example(3)])
-def check_softmax_floor(num_classes) -> Problem:
+def check_softmax_floor(answer, num_classes) -> Problem:
     """Check the lowest loss reachable when probabilities are passed to a cross-entropy on logits.
 
-    Called as ``check_softmax_floor(answer, num_classes)``. A model whose outputs already went
-    through softmax can at best output a one-hot vector; ``cross_entropy`` applies softmax
-    again and gives ``log(1 + (C - 1) / e)``.
+    A model whose outputs already went through softmax can at best output a one-hot vector;
+    ``cross_entropy`` applies softmax again and gives ``log(1 + (C - 1) / e)``.
 
     Examples
     --------
@@ -471,8 +535,11 @@ def check_softmax_floor(num_classes) -> Problem:
     return Problem(
         right=right,
         what=_("the floor log(1 + (C - 1)/e) for C = {c} classes").format(c=c),
-        recipe=_("apply softmax once more to the best output, a one-hot vector."),
-        hint=_(
+        idea=_(
+            "revisit what cross_entropy does to its input first, and the best output a softmax layer can "
+            "give."
+        ),
+        recipe=_(
             "take the best output a softmax layer can give, the one-hot vector, apply softmax to it "
             "once more, and take -log of the true class's entry."
         ),
@@ -499,6 +566,13 @@ def check_softmax_floor(num_classes) -> Problem:
                 right / math.log(10),
                 _("{0} uses log base 10.").format(fmt(right / math.log(10))),
                 _("use the natural log."),
+            ),
+            Mistake(
+                math.e / (math.e + c - 1),
+                _("{0} is the probability the second softmax gives the true class, not its -log.").format(
+                    fmt(math.e / (math.e + c - 1))
+                ),
+                _("take -log of that probability."),
             ),
             Mistake(
                 math.log(1 + c / math.e),

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._i18n import _
 from ._answers import as_array, fmt
 from ._judge import Mistake, Problem
 from ._registry import check, example
-from ._voice import _
-
-__all__ = ["check_kl_divergence"]
 
 
 def _distributions(probs, target) -> tuple[np.ndarray, np.ndarray]:
@@ -45,8 +43,8 @@ def _rows(value: np.ndarray, batched: bool) -> float:
         example([[0.7, 0.2, 0.1], [0.1, 0.3, 0.6]], [[0.6, 0.3, 0.1], [0.0, 0.2, 0.8]]),
     ]
 )
-def check_kl_divergence(probs, target) -> Problem:
-    """Check D_KL(target || probs) in nats; called as ``check_kl_divergence(answer, probs, target)``.
+def check_kl_divergence(answer, probs, target) -> Problem:
+    """Check D_KL(target || probs) in nats.
 
     ``probs`` is the model's distribution p and ``target`` the label's distribution t, both of
     shape (C,), or (N, C) for a batch, whose divergence is the mean over its rows, as
@@ -72,8 +70,8 @@ def check_kl_divergence(probs, target) -> Problem:
         correct=_("D_KL(t || p) = {0} nats = H(t, p) - H(t) = {1} - {2}.").format(
             fmt(kl), fmt(cross), fmt(entropy)
         ),
-        recipe=_("compute sum_k t_k * log(t_k / p_k) with np.log and assign it to `answer`."),
-        hint=(
+        idea=_("revisit how the KL divergence, the cross-entropy and the entropy of the target are related."),
+        recipe=(
             _(
                 "compute sum_k t_k * log(t_k / p_k) with np.log; a class with t_k = 0 adds 0 (0 log 0 = "
                 "0), so skip it rather than let 0 * log(0) give nan."
@@ -100,6 +98,11 @@ def check_kl_divergence(probs, target) -> Problem:
                     "symmetric."
                 ),
                 _("weight the logs by the target: sum_k t_k * log(t_k / p_k)."),
+            ),
+            Mistake(
+                _rows(np.sum(t * (log_t - p), axis=-1), batched),
+                _("that is kl_div fed the probabilities p, where it expects log-probabilities."),
+                _("pass np.log(p) (or log_softmax of the logits) as kl_div's first argument."),
             ),
             Mistake(kl / np.log(2), _("that is the divergence in bits (log base 2)."), log_hint),
             Mistake(kl / np.log(10), _("that is the base-10 logarithm."), log_hint),

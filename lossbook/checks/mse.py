@@ -10,18 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._answers import as_array, as_number, fmt
+from .._i18n import N_, _
+from ._answers import as_array, as_number, close, describe, fmt, read_answer
 from ._judge import Feedback, Mistake, Problem
-from ._registry import call, check, check_function, example
-from ._voice import N_, _
-
-__all__ = [
-    "check_mse",
-    "check_rmse",
-    "check_mse_gradient",
-    "check_line_gradient_step",
-    "check_mse_function",
-]
+from ._registry import Case, call, check, check_function, example, run_cases
 
 # Inputs of the examples below.
 _Y_PRED = np.array([2.5, 0.0, 2.0, 8.0, 4.5])
@@ -46,8 +38,8 @@ def _broadcast_mse(p: np.ndarray, t: np.ndarray) -> float:
 
 
 @check(examples=[example(_Y_PRED, _Y_TRUE), example([1.0, -2.0, 0.5], [0.5, 1.0, 2.5])])
-def check_mse(y_pred, y) -> Problem:
-    """Check a mean squared error; called as ``check_mse(answer, y_pred, y)``.
+def check_mse(answer, y_pred, y) -> Problem:
+    """Check a mean squared error.
 
     Parameters
     ----------
@@ -80,8 +72,8 @@ def check_mse(y_pred, y) -> Problem:
         what=_("the MSE"),
         rtol=1e-6,
         correct=_("MSE = {0}, the mean of the squared errors.").format(fmt(mse)),
-        recipe=_("compute the mean squared error and assign it to `answer`."),
-        hint=_("subtract the targets from the predictions, square each difference, take the mean."),
+        idea=_("revisit what the MSE averages: one squared error per example."),
+        recipe=_("subtract the targets from the predictions, square each difference, take the mean."),
         shape_hint=_("the MSE is one number: reduce the squared errors with np.mean."),
         mistakes=[
             Mistake(
@@ -155,8 +147,8 @@ def check_mse(y_pred, y) -> Problem:
         example(_Y_PRED, _Y_TRUE),
     ]
 )
-def check_rmse(y_pred, y) -> Problem:
-    """Check a root mean squared error; called as ``check_rmse(answer, y_pred, y)``.
+def check_rmse(answer, y_pred, y) -> Problem:
+    """Check a root mean squared error.
 
     Examples
     --------
@@ -176,8 +168,8 @@ def check_rmse(y_pred, y) -> Problem:
         what=_("the RMSE"),
         rtol=1e-6,
         correct=_("RMSE = {0}, in the same units as the targets (MSE = {1}).").format(fmt(rmse), fmt(mse)),
-        recipe=_("compute the root mean squared error and assign it to `answer`."),
-        hint=_("RMSE = np.sqrt(np.mean((y_pred - y) ** 2))."),
+        idea=_("revisit the order of the RMSE's three steps, and the shapes of y_pred and y."),
+        recipe=_("RMSE = np.sqrt(np.mean((y_pred - y) ** 2))."),
         shape_hint=_("the RMSE is one number: average the squared errors, then take the root."),
         mistakes=[
             Mistake(
@@ -228,11 +220,11 @@ def check_rmse(y_pred, y) -> Problem:
         example([[1.0, -2.0], [0.5, 3.0]], [[0.5, 1.0], [2.5, 1.0]]),
     ]
 )
-def check_mse_gradient(y_pred, y) -> Problem:
+def check_mse_gradient(answer, y_pred, y) -> Problem:
     """Check the gradient of the MSE with respect to the predictions.
 
-    Called as ``check_mse_gradient(answer, y_pred, y)``; the expected answer is
-    ``2 * (y_pred - y) / N``, one entry per prediction, in the shape of ``y_pred``.
+    The expected answer is ``2 * (y_pred - y) / N``, one entry per prediction, in the shape of
+    ``y_pred``.
 
     Examples
     --------
@@ -240,7 +232,7 @@ def check_mse_gradient(y_pred, y) -> Problem:
     Correct: dMSE/dy_pred = 2 * (y_pred - y) / N, one entry per prediction.
     True
     >>> check_mse_gradient([[1.0], [2.0]], [1.0, 2.0], [0.0, 0.0])
-    Not yet: your answer has the right numbers but shape (2, 1); the gradient has shape (2,).
+    Not yet: your answer has the right numbers but shape (2, 1); the answer has shape (2,).
     Hint: drop the extra axis of size 1 (.reshape(2,) or .squeeze()); a (N, 1) column
           meeting an (N,) row broadcasts, so check the shapes where you computed it.
     False
@@ -259,8 +251,8 @@ def check_mse_gradient(y_pred, y) -> Problem:
         what=_("the gradient"),
         rtol=1e-6,
         correct=_("dMSE/dy_pred = 2 * (y_pred - y) / N, one entry per prediction."),
-        recipe=_("compute one derivative per prediction and assign it."),
-        hint=_("dMSE/dy_pred_i = 2 * (y_pred_i - y_i) / N."),
+        idea=_("revisit the derivative of a square and of a mean: one entry per prediction."),
+        recipe=_("dMSE/dy_pred_i = 2 * (y_pred_i - y_i) / N."),
         shape_hint=_(
             "the gradient has one entry per prediction, shape {0}: do not sum or average it, "
             "and give y_pred and y the same shape before subtracting."
@@ -309,11 +301,10 @@ def check_mse_gradient(y_pred, y) -> Problem:
 
 
 @check(examples=[example([0.0, 1.0, 2.0, 3.0], [1.0, 2.5, 5.5, 7.0], w=0.5, b=0.0, lr=0.05)])
-def check_line_gradient_step(x, y, *, w: float, b: float, lr: float) -> Problem:
+def check_line_gradient_step(answer, x, y, *, w: float, b: float, lr: float) -> Problem:
     """Check one gradient-descent step on the MSE of the line ``y_pred = w * x + b``.
 
-    Called as ``check_line_gradient_step(answer, x, y, w=..., b=..., lr=...)``; the answer is
-    the pair ``(w_new, b_new)``.
+    The answer is the pair ``(w_new, b_new)``.
 
     Examples
     --------
@@ -338,11 +329,15 @@ def check_line_gradient_step(x, y, *, w: float, b: float, lr: float) -> Problem:
     right, grads = step(2 / n)
 
     def half_right(a: np.ndarray):
-        if np.isclose(a[1], right[1], rtol=1e-6, atol=1e-12):
-            return _("b_new is right but w_new is not."), _("check dL/dw.")
-        if np.isclose(a[0], right[0], rtol=1e-6, atol=1e-12):
-            return _("w_new is right but b_new is not."), _("check dL/db.")
+        if close(a[1:], right[1:], 1e-6, 1e-12):
+            return _("b_new is right but w_new is not."), _("check dL/dw, then the step w - lr * dL/dw.")
+        if close(a[:1], right[:1], 1e-6, 1e-12):
+            return _("w_new is right but b_new is not."), _("check dL/db, then the step b - lr * dL/db.")
         return None
+
+    # b's gradient taken after w moved: the update of w used before b's gradient is computed.
+    w_first = w - lr * grads[0]
+    b_after = b - lr * 2 / n * np.sum(w_first * xs + b - ys)
 
     return Problem(
         right=right,
@@ -352,8 +347,11 @@ def check_line_gradient_step(x, y, *, w: float, b: float, lr: float) -> Problem:
         correct=_("w = {0}, b = {1} after one step (dL/dw = {2}, dL/db = {3}).").format(
             fmt(right[0]), fmt(right[1]), fmt(grads[0]), fmt(grads[1])
         ),
-        recipe=_("return the pair (w_new, b_new)."),
-        hint=_("e = w*x + b - y; dw = 2*mean(e*x); db = 2*mean(e); then (w - lr*dw, b - lr*db)."),
+        idea=_(
+            "revisit one step of gradient descent: both gradients at the old (w, b), then one update of "
+            "each."
+        ),
+        recipe=_("e = w*x + b - y; dw = 2*mean(e*x); db = 2*mean(e); then (w - lr*dw, b - lr*db)."),
         shape_hint=_("return a tuple of two numbers: (w - lr * dw, b - lr * db)."),
         mistakes=[
             Mistake(
@@ -365,6 +363,21 @@ def check_line_gradient_step(x, y, *, w: float, b: float, lr: float) -> Problem:
                 step(2 / n, sign=+1.0)[0],
                 _("you stepped uphill: w + lr * dw makes the loss larger."),
                 _("gradient descent subtracts: w - lr * dw."),
+            ),
+            Mistake(
+                right - np.array([w, b]),
+                _("you returned the step (-lr * dL/dw, -lr * dL/db), not the new parameters."),
+                _("add the step to the current values: (w + step_w, b + step_b)."),
+            ),
+            Mistake(
+                (w_first, b_after),
+                _("b's gradient used the updated w: both gradients belong to the old (w, b)."),
+                _("compute dL/dw and dL/db first, from the same residuals, then update w and b."),
+            ),
+            Mistake(
+                np.array([w, b]) - grads if lr != 1 else None,
+                _("your step has no learning rate: you subtracted the whole gradient."),
+                _("multiply the gradient by lr before subtracting it."),
             ),
             Mistake(
                 grads,
@@ -390,13 +403,15 @@ def check_line_gradient_step(x, y, *, w: float, b: float, lr: float) -> Problem:
     )
 
 
-# The tests of check_mse_function: (y_pred, y, what the case is about).
-_FUNCTION_CASES = (
-    (np.array([1.0, 2.0, 4.0]), np.array([0.0, 2.0, 1.0]), N_("three numbers")),
-    (np.array([[0.5, -1.0], [2.0, 0.0]]), np.array([[0.0, 1.0], [2.5, -1.0]]), N_("a (2, 2) batch")),
-    (np.array([1.5, -2.0], dtype=np.float32), np.array([0.5, 1.0], dtype=np.float32), "float32"),
-    ([3.0, -1.0], [1.0, 1.0], N_("Python lists")),
+# The cases of check_mse_function: the inputs, and what they are about.
+_MSE_CASES = (
+    Case((np.array([1.0, 2.0, 4.0]), np.array([0.0, 2.0, 1.0])), N_("three numbers")),
+    Case((np.array([[0.5, -1.0], [2.0, 0.0]]), np.array([[0.0, 1.0], [2.5, -1.0]])), N_("a (2, 2) batch")),
+    Case((np.array([1.5, -2.0], np.float32), np.array([0.5, 1.0], np.float32)), N_("float32 arrays")),
+    Case(([3.0, -1.0], [1.0, 1.0]), N_("Python lists")),
 )
+# Predictions (3, 1) against targets (3,): the function must refuse them.
+_COLUMN, _ROW = np.array([[1.0], [2.0], [3.0]]), np.array([1.0, 2.0, 3.0])
 
 
 def _reference_mse(y_pred, y):
@@ -407,15 +422,37 @@ def _reference_mse(y_pred, y):
     return float(np.mean((y_pred - y) ** 2))
 
 
+def _judge_mse_case(case: Case, value) -> Feedback:
+    """What the learner's function returned on one case, against check_mse's table."""
+    said = check_mse.problem(*case.args).judge_value(value)
+    if said.ok and not isinstance(value, float):
+        return Feedback(
+            False,
+            _("your function returned {0}, not a Python float.").format(describe(value)),
+            _("end it with return float(...), so the MSE is one plain number."),
+        )
+    shown = _("y_pred = {0}, y = {1}").format(*(np.asarray(a).tolist() for a in case.args))
+    return said._replace(message=_("{0} ({shown})").format(said.message, shown=shown))
+
+
+def _names_both_shapes(message: str) -> bool:
+    return any(c in message for c in ("(3, 1)", "[3, 1]")) and any(r in message for r in ("(3,)", "[3]"))
+
+
 @check_function(
-    recipe=N_("define the function and pass it to the check."), reference=_reference_mse, examples=[example()]
+    idea=N_("revisit the two jobs of the exercise's function: the mean of the squared errors, and refusing "
+            "inputs of different shapes."),
+    recipe=N_("convert both inputs with np.asarray, raise ValueError naming both shapes when they differ, "
+              "then return float(np.mean((y_pred - y) ** 2))."),
+    reference=_reference_mse,
+    examples=[example()],
 )
-def check_mse_function(fn) -> Feedback:
+def check_mse_function(answer) -> Feedback:
     """Check a learner's ``mse(y_pred, y)``: right values, and a refusal of mismatched shapes.
 
-    Called as ``check_mse_function(my_mse)``. The function must return the mean squared error
-    of two arrays (or lists) of one shape, and raise ``ValueError`` when the shapes differ,
-    e.g. (N, 1) against (N,).
+    The function must return the mean squared error of two arrays (or lists) of one shape as a
+    Python float, and raise ``ValueError`` naming both shapes when they differ, e.g. (N, 1)
+    against (N,).
 
     Examples
     --------
@@ -429,35 +466,17 @@ def check_mse_function(fn) -> Feedback:
              (3, 1) and (3,) differ
     True
     """
-    for p, t, case in _FUNCTION_CASES:
-        what = _(case)
-        out = call(fn, p, t)
-        if out.error is not None:
-            hint = (
-                _("define it with two parameters, def my_mse(y_pred, y), and return their MSE.")
-                if isinstance(out.error, TypeError) and "positional argument" in str(out.error)
-                else _("convert the inputs with np.asarray first, so lists work too.")
-            )
-            return Feedback(False, _("on {what}, your function {0}").format(out.says(), what=what), hint)
-        if out.value is None:
-            return Feedback(
-                False,
-                _("on {what}, your function returned None.").format(what=what),
-                _("end it with return and the MSE."),
-            )
-        said = check_mse.problem(p, t).assess(out.value)
-        if not said.ok:
-            shown = _("y_pred = {0}, y = {1}").format(np.asarray(p).tolist(), np.asarray(t).tolist())
-            return Feedback(
-                False, _("on {what} ({shown}): {0}").format(said.message, what=what, shown=shown), said.hint
-            )
-    out = call(fn, np.array([[1.0], [2.0], [3.0]]), np.array([1.0, 2.0, 3.0]))
+    failed = run_cases(answer, _MSE_CASES, _judge_mse_case)
+    if failed is not None:
+        return failed
+    out = call(answer, _COLUMN, _ROW)
     if isinstance(out.error, ValueError):
-        if not str(out.error).strip():
+        if not _names_both_shapes(str(out.error)):
             return Feedback(
                 False,
-                _("your function raises ValueError for (3, 1) against (3,), but with no message."),
-                _("say what is wrong and how to fix it: quote both shapes."),
+                _("your function raises ValueError for (3, 1) against (3,), but its message does not "
+                  "name both shapes: {0!r}.").format(str(out.error)),
+                _("put both shapes in the message, e.g. with y_pred.shape and y.shape in an f-string."),
             )
         return Feedback(
             True,
@@ -469,15 +488,15 @@ def check_mse_function(fn) -> Feedback:
             _("for (3, 1) against (3,) your function {0}, not ValueError.").format(out.says()),
             _("compare the shapes first and raise ValueError with both shapes in the message."),
         )
+    got, _unread = read_answer(out.value)
+    flattened = got is not None and got.size == 1 and float(got.reshape(())) == 0.0
     return Feedback(
         False,
-        _(
-            "for predictions of shape (3, 1) and targets of shape (3,) your function "
-            "returned {0}; it should refuse them (the right MSE of these pairs is 0)."
-        ).format(fmt(out.value)),
-        _(
-            "broadcasting compared every prediction with every "
-            "target. Compare y_pred.shape with y.shape and raise "
-            "ValueError when they differ."
-        ),
+        _("for predictions of shape (3, 1) and targets of shape (3,) your function returned {0}; "
+          "it should refuse them with ValueError.").format(fmt(out.value)),
+        _("your function flattens or reshapes the inputs, so a shape mistake passes unseen: compare "
+          "y_pred.shape with y.shape and raise ValueError when they differ.")
+        if flattened
+        else _("broadcasting compared every prediction with every target. Compare y_pred.shape with "
+               "y.shape and raise ValueError when they differ."),
     )

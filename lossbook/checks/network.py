@@ -15,19 +15,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .._i18n import _
 from ..activations import ACTIVATIONS, relu
 from ._answers import as_array, as_number, fmt
 from ._judge import Mistake, Problem
 from ._registry import check, example
-from ._voice import _
-
-__all__ = [
-    "check_neuron_output",
-    "check_parameter_count",
-    "check_layer_output",
-    "check_mlp_output",
-    "check_first_layer_grad",
-]
 
 # Inputs of the examples below.
 _X = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 2.0], [2.0, 2.0, -1.0], [-1.0, 0.0, 1.0]])
@@ -67,9 +59,9 @@ def _other_activations(z: np.ndarray, activation: str) -> list[Mistake]:
     return [
         Mistake(
             value,
-            _("that is the {0}{1} of the weighted sum.").format(
-                " (or the ".join(names), ")" * (len(names) - 1)
-            ),
+            _(
+                "that is the weighted sum passed through {0} instead."
+            ).format(", ".join(f"lb.{n}" for n in names)),
             _("this exercise uses activation={activation!r}; apply lb.{activation}.").format(
                 activation=activation
             ),
@@ -84,10 +76,8 @@ def _other_activations(z: np.ndarray, activation: str) -> list[Mistake]:
         example([1.0, 2.0], [0.7, 0.4], -0.3, activation="tanh"),
     ]
 )
-def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
+def check_neuron_output(answer, x, w, b, *, activation: str = "sigmoid") -> Problem:
     """Check the output of one neuron, ``activation(w · x + b)``.
-
-    Called as ``check_neuron_output(answer, x, w, b, activation=...)``.
 
     Parameters
     ----------
@@ -122,7 +112,8 @@ def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
     return Problem(
         right=right,
         what=_("the neuron's output"),
-        hint=recipe,
+        idea=_("revisit the two steps of a neuron: the weighted sum, then the activation."),
+        recipe=recipe,
         near=2e-3,
         correct=_("the weighted sum is {z:.4f} and the neuron outputs {right:.4f}.").format(z=z, right=right),
         mistakes=[
@@ -158,16 +149,19 @@ def check_neuron_output(x, w, b, *, activation: str = "sigmoid") -> Problem:
                 _("your answer is one number per input: the products were not summed."),
                 _("the weighted sum adds up the products w_i * x_i: use w @ x (or np.sum(w * x))."),
             ),
+            Mistake(
+                1 / (1 + np.exp(z)) if activation == "sigmoid" else None,
+                _("your value is 1 - sigmoid(z): the sign in the exponent is flipped."),
+                _("sigmoid(z) = 1 / (1 + exp(-z)), with a minus in the exponent."),
+            ),
             *_other_activations(np.float64(z), activation),
         ],
     )
 
 
 @check(examples=[example([4, 8, 8, 3]), example([3, 5, 2])])
-def check_parameter_count(layer_sizes: Sequence[int]) -> Problem:
+def check_parameter_count(answer, layer_sizes: Sequence[int]) -> Problem:
     """Check the number of parameters of a fully connected network with biases.
-
-    Called as ``check_parameter_count(answer, layer_sizes)``.
 
     Parameters
     ----------
@@ -213,7 +207,8 @@ def check_parameter_count(layer_sizes: Sequence[int]) -> Problem:
         atol=1e-9,
         near=None,
         diagnose=count,
-        hint=recipe,
+        idea=_("count layer by layer: one weight per connection, one bias per neuron that receives them."),
+        recipe=recipe,
         correct=_("{right} parameters ({weights} weights and {biases} biases).").format(
             right=right, weights=weights, biases=biases
         ),
@@ -275,10 +270,8 @@ def _layer(weight, bias, name="weight"):
 
 
 @check(examples=[example(_X, _W, [0.1, -0.2, 0.3], activation="relu")])
-def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
+def check_layer_output(answer, x, weight, bias, *, activation: str = "relu") -> Problem:
     """Check a dense layer on a batch: ``activation(x @ weight.T + bias)``.
-
-    Called as ``check_layer_output(answer, x, weight, bias, activation=...)``.
 
     Parameters
     ----------
@@ -311,7 +304,11 @@ def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
     return Problem(
         right=right,
         what=_("the layer's output"),
-        hint=recipe,
+        idea=_(
+            "revisit the layer in batch form: every row of x goes through the same weights, bias and "
+            "activation."
+        ),
+        recipe=recipe,
         near=2e-3,
         correct=_("the layer maps a {0} batch to a {1} output.").format(x.shape, right.shape),
         mistakes=[
@@ -366,13 +363,10 @@ def check_layer_output(x, weight, bias, *, activation: str = "relu") -> Problem:
         )
     ]
 )
-def check_mlp_output(
+def check_mlp_output(answer,
     x, weights: Sequence, biases: Sequence, *, activation: str = "relu", output_activation: str = "identity"
 ) -> Problem:
     """Check the forward pass of a multilayer perceptron.
-
-    Called as ``check_mlp_output(answer, x, weights, biases, activation=...,
-    output_activation=...)``.
 
     Parameters
     ----------
@@ -422,7 +416,11 @@ def check_mlp_output(
     return Problem(
         right=right,
         what=_("the network's output"),
-        hint=recipe,
+        idea=_(
+            "follow the network layer by layer: which layers apply the activation, and how each weight "
+            "matrix is used."
+        ),
+        recipe=recipe,
         near=2e-3,
         correct=(
             _("the network outputs {0}.").format(fmt(right))
@@ -474,12 +472,11 @@ def check_mlp_output(
         )
     ]
 )
-def check_first_layer_grad(x, y, weights, biases) -> Problem:
+def check_first_layer_grad(answer, x, y, weights, biases) -> Problem:
     """Check dL/dW1 for a one-hidden-layer ReLU network and the squared error of one example.
 
-    Called as ``check_first_layer_grad(answer, x, y, (W1, W2), (b1, b2))``. The network is
-    ``y_hat = W2 @ relu(W1 @ x + b1) + b2`` and the loss is ``L = sum((y_hat - y) ** 2)`` (the
-    mean squared error when there is one output).
+    The network is ``y_hat = W2 @ relu(W1 @ x + b1) + b2`` and the loss is ``L = sum((y_hat - y) **
+    2)`` (the mean squared error when there is one output).
 
     Parameters
     ----------
@@ -521,7 +518,11 @@ def check_first_layer_grad(x, y, weights, biases) -> Problem:
     return Problem(
         right=right,
         what="dL/dW1",
-        hint=recipe,
+        idea=_(
+            "go back one link at a time from the loss: the output first, then through W2 and the ReLU to "
+            "z1."
+        ),
+        recipe=recipe,
         near=2e-3,
         correct=_("dL/dW1 = outer(dL/dz1, x), with dL/dz1 = {0}.").format(fmt(g_z1 + 0.0)),
         mistakes=[

@@ -13,20 +13,11 @@ import math
 
 import numpy as np
 
+from .._i18n import _
 from ..activations import log_softmax
 from ._answers import as_array, as_number, fmt, logits_and_classes
 from ._judge import Mistake, Problem
 from ._registry import check, example
-from ._voice import _
-
-__all__ = [
-    "check_pos_weight",
-    "check_weighted_cross_entropy",
-    "check_ignore_index_loss",
-    "check_sum_learning_rate",
-    "check_gaussian_variance",
-    "check_multi_label_loss",
-]
 
 
 def _per_sample_nll(z: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -55,12 +46,12 @@ def _per_sample_nll(z: np.ndarray, target: np.ndarray) -> np.ndarray:
         example([1, 0, 0, 0, 1, 0, 0, 0, 0, 1]),
     ]
 )
-def check_pos_weight(target) -> Problem:
+def check_pos_weight(answer, target) -> Problem:
     """Check the ``pos_weight`` for ``BCEWithLogitsLoss`` computed from 0/1 targets.
 
-    Called as ``check_pos_weight(answer, target)``. The usual choice is (number of negatives) /
-    (number of positives), one value per label (per column when ``target`` is (N, L)), so that
-    the positives weigh as much in total as the negatives.
+    The usual choice is (number of negatives) / (number of positives), one value per label (per
+    column when ``target`` is (N, L)), so that the positives weigh as much in total as the
+    negatives.
 
     Parameters
     ----------
@@ -95,12 +86,17 @@ def check_pos_weight(target) -> Problem:
         right=right,
         what="pos_weight",
         correct=_("pos_weight = {0} = negatives / positives.").format(fmt(right)),
-        recipe=_("count the negatives and the positives."),
-        hint=_(
+        idea=_("revisit what pos_weight balances: the positives against the negatives of each tag."),
+        recipe=_(
             "count the negatives and the positives (per column for multi-label targets, giving shape "
             "{0}) and divide the first by the second."
         ).format(right.shape),
         mistakes=[
+            Mistake(
+                n_neg // n_pos if np.any(n_neg % n_pos) else None,
+                _("that uses integer division (//), which drops the fraction."),
+                _("divide with /, so that 7 / 5 is 1.4, not 1."),
+            ),
             Mistake(
                 n_pos / n_neg,
                 _("that is positives / negatives, the inverse."),
@@ -147,12 +143,11 @@ def check_pos_weight(target) -> Problem:
         )
     ]
 )
-def check_weighted_cross_entropy(logits, target, weight) -> Problem:
+def check_weighted_cross_entropy(answer, logits, target, weight) -> Problem:
     """Check a class-weighted mean cross-entropy (``F.cross_entropy(..., weight=w)``).
 
-    Called as ``check_weighted_cross_entropy(answer, logits, target, weight)``. The reference is
-    ``sum_i w[y_i] * l_i / sum_i w[y_i]``, with ``l_i = -log softmax(z_i)[y_i]``: the weighted
-    mean divides by the sum of the weights of the targets, not by N.
+    The reference is ``sum_i w[y_i] * l_i / sum_i w[y_i]``, with ``l_i = -log softmax(z_i)[y_i]``:
+    the weighted mean divides by the sum of the weights of the targets, not by N.
 
     Parameters
     ----------
@@ -168,8 +163,7 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
     --------
     >>> z = [[2.0, 0.0], [0.0, 1.0], [1.0, 1.0]]
     >>> check_weighted_cross_entropy(None, z, [0, 1, 1], [1.0, 3.0])
-    Not yet: you have not answered yet.
-    Hint: replace None with your answer; the check says what is wrong.
+    Not yet: put your answer in place of None, then run the cell.
     False
     """
     z, t = logits_and_classes(logits, target)
@@ -189,15 +183,17 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
         correct=_(
             "the weighted mean is {right:.4f} (sum of weighted losses / sum of the targets' weights {0:.4f})."
         ).format(w.sum(), right=right),
+        idea=_("revisit what PyTorch's weighted mean divides by: not the number of examples."),
         recipe=_(
-            "weight each example's loss by the weight of its true class, then divide by the sum of "
-            "those weights."
-        ),
-        hint=_(
             "compute -log softmax at the true class for each example, weight it by "
             "weight[target[i]], sum, and divide by weight[target].sum()."
         ),
         mistakes=[
+            Mistake(
+                -right,
+                _("{0} has the wrong sign.").format(fmt(-right)),
+                _("the loss is MINUS the log-probability."),
+            ),
             Mistake(
                 weighted_sum / n,
                 _("{0} divides by N = {n}.").format(fmt(weighted_sum / n), n=n),
@@ -247,11 +243,11 @@ def check_weighted_cross_entropy(logits, target, weight) -> Problem:
         )
     ]
 )
-def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Problem:
+def check_ignore_index_loss(answer, logits, target, *, ignore_index: int = -100) -> Problem:
     """Check a mean cross-entropy where positions labelled ``ignore_index`` are left out.
 
-    Called as ``check_ignore_index_loss(answer, logits, target, ignore_index=-100)``. When every
-    position is ignored the mean is 0/0, which PyTorch returns as nan; so does this check.
+    When every position is ignored the mean is 0/0, which PyTorch returns as nan; so does this
+    check.
 
     Parameters
     ----------
@@ -276,7 +272,9 @@ def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Prob
             right=math.nan,
             what=_("the mean over no positions"),
             correct=_("every position is ignored, so the mean is 0/0 = nan (as in torch)."),
-            hint=_("every position is ignored: the mean of nothing is 0/0 = nan."),
+            idea=_("revisit what ignore_index does: an ignored position counts neither in the sum nor in the "
+                   "number averaged."),
+            recipe=_("every position is ignored: the mean of nothing is 0/0 = nan."),
         )
     losses = _per_sample_nll(z[keep], t[keep])
     right = float(losses.mean())
@@ -286,8 +284,11 @@ def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Prob
         right=right,
         what=_("the mean over the kept positions"),
         correct=_("the mean over the {k} kept positions is {right:.4f}.").format(k=k, right=right),
-        recipe=_("keep only the positions whose target is not ignore_index, then average their losses."),
-        hint=_(
+        idea=_(
+            "revisit what ignore_index does: an ignored position counts neither in the sum nor in the "
+            "number averaged."
+        ),
+        recipe=_(
             "select target != ignore_index, compute -log softmax at the true class for those rows "
             "only, and average."
         ),
@@ -321,13 +322,12 @@ def check_ignore_index_loss(logits, target, *, ignore_index: int = -100) -> Prob
 
 
 @check(examples=[example(0.1, (64, 3))])
-def check_sum_learning_rate(lr: float, target_shape) -> Problem:
+def check_sum_learning_rate(answer, lr: float, target_shape) -> Problem:
     """Check the learning rate that makes reduction="sum" take the same SGD steps as "mean".
 
-    Called as ``check_sum_learning_rate(answer, lr, target_shape)``. With
-    ``MSELoss(reduction="mean")`` the loss is divided by the number of elements of the target
-    (batch size times outputs per example), so its gradient is that many times smaller than
-    with ``"sum"``; plain SGD takes identical steps if the learning rate is divided by it.
+    With ``MSELoss(reduction="mean")`` the loss is divided by the number of elements of the target
+    (batch size times outputs per example), so its gradient is that many times smaller than with
+    ``"sum"``; plain SGD takes identical steps if the learning rate is divided by it.
 
     Parameters
     ----------
@@ -360,9 +360,14 @@ def check_sum_learning_rate(lr: float, target_shape) -> Problem:
         correct=_(
             "lr = {lr:g} / {count} = {right:.4g}: 'mean' divides by all {count} elements of the target."
         ).format(lr=lr, count=count, right=right),
-        recipe=_("how much larger is the gradient of the sum than the gradient of the mean?"),
-        hint=_("the gradient of the sum is (number of averaged elements) times the gradient of the mean."),
+        idea=_("how much larger is the gradient of the sum than the gradient of the mean?"),
+        recipe=_("the gradient of the sum is (number of averaged elements) times the gradient of the mean."),
         mistakes=[
+            Mistake(
+                1 / count if lr != 1 else None,
+                _("that is 1 / (number of elements): the learning rate itself is missing."),
+                _("scale the learning rate you have: lr / (number of averaged elements)."),
+            ),
             Mistake(
                 lr / batch if batch != count else None,
                 _("{0} divides by the batch size {batch}.").format(fmt(lr / batch), batch=batch),
@@ -398,11 +403,10 @@ def check_sum_learning_rate(lr: float, target_shape) -> Problem:
 
 
 @check(examples=[example([0.8, -1.1, 0.3, 1.7, -0.6, 0.9, -1.4])])
-def check_gaussian_variance(residuals) -> Problem:
+def check_gaussian_variance(answer, residuals) -> Problem:
     """Check the noise variance that minimises the Gaussian negative log-likelihood.
 
-    Called as ``check_gaussian_variance(answer, residuals)``. For fixed predictions with
-    residuals ``r_i = y_i - mu_i``, the variance that minimises
+    For fixed predictions with residuals ``r_i = y_i - mu_i``, the variance that minimises
     ``mean(0.5 * (log var + r_i**2 / var))`` is ``mean(r_i**2)``: the MSE.
 
     Parameters
@@ -427,8 +431,8 @@ def check_gaussian_variance(residuals) -> Problem:
         right=right,
         what=_("the maximum-likelihood variance"),
         correct=_("var = mean(r**2) = {right:.4f}, the MSE of the residuals.").format(right=right),
-        recipe=_("set the derivative of the NLL with respect to the variance to zero."),
-        hint=_(
+        idea=_("set the derivative of the NLL with respect to the variance to zero."),
+        recipe=_(
             "differentiate 0.5 * (log v + r**2 / v) with respect to v, average over the examples, "
             "and solve for v."
         ),
@@ -510,9 +514,8 @@ def _bce_terms(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
         example([[0.5, -2.0, 1.5], [3.0, 0.2, -0.4]], [[2], [0, 1]]),
     ]
 )
-def check_multi_label_loss(logits, labels) -> Problem:
-    """Check ``BCEWithLogitsLoss`` on a multi-hot target; called as
-    ``check_multi_label_loss(answer, logits, labels)``.
+def check_multi_label_loss(answer, logits, labels) -> Problem:
+    """Check ``BCEWithLogitsLoss`` on a multi-hot target.
 
     ``logits`` has shape (N, L); ``labels`` holds, for each of the N examples, the list of its
     tags (numbers 0 to L - 1; a list may be empty). The right answer is the mean over all N * L
@@ -535,11 +538,8 @@ def check_multi_label_loss(logits, labels) -> Problem:
         correct=_(
             "BCEWithLogitsLoss = {0}: the mean over all {elements} elements of the multi-hot target."
         ).format(fmt(right), elements=elements),
+        idea=_("revisit the multi-hot target: one yes/no decision per tag, and which elements are averaged."),
         recipe=_(
-            "build the (N, L) float target with a 1.0 at every listed tag, then average the binary "
-            "cross-entropy of every element."
-        ),
-        hint=_(
             "target[i, tags] = 1.0 for each example i; then the mean over all elements of -[t log "
             "sigmoid(z) + (1 - t) log(1 - sigmoid(z))]."
         ),

@@ -12,20 +12,11 @@ import math
 
 import numpy as np
 
-from ..metrics import _equal_width_bins
+from .._i18n import _
+from ..metrics import calibration_bins
 from ._answers import as_array, as_number, fmt
 from ._judge import Mistake, Problem
 from ._registry import check, example
-from ._voice import _
-
-__all__ = [
-    "check_optimizer_steps",
-    "check_batch_size_for_spread",
-    "check_weight_decay_step",
-    "check_early_stopping",
-    "check_precision_recall",
-    "check_ece",
-]
 
 
 def _count(value, name: str, *, low: int = 1) -> int:
@@ -43,11 +34,10 @@ def _count(value, name: str, *, low: int = 1) -> int:
         example(100, 10, 3),
     ]
 )
-def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
+def check_optimizer_steps(answer, n, batch_size, epochs, drop_last=False) -> Problem:
     """Check the number of optimiser steps of a training run.
 
-    Called as ``check_optimizer_steps(answer, n, batch_size, epochs, drop_last=False)``: ``n``
-    training examples, mini-batches of ``batch_size``, ``epochs`` passes over the data; one
+    ``n`` training examples, mini-batches of ``batch_size``, ``epochs`` passes over the data; one
     step per mini-batch. The last, smaller batch of an epoch counts unless ``drop_last``.
     """
     n, b, e = _count(n, "n"), _count(batch_size, "batch_size"), _count(epochs, "epochs")
@@ -60,8 +50,8 @@ def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
         correct=_("{total} steps: {per_epoch} mini-batches per epoch times {e} epochs.").format(
             total=total, per_epoch=per_epoch, e=e
         ),
-        recipe=_("count the mini-batches of one epoch, then multiply by the number of epochs."),
-        hint=(
+        idea=_("count the mini-batches of one epoch, then multiply by the number of epochs."),
+        recipe=(
             _(
                 "one step per mini-batch: an epoch has n // batch_size full batches, plus one smaller "
                 "batch for the remainder unless drop_last=True."
@@ -70,7 +60,10 @@ def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
         mistakes=[
             Mistake(
                 e * full if not drop_last and n % b else None,
-                _("that leaves out the last, smaller batch of every epoch."),
+                _(
+                    "that leaves out the last, smaller batch of every epoch, as int(), // or round() "
+                    "do when the fraction is below one half."
+                ),
                 _(
                     "with drop_last=False the remainder forms one more batch: math.ceil(n / "
                     "batch_size) per epoch."
@@ -101,12 +94,11 @@ def check_optimizer_steps(n, batch_size, epochs, drop_last=False) -> Problem:
 
 
 @check(examples=[example(0.3, 0.04), example(0.42, 0.1)])
-def check_batch_size_for_spread(sigma, target_spread) -> Problem:
+def check_batch_size_for_spread(answer, sigma, target_spread) -> Problem:
     """Check the smallest batch size whose mini-batch loss spreads by at most ``target_spread``.
 
-    Called as ``check_batch_size_for_spread(answer, sigma, target_spread)``. The per-example
-    losses have standard deviation ``sigma``; the mean of ``B`` of them drawn at random spreads
-    by about ``sigma / sqrt(B)``, so the answer is the smallest whole ``B`` with
+    The per-example losses have standard deviation ``sigma``; the mean of ``B`` of them drawn at
+    random spreads by about ``sigma / sqrt(B)``, so the answer is the smallest whole ``B`` with
     ``sigma / sqrt(B) <= target_spread``.
     """
     s, t = as_number(sigma, "sigma"), as_number(target_spread, "target_spread")
@@ -125,8 +117,11 @@ def check_batch_size_for_spread(sigma, target_spread) -> Problem:
         correct=_("B = {right}: sigma / sqrt(B) = {0} <= {1}.").format(
             fmt(s / math.sqrt(right)), fmt(t), right=right
         ),
-        recipe=_("solve sigma / sqrt(B) <= target_spread for B, and round up."),
-        hint=_("the spread shrinks like 1 / sqrt(B): B >= (sigma / target_spread) ** 2, rounded up."),
+        idea=_(
+            "revisit how the spread of a mini-batch mean shrinks as the batch grows, and which way to "
+            "round."
+        ),
+        recipe=_("the spread shrinks like 1 / sqrt(B): B >= (sigma / target_spread) ** 2, rounded up."),
         mistakes=[
             Mistake(
                 unless_right(math.ceil(s / t - 1e-9)),
@@ -138,8 +133,11 @@ def check_batch_size_for_spread(sigma, target_spread) -> Problem:
             ),
             Mistake(
                 unless_right(floor) if floor >= 1 else None,
-                _("that rounds down, so the spread is still a little above the target."),
-                _("round up with math.ceil."),
+                _(
+                    "that rounds down (as int() does, or round() below one half), so the spread is "
+                    "still a little above the target."
+                ),
+                _("round up with math.ceil: the smallest whole B that is large enough."),
             ),
             Mistake(
                 unless_right(exact),
@@ -161,10 +159,10 @@ def check_batch_size_for_spread(sigma, target_spread) -> Problem:
         example([[1.0, -2.0], [0.0, 3.0]], [[0.5, 0.5], [-1.0, 0.0]], 0.05, 0.2),
     ]
 )
-def check_weight_decay_step(weight, grad, lr, weight_decay) -> Problem:
+def check_weight_decay_step(answer, weight, grad, lr, weight_decay) -> Problem:
     """Check one SGD step with weight decay, as ``torch.optim.SGD(..., weight_decay=...)`` takes it.
 
-    Called as ``check_weight_decay_step(answer, weight, grad, lr, weight_decay)``: ``grad`` is
+    ``grad`` is
     the gradient of the data loss alone. Adding ``(weight_decay / 2) * ||w||^2`` to the loss
     adds ``weight_decay * w`` to the gradient, so the new weight is
     ``w - lr * (grad + weight_decay * w)``.
@@ -177,9 +175,19 @@ def check_weight_decay_step(weight, grad, lr, weight_decay) -> Problem:
     return Problem(
         right=right,
         what=_("the weight after one SGD step with weight decay"),
-        recipe=_("new weight = weight - lr * (grad + weight_decay * weight)."),
-        hint=_("the decay term adds weight_decay * weight to the gradient before the step."),
+        idea=_("revisit what weight decay adds to the gradient before the step."),
+        recipe=_("the decay term adds weight_decay * weight to the gradient before the step."),
         mistakes=[
+            Mistake(
+                w - lr * (g - wd * w),
+                _("the decay term has the wrong sign: it pushes the weights away from 0."),
+                _("weight decay adds + weight_decay * weight to the gradient."),
+            ),
+            Mistake(
+                lr * (g + wd * w),
+                _("that is the size of the step, lr * (grad + weight_decay * weight), not the new weight."),
+                _("subtract the step from the weight."),
+            ),
             Mistake(
                 w - lr * g,
                 _("that is a plain SGD step: the weight decay is missing."),
@@ -234,13 +242,13 @@ def _early_stopping(losses: np.ndarray, patience: int) -> tuple[int, int]:
         example([1.0, 0.8, 0.85, 0.7, 0.72, 0.75, 0.74], 2),
     ]
 )
-def check_early_stopping(val_losses, patience) -> Problem:
+def check_early_stopping(answer, val_losses, patience) -> Problem:
     """Check the epoch early stopping keeps, and the last epoch it trains.
 
-    Called as ``check_early_stopping(answer, val_losses, patience)``, the answer a pair
-    ``(kept, stopped)``. ``val_losses[i]`` is the validation loss after epoch ``i + 1`` (epochs
-    count from 1). Training stops once ``patience`` epochs in a row bring no new lowest
-    validation loss, and keeps the weights of the epoch with the lowest one seen so far.
+    The answer is a pair ``(kept, stopped)``. ``val_losses[i]`` is the validation loss after
+    epoch ``i + 1`` (epochs count from 1). Training stops once ``patience`` epochs in a row
+    bring no new lowest validation loss, and keeps the weights of the epoch with the lowest one
+    seen so far.
     """
     losses = as_array(val_losses, "val_losses")
     p = _count(patience, "patience")
@@ -257,8 +265,11 @@ def check_early_stopping(val_losses, patience) -> Problem:
                 "validation loss {0}."
             ).format(fmt(losses[kept - 1]), stopped=stopped, kept=kept)
         ),
-        recipe=_("answer a pair (kept, stopped), counting epochs from 1."),
-        hint=(
+        idea=_(
+            "revisit the early-stopping rule: the best epoch so far, and the patience counted from it "
+            "(epochs from 1)."
+        ),
+        recipe=(
             _(
                 "walk through the losses: remember the lowest so far and its epoch; stop when the "
                 "current epoch is {p} epochs past it."
@@ -309,11 +320,10 @@ def _confusion(cm) -> np.ndarray:
         example([[8, 2], [4, 6]], 0),
     ]
 )
-def check_precision_recall(cm, k) -> Problem:
+def check_precision_recall(answer, cm, k) -> Problem:
     """Check the precision and recall of class ``k`` read off a confusion matrix.
 
-    Called as ``check_precision_recall(answer, cm, k)``, the answer a pair
-    ``(precision, recall)``. Rows of ``cm`` are true classes and columns predictions, as
+    The answer is a pair ``(precision, recall)``. Rows of ``cm`` are true classes and columns predictions, as
     ``lb.confusion_matrix`` returns them.
     """
     c = _confusion(cm)
@@ -334,8 +344,8 @@ def check_precision_recall(cm, k) -> Problem:
                 "true {k}, {5} found)."
             ).format(fmt(precision), int(predicted), int(tp), fmt(recall), int(actual), int(tp), k=k)
         ),
-        recipe=_("precision divides the diagonal entry by its column sum, recall by its row sum."),
-        hint=(
+        idea=_("revisit which axis of the confusion matrix holds the true class and which the prediction."),
+        recipe=(
             _(
                 "rows are true classes, columns predictions: precision = cm[k, k] / cm[:, k].sum(), "
                 "recall = cm[k, k] / cm[k, :].sum()."
@@ -367,10 +377,10 @@ def check_precision_recall(cm, k) -> Problem:
         ),
     ]
 )
-def check_ece(probs, y_true, n_bins=10) -> Problem:
+def check_ece(answer, probs, y_true, n_bins=10) -> Problem:
     """Check an expected calibration error with equal-width bins.
 
-    Called as ``check_ece(answer, probs, y_true, n_bins=10)``. The confidence is the top-class
+    The confidence is the top-class
     probability; bin ``m`` holds confidences in ``(m / n_bins, (m + 1) / n_bins]``; the ECE is
     the sum over bins of (bin size / N) * ``|bin accuracy - bin mean confidence|``.
     """
@@ -390,7 +400,7 @@ def check_ece(probs, y_true, n_bins=10) -> Problem:
     y = y.astype(np.int64)
     conf = p.max(axis=1)
     correct = (p.argmax(axis=1) == y).astype(np.float64)
-    bins = _equal_width_bins(conf, correct, nb)
+    bins = calibration_bins(p, y, n_bins=nb)
     full = bins.counts > 0
     acc, mean_conf = bins.accuracy[full], bins.confidence[full]
     weights = bins.counts[full] / len(y)
@@ -400,13 +410,11 @@ def check_ece(probs, y_true, n_bins=10) -> Problem:
         right=ece,
         what=_("the expected calibration error"),
         correct=_("ECE = {0} over {1} non-empty bins of {nb}.").format(fmt(ece), int(full.sum()), nb=nb),
-        recipe=(
-            _(
-                "bin the top-class probabilities, then add |accuracy - confidence| of each bin, "
-                "weighted by its share of the examples."
-            )
+        idea=_(
+            "revisit the reliability diagram: bins of confidence, and each bin's gap weighted by its "
+            "size."
         ),
-        hint=(
+        recipe=(
             _(
                 "confidence = probs.max(axis=1); in each non-empty bin compare the share of correct "
                 "predictions with the mean confidence; weight by bin size / N."

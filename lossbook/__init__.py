@@ -12,13 +12,40 @@ the modules below at the top level (``lb.cross_entropy`` is ``lb.losses.cross_en
 API page (chapters/lossbook-api.md) documents each module from the same lists.
 """
 
-from . import activations, checks, data, gradients, losses, metrics, network, plotting
+from . import (
+    activations,
+    checks,
+    data,
+    gradients,
+    gradients_classification,
+    gradients_embedding,
+    gradients_regression,
+    losses,
+    losses_classification,
+    losses_embedding,
+    losses_regression,
+    metrics,
+    network,
+    plotting,
+)
 from ._i18n import set_language
 
 __version__ = "0.1.0"
 
 #: The modules whose public names are also top-level names of the package.
-_TOP_LEVEL_MODULES = (losses, activations, gradients, metrics, network)
+_TOP_LEVEL_MODULES = (
+    losses,
+    losses_regression,
+    losses_classification,
+    losses_embedding,
+    activations,
+    gradients,
+    gradients_regression,
+    gradients_classification,
+    gradients_embedding,
+    metrics,
+    network,
+)
 
 globals().update({name: getattr(module, name) for module in _TOP_LEVEL_MODULES for name in module.__all__})
 

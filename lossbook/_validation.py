@@ -24,6 +24,7 @@ well, and so is a softmax over scores that are all -inf.
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -134,6 +135,41 @@ def check_reduction(reduction, func: str, *, extra: tuple[str, ...] = ()) -> str
             f"'sum' (add them up) or 'none' (one value per element){more}."
         )
     return reduction
+
+
+#: The stack level of a validator's warning that points at the learner's line: past the
+#: validator, the loss and the wrapper of refuses_legacy_reduction.
+LEARNER = 4
+
+
+def refuses_legacy_reduction(loss):
+    """Decorate a loss or gradient so that torch's deprecated ``size_average`` and ``reduce``
+    arguments are refused with the ``reduction`` that replaces them (the rest of the call is
+    ``loss`` itself)."""
+
+    @functools.wraps(loss)
+    def call(*args, **kwargs):
+        if "size_average" in kwargs or "reduce" in kwargs:
+            raise TypeError(legacy_reduction_message(loss.__name__, kwargs.get("size_average"),
+                                                     kwargs.get("reduce")))
+        return loss(*args, **kwargs)
+
+    return call
+
+
+def legacy_reduction_message(func: str, size_average, reduce) -> str:
+    """What to write instead of torch's size_average and reduce (torch's own translation)."""
+    flags = (size_average, reduce)
+    if all(f is None or isinstance(f, (bool, np.bool_)) for f in flags):
+        average, keep = (True if f is None else bool(f) for f in flags)
+        use = "'mean'" if average and keep else "'sum'" if keep else "'none'"
+        meant = f"size_average={size_average}, reduce={reduce} means reduction={use}"
+    else:
+        use, meant = "'mean', 'sum' or 'none'", "they took True or False"
+    return (
+        f"{func}: size_average and reduce are torch's deprecated arguments, replaced by "
+        f"reduction; lossbook takes only reduction. Use reduction={use} ({meant})."
+    )
 
 
 def check_log_probabilities(x: np.ndarray, name: str, func: str) -> None:
@@ -306,30 +342,49 @@ def validate_regression(input, target, reduction, func, *, delta=_NO_DELTA):
     return x, t, delta
 
 
-def class_scores(input, name, func):
-    """Scores of shape (N, C) or (C,) as a float array and its 2-D view (N, C)."""
+def class_scores(input, name, func, *, spatial=False):
+    """Scores of shape (N, C) or (C,) as a float array and its 2-D view (N, C).
+
+    With ``spatial``, also torch's (N, C, d1, ..., dk), a class per position (a pixel, a time
+    step): returned with the classes moved last, (N, d1, ..., dk, C), and viewed as
+    (N * d1 * ... * dk, C) rows.
+    """
     z = as_float_array(input, name, func)
-    if z.ndim not in (1, 2) or z.shape[-1] == 0:
+    if spatial and z.ndim > 2:
+        z = np.moveaxis(z, 1, -1)
+    elif z.ndim not in (1, 2):
+        more = " or (N, C, d1, ..., dk)" if spatial else ""
         raise ValueError(
-            f"{func}: {name} must have shape (N, C) or (C,) with at least one class, got {z.shape}. "
-            f"Flatten extra dimensions into the batch, e.g. {name}.reshape(-1, C)."
+            f"{func}: {name} must have shape (N, C){more} or (C,) with at least one class, got "
+            f"{z.shape}. Flatten extra dimensions into the batch, e.g. {name}.reshape(-1, C)."
         )
-    return z, (z[None, :] if z.ndim == 1 else z)
+    if z.shape[-1] == 0:
+        raise ValueError(f"{func}: {name} has shape {z.shape}, with no classes; pass at least one.")
+    return z, z.reshape(-1, z.shape[-1])
 
 
-def is_probability_target(target, z, func):
-    """Whether ``target`` holds class probabilities (floats of the scores' shape)."""
+def classes_back(grad, input_ndim):
+    """A gradient computed with the classes last, (N, d1, ..., dk, C), in the input's layout
+    (N, C, d1, ..., dk); (N, C) and (C,) are returned as they are."""
+    return np.moveaxis(grad, -1, 1) if input_ndim > 2 else grad
+
+
+def is_probability_target(target, shape, func):
+    """Whether ``target`` holds class probabilities (floats of the scores' ``shape``)."""
     t = read_array(target, "target", func)
-    return t.shape == z.shape and np.issubdtype(t.dtype, np.floating)
+    return t.shape == shape and np.issubdtype(t.dtype, np.floating)
 
 
-def index_target(target, z, func, ignore_index=None):
-    """Class indices matching scores ``z``: shape (N,) for (N, C) input, a scalar for (C,)."""
-    n, c = (1, z.shape[0]) if z.ndim == 1 else z.shape
+def index_target(target, z, func, ignore_index=None, shape=None):
+    """Class indices matching scores ``z`` (classes last): one per row, shape z.shape[:-1]:
+    (N,) for (N, C) input, a scalar for (C,), (N, d1, ..., dk) for (N, C, d1, ..., dk).
+    ``shape`` is the input's own shape, for the message (z's by default)."""
+    shape = z.shape if shape is None else shape
+    n, c = (z.shape[0] if z.ndim > 1 else 1), z.shape[-1]
     t = read_array(target, "target", func)
-    expected = () if z.ndim == 1 else (n,)
+    expected = z.shape[:-1]
     if t.shape != expected:
-        if t.shape == z.shape:
+        if t.shape == shape:
             hint = (
                 " It has the input's shape but holds integers: for one-hot or soft labels pass "
                 "floats (target.astype(float)), or pass class indices (target.argmax(-1))."
@@ -339,7 +394,7 @@ def index_target(target, z, func, ignore_index=None):
         else:
             hint = " Pass one class index per row of input."
         raise ValueError(
-            f"{func}: input has shape {z.shape}, so class-index target needs shape {expected}, "
+            f"{func}: input has shape {shape}, so class-index target needs shape {expected}, "
             f"got {t.shape}.{hint}"
         )
     t = check_class_target(t, c, func, ignore_index=ignore_index)
@@ -379,7 +434,9 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
                             func, log_probs=False):
     """cross_entropy, nll_loss and their gradients: the input checked once, as plain arrays.
 
-    Returns ``(z, t, counted, w, eps, m)``: the scores ``z`` as given, (N, C) or (C,); the target
+    Returns ``(z, t, counted, w, eps, m)``: the scores ``z`` as given, (N, C) or (C,), or with
+    the classes moved last for torch's (N, C, d1, ..., dk) (:func:`class_scores`, N below is
+    then N * d1 * ... * dk); the target
     ``t``, either (N, C) class probabilities (then ``counted`` is None) or (N,) class indices
     with ignored rows set to 0 and ``counted`` False for them; the class weights ``w`` or None;
     the label smoothing ``eps``; and the logits' row maxima ``m`` (N, 1), finite (None for
@@ -392,15 +449,17 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
                        hint="0 means no smoothing; 0.1 is a common choice.")
     ignore_index = _params.integer(ignore_index, "ignore_index", func,
                                    hint="It is a class index; torch's default is -100.")
-    z, z2 = class_scores(input, "input", func)
+    z, z2 = class_scores(input, "input", func, spatial=True)
     n, c = z2.shape
     w = None if weight is None else check_weight(weight, c, func, z.dtype)
-    if not log_probs and is_probability_target(target, z, func):
+    shape = classes_back(z, z.ndim).shape  # the input's own shape
+    if not log_probs and is_probability_target(target, shape, func):
         t = as_float_array(target, "target", func).astype(z.dtype, copy=False)
+        t = np.moveaxis(t, 1, -1) if t.ndim > 2 else t  # classes last, as in z
         check_distribution(t, "target", func)
         t, counted = t.reshape(n, c), None
     else:
-        t = index_target(target, z, func, ignore_index)
+        t = index_target(target, z, func, ignore_index, shape=shape)
         counted = t != ignore_index
         t = np.where(counted, t, 0)
     if log_probs:
@@ -414,11 +473,11 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
                 "log-probabilities are <= 0. Did you pass logits or probabilities? Use "
                 "cross_entropy on logits, or nll_loss on log_softmax(logits).",
                 UserWarning,
-                stacklevel=3,
+                stacklevel=LEARNER,
             )
         return z, t, counted, w, eps, None
     m = finite_row_max(z2, func)
-    warn_if_probabilities(z2, m, func, stacklevel=3)
+    warn_if_probabilities(z2, m, func, stacklevel=LEARNER)
     return z, t, counted, w, eps, m
 
 
@@ -507,6 +566,6 @@ def validate_kl(input, target, reduction, log_target, func):
             "the batch size N, so it is not the KL divergence. Use reduction='batchmean' for the "
             "KL divergence averaged over the batch (torch warns about this too).",
             UserWarning,
-            stacklevel=3,
+            stacklevel=LEARNER,
         )
     return x, t, log_target

@@ -14,6 +14,8 @@ import numpy as np
 from ._validation import (
     as_float_array,
     check_positive_number,
+    classes_back,
+    refuses_legacy_reduction,
     validate_binary,
     validate_binary_logits,
     validate_classification,
@@ -38,6 +40,7 @@ __all__ = [
 ]
 
 
+@refuses_legacy_reduction
 def mse_loss_grad(input, target, *, reduction="mean"):
     """d mse_loss / d input = 2 (input - target) / n for "mean" (no 1/n for "sum" or "none").
 
@@ -51,6 +54,7 @@ def mse_loss_grad(input, target, *, reduction="mean"):
         return reduce_grad(2 * (x - t), reduction, x.size)
 
 
+@refuses_legacy_reduction
 def l1_loss_grad(input, target, *, reduction="mean"):
     """d l1_loss / d input = sign(input - target) / n (0 where they are equal, as in torch).
 
@@ -64,6 +68,7 @@ def l1_loss_grad(input, target, *, reduction="mean"):
         return reduce_grad(np.sign(x - t), reduction, x.size)
 
 
+@refuses_legacy_reduction
 def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
     """d huber_loss / d input: the residual inside [-delta, delta], delta * sign outside.
 
@@ -78,6 +83,7 @@ def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
     return reduce_grad(np.where(np.abs(d) < delta, d, delta * np.sign(d)), reduction, x.size)
 
 
+@refuses_legacy_reduction
 def cross_entropy_grad(input, target, *, weight=None, ignore_index=-100, reduction="mean",
                        label_smoothing=0.0):
     """d cross_entropy / d logits. For one-hot targets: (softmax(z) - onehot(y)) / N.
@@ -96,9 +102,11 @@ def cross_entropy_grad(input, target, *, weight=None, ignore_index=-100, reducti
     z2 = z.reshape(-1, z.shape[-1])
     a = class_coefficients(t, counted, w, eps, z2.shape[1], z.dtype)
     grad = softmax_given_max(z2, m) * a.sum(axis=1, keepdims=True) - a
-    return reduce_grad(grad, reduction, mean_count(t, counted, w, z.dtype)).reshape(z.shape)
+    grad = reduce_grad(grad, reduction, mean_count(t, counted, w, z.dtype)).reshape(z.shape)
+    return classes_back(grad, z.ndim)
 
 
+@refuses_legacy_reduction
 def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="mean"):
     """d nll_loss / d input: -w_y at each row's target class, 0 elsewhere (divided by sum w_y).
 
@@ -112,9 +120,11 @@ def nll_loss_grad(input, target, *, weight=None, ignore_index=-100, reduction="m
         label_smoothing=0.0, func="nll_loss_grad", log_probs=True)
     a = class_coefficients(t, counted, w, 0.0, x.shape[-1], x.dtype)
     grad = negate(a)
-    return reduce_grad(grad, reduction, mean_count(t, counted, w, x.dtype)).reshape(x.shape)
+    grad = reduce_grad(grad, reduction, mean_count(t, counted, w, x.dtype)).reshape(x.shape)
+    return classes_back(grad, x.ndim)
 
 
+@refuses_legacy_reduction
 def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
     """d binary_cross_entropy / d p = (p - t) / (p (1 - p)), times weight, / n for "mean".
 
@@ -140,6 +150,7 @@ def binary_cross_entropy_grad(input, target, *, weight=None, reduction="mean"):
     return reduce_grad(grad, reduction, p.size)
 
 
+@refuses_legacy_reduction
 def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_weight=None,
                                           reduction="mean"):
     """d binary_cross_entropy_with_logits / d z = (1 - t) sigmoid(z) - pos_weight t sigmoid(-z).
@@ -159,6 +170,7 @@ def binary_cross_entropy_with_logits_grad(input, target, *, weight=None, pos_wei
     return reduce_grad(np.broadcast_to(grad, z.shape).astype(z.dtype), reduction, z.size)
 
 
+@refuses_legacy_reduction
 def cross_entropy_from_probs_grad(probs, target, *, base=math.e, reduction="mean"):
     """d cross_entropy_from_probs / d p = -t / (p ln(base)), / N for "mean".
 
@@ -174,6 +186,7 @@ def cross_entropy_from_probs_grad(probs, target, *, base=math.e, reduction="mean
     return reduce_grad(grad, reduction, p2.shape[0]).reshape(p.shape)
 
 
+@refuses_legacy_reduction
 def kl_div_grad(input, target, *, reduction="mean", log_target=False):
     """d kl_div / d input = -target (-exp(target) with log_target), / N * C for "mean", / N for
     "batchmean".

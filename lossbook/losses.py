@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from ._validation import (
+    refuses_legacy_reduction,
     validate_binary,
     validate_binary_logits,
     validate_classification,
@@ -81,6 +82,7 @@ def negate(x):
 # --------------------------------------------------------------------------- regression
 
 
+@refuses_legacy_reduction
 def mse_loss(input, target, *, reduction="mean"):
     """Mean squared error between predictions and targets, like ``torch.nn.functional.mse_loss``.
 
@@ -117,6 +119,7 @@ def mse_loss(input, target, *, reduction="mean"):
         return reduce(diff * diff, reduction)
 
 
+@refuses_legacy_reduction
 def l1_loss(input, target, *, reduction="mean"):
     """Mean absolute error, like ``torch.nn.functional.l1_loss``.
 
@@ -136,6 +139,7 @@ def l1_loss(input, target, *, reduction="mean"):
         return reduce(np.abs(input - target), reduction)
 
 
+@refuses_legacy_reduction
 def huber_loss(input, target, *, reduction="mean", delta=1.0):
     """Huber loss, like ``torch.nn.functional.huber_loss``: squared near zero, linear far away.
 
@@ -166,6 +170,7 @@ def huber_loss(input, target, *, reduction="mean", delta=1.0):
 # contribute nothing and never make a nan.
 
 
+@refuses_legacy_reduction
 def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="mean",
                   label_smoothing=0.0):
     """Cross-entropy of logits against class indices or class probabilities.
@@ -175,12 +180,15 @@ def cross_entropy(input, target, *, weight=None, ignore_index=-100, reduction="m
 
     Parameters
     ----------
-    input : array-like of shape (N, C) or (C,)
+    input : array-like of shape (N, C), (C,) or (N, C, d1, ..., dk)
         Logits (raw scores), not probabilities. A warning is raised when every row looks like
-        probabilities. -inf marks a class that cannot occur; +inf and NaN are refused.
+        probabilities. -inf marks a class that cannot occur; +inf and NaN are refused. The last
+        shape, as in torch, holds a class per position (a pixel, a time step): the classes are
+        on axis 1.
     target : array-like
-        Either class indices, integers of shape (N,) (or a scalar for (C,) input), or class
-        probabilities (floats) of the input's shape whose rows sum to 1 (one-hot or soft labels).
+        Either class indices, integers of shape (N,) (a scalar for (C,) input, (N, d1, ..., dk)
+        for (N, C, d1, ..., dk)), or class probabilities (floats) of the input's shape that sum
+        to 1 over the classes (one-hot or soft labels).
     weight : array-like of shape (C,), optional
         A rescaling weight per class.
     ignore_index : int
@@ -262,15 +270,16 @@ def _log_sum_exp_shifted(z2, m):
     return log_sum
 
 
+@refuses_legacy_reduction
 def nll_loss(input, target, *, weight=None, ignore_index=-100, reduction="mean"):
     """Negative log-likelihood of log-probabilities, like ``torch.nn.functional.nll_loss``.
 
     Parameters
     ----------
-    input : array-like of shape (N, C) or (C,)
+    input : array-like of shape (N, C), (C,) or (N, C, d1, ..., dk)
         Log-probabilities, e.g. ``log_softmax(logits)``; -inf for probability 0. A warning is
         raised if an entry is positive: a log-probability never is.
-    target : array-like of int, shape (N,) or scalar
+    target : array-like of int, shape (N,), () or (N, d1, ..., dk)
         Class indices.
     weight, ignore_index, reduction
         As in :func:`cross_entropy`: "mean" divides by the sum of the targets' weights.
@@ -295,6 +304,7 @@ def nll_loss(input, target, *, weight=None, ignore_index=-100, reduction="mean")
 _LOGS = {2.0: np.log2, 10.0: np.log10, math.e: np.log}
 
 
+@refuses_legacy_reduction
 def cross_entropy_from_probs(probs, target, *, base=math.e, reduction="mean"):
     """The textbook cross-entropy -sum_k t_k log(p_k) on probabilities, in any log base.
 
@@ -372,6 +382,7 @@ def mean_count(t, counted, w, dtype):
 # --------------------------------------------------------------------------- binary
 
 
+@refuses_legacy_reduction
 def binary_cross_entropy(input, target, *, weight=None, reduction="mean"):
     """Binary cross-entropy of probabilities, like ``torch.nn.functional.binary_cross_entropy``.
 
@@ -413,6 +424,7 @@ def _softplus(x):
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
+@refuses_legacy_reduction
 def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=None,
                                      reduction="mean"):
     """Binary cross-entropy on logits, like ``torch.nn.functional.binary_cross_entropy_with_logits``.
@@ -455,6 +467,7 @@ def binary_cross_entropy_with_logits(input, target, *, weight=None, pos_weight=N
 # --------------------------------------------------------------------------- divergence
 
 
+@refuses_legacy_reduction
 def kl_div(input, target, *, reduction="mean", log_target=False):
     """Kullback-Leibler divergence D_KL(target || exp(input)), like ``torch.nn.functional.kl_div``.
 

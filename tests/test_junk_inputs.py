@@ -25,6 +25,35 @@ GOOD = {
     "x": np.array([0.5, -1.0]),
 }
 GOOD["logp"] = np.log(GOOD["probs"])
+GOOD.update({
+    "counts": np.array([0.0, 3.0]),
+    "var": np.array([0.5, 1.0]),
+    "signs": np.array([1.0, -1.0]),
+    "x2": np.array([0.25, 2.0]),
+    "labels": np.array([[0, -1, 1], [2, 1, -1]]),
+    "multihot": np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0]]),
+    "logits2": np.array([[1.0, -0.5, 0.0], [0.3, 0.2, -3.0]]),
+    "logits3": np.array([[0.0, 1.5, 1.0], [-1.0, 0.0, 2.0]]),
+})
+
+# the losses beyond the first eight, and their gradients: (name, good positional arguments)
+MORE_LOSSES = [
+    ("smooth_l1_loss", ("x", "x2")),
+    ("poisson_nll_loss", ("x", "counts")),
+    ("gaussian_nll_loss", ("x", "x2", "var")),
+    ("pinball_loss", ("x", "x2")),
+    ("soft_margin_loss", ("x", "signs")),
+    ("multi_margin_loss", ("logits", "index")),
+    ("multilabel_margin_loss", ("logits", "labels")),
+    ("multilabel_soft_margin_loss", ("logits", "multihot")),
+    ("sigmoid_focal_loss", ("x", "t")),
+    ("margin_ranking_loss", ("x", "x2", "signs")),
+    ("hinge_embedding_loss", ("x", "signs")),
+    ("cosine_embedding_loss", ("logits", "logits2", "signs")),
+    ("triplet_margin_loss", ("logits", "logits2", "logits3")),
+    ("triplet_margin_with_distance_loss", ("logits", "logits2", "logits3")),
+    ("info_nce_loss", ("logits", "logits2")),
+]
 
 # (function, the name its messages start with, good positional arguments)
 CALLS = [
@@ -47,6 +76,9 @@ CALLS = [
     (lb.kl_div_grad, "kl_div_grad", ("logp", "probs")),
     (lb.cross_entropy_from_probs_grad, "cross_entropy_from_probs_grad", ("probs", "index")),
 ] + [
+    (getattr(lb, f"{name}{suffix}"), f"{name}{suffix}", good)
+    for name, good in MORE_LOSSES for suffix in ("", "_grad")
+] + [
     (fn, fn.__name__, ("x",))
     for fn in (lb.step, lb.sigmoid, lb.tanh, lb.relu, lb.softmax, lb.log_softmax,
                lb.step_derivative, lb.sigmoid_derivative, lb.tanh_derivative, lb.relu_derivative,
@@ -61,6 +93,21 @@ OPTIONS = {
     "huber_loss": ["delta", "reduction"],
     "kl_div": ["reduction", "log_target"],
     "cross_entropy_from_probs": ["base", "reduction"],
+    "smooth_l1_loss": ["beta", "reduction"],
+    "poisson_nll_loss": ["log_input", "full", "eps", "reduction"],
+    "gaussian_nll_loss": ["full", "eps", "reduction"],
+    "pinball_loss": ["quantile", "reduction"],
+    "soft_margin_loss": ["reduction"],
+    "multi_margin_loss": ["p", "margin", "weight", "reduction"],
+    "multilabel_margin_loss": ["reduction"],
+    "multilabel_soft_margin_loss": ["weight", "reduction"],
+    "sigmoid_focal_loss": ["alpha", "gamma", "reduction"],
+    "margin_ranking_loss": ["margin", "reduction"],
+    "hinge_embedding_loss": ["margin", "reduction"],
+    "cosine_embedding_loss": ["margin", "reduction"],
+    "triplet_margin_loss": ["margin", "p", "eps", "swap", "reduction"],
+    "triplet_margin_with_distance_loss": ["distance_function", "margin", "swap", "reduction"],
+    "info_nce_loss": ["temperature", "reduction"],
 }
 
 junk = st.sampled_from([
@@ -92,7 +139,11 @@ def check_outcome(outcome, name):
         # no raw numpy message: ours name the function first
         assert str(outcome).startswith(f"{name}: "), f"{type(outcome).__name__}: {outcome}"
         return
-    arr = np.asarray(outcome)
+    for arr in outcome if isinstance(outcome, tuple) else (outcome,):  # a gradient per input
+        check_result(np.asarray(arr), name)
+
+
+def check_result(arr, name):
     assert arr.dtype.kind == "f"
     # nan only where torch gives it too: the mean over rows that all count 0
     assert not np.isnan(arr).any() or name in ("cross_entropy", "nll_loss", "cross_entropy_grad",

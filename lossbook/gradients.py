@@ -80,7 +80,7 @@ def huber_loss_grad(input, target, *, reduction="mean", delta=1.0):
     x, t, delta = validate_regression(input, target, reduction, "huber_loss_grad", delta=delta)
     with np.errstate(over="ignore"):  # beyond the float range: inf, clipped to delta below
         d = x - t
-    return reduce_grad(np.where(np.abs(d) < delta, d, delta * np.sign(d)), reduction, x.size)
+    return reduce_grad(np.clip(d, -delta, delta).astype(x.dtype, copy=False), reduction, x.size)
 
 
 @refuses_legacy_reduction

@@ -37,10 +37,10 @@ def smooth_l1_loss_grad(input, target, *, reduction="mean", beta=1.0):
     array([0.5, 1. ])
     """
     x, t, beta = validate_smooth_l1(input, target, beta, reduction, "smooth_l1_loss_grad")
-    with np.errstate(over="ignore"):  # beyond the float range: still of its sign
+    with np.errstate(over="ignore"):  # beyond the float range: still of its sign, clipped
         d = x - t
-    inside = np.abs(d) < beta  # empty for beta = 0: the gradient of the absolute error
-    grad = np.where(inside, d / beta, np.sign(d)) if beta else np.sign(d)
+        # d / beta inside [-beta, beta], its sign outside; beta = 0: the absolute error's
+        grad = np.clip(d / beta, -1, 1) if beta else np.sign(d)
     return reduce_grad(grad.astype(x.dtype, copy=False), reduction, x.size)
 
 

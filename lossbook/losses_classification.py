@@ -93,8 +93,10 @@ def validate_multilabel_margin(input, target, reduction, func):
     """multilabel_margin_loss: scores (N, C), (C,) or (); targets of the same shape holding the
     label indices of each row, ended by -1 if there are fewer than C.
 
-    Returns x, its (N, C) view, the (N, C) target and two (N, C) masks: ``listed`` (position j
-    holds a label, before the first -1) and ``is_label`` (class k is one of the row's labels).
+    Returns x, its (N, C) view, the target's first J columns (N, J), J the most labels a row
+    lists (the positions after every row's last label add nothing, and the (N, J, C) hinges are
+    then no larger than needed), and two masks: ``listed`` (N, J) (position j holds a label,
+    before the first -1) and ``is_label`` (N, C) (class k is one of the row's labels).
     """
     check_reduction(reduction, func)
     x, x2 = scores_and_classes(input, func)
@@ -118,7 +120,8 @@ def validate_multilabel_margin(input, target, reduction, func):
     is_label = np.zeros((n, c), dtype=bool)
     rows = np.broadcast_to(np.arange(n)[:, None], (n, c))
     is_label[rows[listed], y2[listed]] = True
-    return x, x2, y2, listed, is_label
+    most = int(listed.sum(axis=1).max())
+    return x, x2, y2[:, :most], listed[:, :most], is_label
 
 
 def validate_multilabel_soft_margin(input, target, weight, reduction, func):

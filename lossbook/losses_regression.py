@@ -150,7 +150,10 @@ def smooth_l1_loss(input, target, *, reduction="mean", beta=1.0):
         if beta == 0:  # no quadratic part: the absolute error, as in torch
             loss = a
         else:
-            loss = np.where(a < beta, 0.5 * a * a / beta, a - 0.5 * beta)
+            # 0.5 a**2 / beta up to beta, then a - 0.5 beta: the quadratic part up to beta plus
+            # the rest (no branch per element, which is slow in numpy), as in huber_loss
+            small = np.minimum(a, beta)
+            loss = 0.5 * small * small / beta + (a - small)
     return reduce(loss.astype(x.dtype, copy=False), reduction)
 
 

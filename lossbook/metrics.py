@@ -51,6 +51,8 @@ def accuracy(input, target, *, threshold=0.5):
     1.0
     """
     func = "accuracy"
+    threshold = _params.real(threshold, "threshold", func,
+                             hint="Pass one number: 0.5 for probabilities, 0.0 for logits.")
     scores = as_float_array(input, "input", func)
     check_no_nan(scores, "input", func)
     t = read_labels(target, "target", func)

@@ -17,10 +17,13 @@ __all__ = ["Dense", "MLP"]
 _ACTIVATIONS = _act.ACTIVATIONS
 
 
-def _check_activation(name):
+def _check_activation(name, func="Dense", param="activation"):
+    if not isinstance(name, str):
+        raise TypeError(f"{func}: {param} must be the name of an activation, one of "
+                        f"{sorted(_ACTIVATIONS)}, got {type(name).__name__} {name!r}.")
     if name not in _ACTIVATIONS:
         raise ValueError(
-            f"Dense: unknown activation {name!r}; choose one of {sorted(_ACTIVATIONS)}."
+            f"{func}: unknown {param} {name!r}; choose one of {sorted(_ACTIVATIONS)}."
         )
     return name
 
@@ -172,9 +175,18 @@ class MLP:
     @classmethod
     def from_sizes(cls, sizes, *, activation="relu", output_activation="identity", rng):
         """Layers of the given sizes, e.g. [2, 3, 1]: hidden layers use ``activation``."""
-        sizes = list(sizes)
+        func = "MLP.from_sizes"
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+            raise TypeError(f"{func}: sizes must be a list of layer widths, e.g. [2, 3, 1], "
+                            f"got {type(sizes).__name__} {sizes!r}.")
+        sizes = [_params.integer(size, f"sizes[{i}]", func, low=1,
+                                 hint="Each size is a number of units, e.g. [2, 3, 1].")
+                 for i, size in enumerate(sizes)]
         if len(sizes) < 2:
-            raise ValueError(f"MLP.from_sizes: need at least an input and an output size, got {sizes}.")
+            raise ValueError(f"{func}: need at least an input and an output size, got {sizes}.")
+        _params.generator(rng, func)
+        _check_activation(activation, func, "activation")
+        _check_activation(output_activation, func, "output_activation")
         acts = [activation] * (len(sizes) - 2) + [output_activation]
         return cls(Dense(i, o, activation=a, rng=rng)
                    for i, o, a in zip(sizes[:-1], sizes[1:], acts, strict=True))

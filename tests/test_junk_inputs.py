@@ -25,6 +25,11 @@ GOOD = {
     "x": np.array([0.5, -1.0]),
 }
 GOOD["logp"] = np.log(GOOD["probs"])
+# CTC: log-probabilities (T=3, N=2, C=3), padded targets, input and target lengths
+GOOD["ctc_lp"] = np.log(np.stack([GOOD["probs"]] * 3))
+GOOD["ctc_targets"] = np.array([[1, 2], [2, 0]])
+GOOD["ctc_il"] = np.array([3, 2])
+GOOD["ctc_tl"] = np.array([2, 1])
 GOOD.update({
     "counts": np.array([0.0, 3.0]),
     "var": np.array([0.5, 1.0]),
@@ -53,6 +58,7 @@ MORE_LOSSES = [
     ("triplet_margin_loss", ("logits", "logits2", "logits3")),
     ("triplet_margin_with_distance_loss", ("logits", "logits2", "logits3")),
     ("info_nce_loss", ("logits", "logits2")),
+    ("ctc_loss", ("ctc_lp", "ctc_targets", "ctc_il", "ctc_tl")),
 ]
 
 # (function, the name its messages start with, good positional arguments)
@@ -93,6 +99,7 @@ OPTIONS = {
     "huber_loss": ["delta", "reduction"],
     "kl_div": ["reduction", "log_target"],
     "cross_entropy_from_probs": ["base", "reduction"],
+    "ctc_loss": ["blank", "reduction", "zero_infinity"],
     "smooth_l1_loss": ["beta", "reduction"],
     "poisson_nll_loss": ["log_input", "full", "eps", "reduction"],
     "gaussian_nll_loss": ["full", "eps", "reduction"],

@@ -261,3 +261,19 @@ def test_precision_recall_says_when_a_class_never_occurs():
 def test_expected_calibration_error_speaks_as_itself(probs, y_true, kwargs, error):
     with pytest.raises(error, match=r"^expected_calibration_error: "):
         lb.expected_calibration_error(probs, y_true, **kwargs)
+
+
+@pytest.mark.parametrize("threshold,error,message", [
+    (None, TypeError, r"must be a real number, got NoneType None"),
+    ("0.5", TypeError, r"must be a real number, got str '0\.5'"),
+    (np.array([0.5, 0.2]), TypeError, r"must be a real number, got ndarray"),
+    (np.nan, ValueError, r"must be a finite number .* got nan"),
+    (True, TypeError, r"must be a real number, got bool True"),
+])
+def test_accuracy_refuses_a_threshold_that_is_not_one_number(threshold, error, message):
+    """None, text or an array used to escape as numpy's own error (or, for an array of the
+    batch's length, compare each score with its own threshold silently)."""
+    pattern = r"^accuracy: threshold " + message + r".* 0\.5 for probabilities, 0\.0 for logits"
+    with pytest.raises(error, match=pattern):
+        lb.accuracy([0.9, 0.2], [1, 0], threshold=threshold)
+    assert lb.accuracy([0.9, 0.2], [1, 0], threshold=np.float32(0.5)) == 1.0

@@ -181,3 +181,30 @@ def test_mlp_from_sizes_is_deterministic():
         np.testing.assert_array_equal(la.weight, lb_.weight)
         np.testing.assert_array_equal(la.bias, lb_.bias)
     assert [layer.activation for layer in a.layers] == ["relu", "identity"]
+
+
+@pytest.mark.parametrize("sizes,error,message", [
+    ([2.0, 3], TypeError, r"sizes\[0\] must be an integer, got float 2\.0"),
+    ([2, 3.5, 1], TypeError, r"sizes\[1\] must be an integer, got float 3\.5"),
+    ([2, True], TypeError, r"sizes\[1\] must be an integer, got bool True"),
+    (["2", 3], TypeError, r"sizes\[0\] must be an integer, got str '2'"),
+    ([2, 0], ValueError, r"sizes\[1\] must be at least 1, got 0"),
+    (5, TypeError, r"sizes must be a list of layer widths, e\.g\. \[2, 3, 1\], got int 5"),
+    ("23", TypeError, r"sizes must be a list of layer widths"),
+    ([2], ValueError, r"need at least an input and an output size, got \[2\]"),
+])
+def test_mlp_from_sizes_speaks_as_itself_about_a_bad_size(sizes, error, message):
+    with pytest.raises(error, match=r"^MLP\.from_sizes: " + message):
+        lb.MLP.from_sizes(sizes, rng=np.random.default_rng(0))
+
+
+def test_mlp_from_sizes_checks_its_other_options_under_its_own_name():
+    with pytest.raises(TypeError, match=r"^MLP\.from_sizes: rng must be a numpy Generator"):
+        lb.MLP.from_sizes([2, 3], rng=0)
+    with pytest.raises(ValueError, match=r"^MLP\.from_sizes: unknown output_activation 'soft'"):
+        lb.MLP.from_sizes([2, 3], rng=np.random.default_rng(0), output_activation="soft")
+    with pytest.raises(TypeError, match=r"^MLP\.from_sizes: activation must be the name of an "
+                                        r"activation, .* got NoneType None"):
+        lb.MLP.from_sizes([2, 3, 1], rng=np.random.default_rng(0), activation=None)
+    sizes = np.array([2, 3, 1])  # numpy integers are sizes too
+    assert lb.MLP.from_sizes(sizes, rng=np.random.default_rng(0)).num_parameters() == 13

@@ -24,7 +24,10 @@ The figures:
   logits fixed at log 0.3 and log 0.2); ``lb.softmax``, ``lb.cross_entropy`` in nats,
   ``lb.cross_entropy_from_probs`` in base 10 and base 2, ``lb.cross_entropy_grad``;
 - ``ch5-weight``: ``weight[3, 1]`` of chapter 5's 45-of-100 classifier over the chapter's sweep;
-  ``lb.accuracy``, ``lb.cross_entropy`` and the slopes of both (``lb.numerical_gradient``).
+  ``lb.accuracy``, ``lb.cross_entropy`` and the slopes of both (``lb.numerical_gradient``);
+- ``ch10-margin``: the margin of the triplet loss over 24 triplets of three 2-D clouds (chapter
+  10's people); ``lb.triplet_margin_loss`` per triplet and its mean, and which triplets still
+  cost something.
 """
 
 from __future__ import annotations
@@ -55,6 +58,28 @@ CH4_TRUE = 2
 
 # Chapter 5: the sweep of the chapter's staircase figure.
 CH5_SWEEP = np.linspace(-1.0, 1.0, 401)
+
+# Chapter 10: three clouds of 8 points (three people, the chapter's centres), one triplet per
+# anchor (the next point of its cloud, a point of another cloud), and the slider's margins.
+CH10_SEED, CH10_N, CH10_SPREAD = 10, 8, 0.6
+CH10_CENTRES = [[0.0, 0.0], [3.0, 0.5], [1.0, 3.0]]
+CH10_MARGINS = [k / 20 for k in range(0, 61)]  # 0 .. 3, step 0.05
+
+
+def ch10_triplets():
+    """Chapter 10's explorable triplets: ``(anchors, positives, negatives)``, each (24, 2)."""
+    import lossbook as lb
+
+    rng = np.random.default_rng(CH10_SEED)
+    X, who = lb.data.blobs(CH10_N, centers=np.array(CH10_CENTRES), spread=CH10_SPREAD, rng=rng)
+    anchors, positives, negatives = [], [], []
+    for i in range(len(X)):
+        same = np.flatnonzero(who == who[i])
+        positives.append(X[same[(np.flatnonzero(same == i)[0] + 1) % len(same)]])
+        negatives.append(X[rng.choice(np.flatnonzero(who != who[i]))])
+        anchors.append(X[i])
+    return np.array(anchors), np.array(positives), np.array(negatives)
+
 
 # The labels of each figure (English; the Korean ones come from the catalogues).
 LABELS = {
@@ -96,6 +121,17 @@ LABELS = {
         "minimum": "lowest loss: slope 0",
         "alt": "Accuracy as a staircase and the cross-entropy as a smooth curve over "
                "weight[3, 1], with the current weight as a vertical line.",
+    },
+    "ch10-margin": {
+        "margin": "margin m",
+        "loss": "triplet loss (mean)",
+        "active": "triplets that still cost something",
+        "d_ap": "distance anchor-positive",
+        "d_an": "distance anchor-negative",
+        "boundary": "d(a, n) = d(a, p) + m",
+        "alt": "Each of 24 triplets as a point, its anchor-positive distance across and its "
+               "anchor-negative distance up, with the line d(a, n) = d(a, p) + m; the points "
+               "below the line still cost something and are filled.",
     },
 }
 
@@ -198,7 +234,24 @@ def ch5_weight() -> dict:
             "minimum": int(np.argmin(loss))}
 
 
-FIGURES = {"ch3-line": ch3_line, "ch4-logit": ch4_logit, "ch5-weight": ch5_weight}
+def ch10_margin() -> dict:
+    """Each triplet's distances, and for each margin of the slider the triplet loss of every
+    triplet (``lb.triplet_margin_loss``, reduction "none"), their mean, and which cost more than 0."""
+    import lossbook as lb
+
+    a, p, n = ch10_triplets()
+    rows = {"loss": [], "active": []}
+    for m in CH10_MARGINS:
+        each = lb.triplet_margin_loss(a, p, n, margin=m, reduction="none")
+        rows["loss"].append(round(float(each.mean()), DIGITS["loss"]))
+        rows["active"].append([int(k) for k in np.flatnonzero(each > 0)])
+    return rows | {"m": CH10_MARGINS, "start": CH10_MARGINS.index(1.0),
+                   "d_ap": _round(np.linalg.norm(a - p, axis=1), DIGITS["mse"]),
+                   "d_an": _round(np.linalg.norm(a - n, axis=1), DIGITS["mse"])}
+
+
+FIGURES = {"ch3-line": ch3_line, "ch4-logit": ch4_logit, "ch5-weight": ch5_weight,
+           "ch10-margin": ch10_margin}
 
 
 class explorable(nodes.General, nodes.Element):  # noqa: N801 - docutils names nodes in lower case

@@ -25,6 +25,7 @@ PAGES = {
     "ch3-line": "chapters/03-mean-squared-error",
     "ch4-logit": "chapters/04-cross-entropy",
     "ch5-weight": "chapters/05-loss-vs-accuracy",
+    "ch10-margin": "chapters/10-learning-from-comparisons",
 }
 EDITIONS = ["", "ko/"]
 CASES = [(edition, name) for edition in EDITIONS for name in PAGES]

@@ -105,8 +105,9 @@ def validate_multilabel_margin(input, target, reduction, func):
     if y.shape != x.shape:
         raise ValueError(
             f"{func}: target must have the input's shape {x.shape} (the labels of each row, "
-            f"padded with -1), got {y.shape}. For a 0/1 indicator matrix t, use "
-            "multilabel_soft_margin_loss, or build the labels as in its Notes."
+            f"padded with -1), got {y.shape}. For a 0/1 indicator matrix, use "
+            "multilabel_soft_margin_loss, or build the label lists as the Notes of "
+            "multilabel_margin_loss show."
         )
     y2 = y.reshape(n, c)
     bad = (y2 < -1) | (y2 >= c)

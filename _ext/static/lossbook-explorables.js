@@ -250,7 +250,7 @@
     axisText(svg, 52, 30, L.d_an, "start", "lbx-key");
     var line = svgEl(svgEl(svg, "g", {"clip-path": "url(#" + fig.id + "-clip)"}), "line",
                      {"class": "lbx-c0 lbx-thick"});
-    var key = axisText(svg, 300, 0, L.boundary, "end", "lbx-c0t lbx-key");
+    axisText(svg, 300, 254, L.boundary, "end", "lbx-c0t lbx-key");
     var dots = d.d_ap.map(function (x, k) {
       return svgEl(svg, "circle", {cx: X(x), cy: Y(d.d_an[k]), r: 5});
     });
@@ -262,7 +262,6 @@
       d.active[k].forEach(function (i) { on[i] = true; });
       line.setAttribute("x1", X(0)); line.setAttribute("y1", Y(m));
       line.setAttribute("x2", X(2)); line.setAttribute("y2", Y(2 + m));
-      key.setAttribute("y", Math.max(Y(2 + m) + 16, 30));
       dots.forEach(function (dot, i) {
         dot.setAttribute("class", on[i] ? "lbx-point" : "lbx-open");
       });

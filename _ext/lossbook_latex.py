@@ -97,6 +97,10 @@ _PREAMBLE = r"""
 % table cells are ragged right (justified, a narrow column stretches its spaces).
 \setlength{\tymin}{6em}
 \newcolumntype{T}{L}
+% In a table cell a long name in code (the atlas's binary_cross_entropy_with_logits) may break
+% after an underscore, where it would otherwise run into the next column.
+\usepackage{etoolbox}
+\AtBeginEnvironment{tabulary}{\def\_{\textunderscore\allowbreak}}
 % Sphinx names the table of contents after the first toctree's caption ("Getting started").
 \addto\captions@LANGUAGE@{\renewcommand{\contentsname}{@CONTENTS@}}
 \usepackage{changepage}

@@ -101,6 +101,7 @@ _PREAMBLE = r"""
 % after an underscore, where it would otherwise run into the next column.
 \usepackage{etoolbox}
 \AtBeginEnvironment{tabulary}{\def\_{\textunderscore\allowbreak}}
+\AtBeginEnvironment{longtable}{\def\_{\textunderscore\allowbreak}}
 % Sphinx names the table of contents after the first toctree's caption ("Getting started").
 \addto\captions@LANGUAGE@{\renewcommand{\contentsname}{@CONTENTS@}}
 \usepackage{changepage}
@@ -332,8 +333,11 @@ def _copy_pdf(app, exception) -> None:
 # Sphinx sets a table of more than 30 rows as a longtable, whose columns are plain "l" columns
 # unless widths were given: a long cell then runs off the page (the primer's notation table ran
 # 415 pt over). Such tables get their source's column widths, which Sphinx sets as wrapping
-# p-columns; shorter tables are set by tabulary, which wraps by itself.
+# p-columns; shorter tables are set by tabulary, which wraps by itself. A table of six or more
+# columns (the loss atlas's) wraps every cell into several lines, and tabulary cannot break a
+# table across pages: its rows ran past the page's foot. It is set as a longtable too.
 LONGTABLE_ROWS = 30
+LONGTABLE_COLUMNS = 6
 
 
 def _long_tables_wrap(app, doctree, docname) -> None:
@@ -341,7 +345,11 @@ def _long_tables_wrap(app, doctree, docname) -> None:
         return
     for table in doctree.findall(nodes.table):
         rows = sum(1 for _ in table.findall(nodes.row))
-        if rows > LONGTABLE_ROWS and "colwidths-given" not in table["classes"]:
+        columns = max((len(row) for row in table.findall(nodes.row)), default=0)
+        if columns >= LONGTABLE_COLUMNS and "longtable" not in table["classes"]:
+            table["classes"].append("longtable")
+        if (rows > LONGTABLE_ROWS or columns >= LONGTABLE_COLUMNS) and \
+                "colwidths-given" not in table["classes"]:
             table["classes"].append("colwidths-given")
 
 

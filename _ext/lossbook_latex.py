@@ -162,6 +162,9 @@ def _latex_config(app, config) -> None:
         "fncychap": "",
         "preamble": preamble,  # replaces sphinx-jupyterbook-latex's (ucharclasses, unicode-math)
         "figure_align": "htbp",
+        # Ragged right, so that an entry "name() (module lossbook.losses_classification)" breaks
+        # before its long module name instead of running into the next column.
+        "printindex": r"\raggedright\printindex",
         "sphinxsetup": ",".join([
             "hmargin={2.2cm,2.2cm}", "vmargin={2.5cm,2.5cm}",
             # Long code lines wrap, at a space if there is one and anywhere if not.
@@ -174,7 +177,7 @@ def _latex_config(app, config) -> None:
         config.latex_elements["babel"] = ""
         config.latex_elements["polyglossia"] = r"\usepackage{polyglossia}"
         # Sphinx's Korean for "Index" is 색인; Korean books say 찾아보기. Set after Sphinx's.
-        config.latex_elements["printindex"] = r"\renewcommand{\indexname}{찾아보기}\printindex"
+        config.latex_elements["printindex"] = r"\renewcommand{\indexname}{찾아보기}\raggedright\printindex"
 
 
 def _register_korean_for_latex() -> None:

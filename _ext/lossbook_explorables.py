@@ -31,6 +31,9 @@ The figures:
   ``lb.softmax``, ``lb.cross_entropy``, ``lb.calibration_bins``, ``lb.expected_calibration_error``
   and ``lb.accuracy`` on the chapter's 450 test points, and the temperature fitted on its
   validation points.
+- ``ch10-margin``: the margin of the triplet loss over 24 triplets of three 2-D clouds (chapter
+  10's people); ``lb.triplet_margin_loss`` per triplet and its mean, and which triplets still
+  cost something.
 """
 
 from __future__ import annotations
@@ -97,6 +100,28 @@ def ch9_model():
         return CH9_SCALE * (X @ centres.T - 0.5 * (centres**2).sum(axis=1)) / CH9_SPREAD**2
 
     return logits(X_val), y_val, logits(X_test), y_test
+
+
+# Chapter 10: three clouds of 8 points (three people, the chapter's centres), one triplet per
+# anchor (the next point of its cloud, a point of another cloud), and the slider's margins.
+CH10_SEED, CH10_N, CH10_SPREAD = 10, 8, 0.6
+CH10_CENTRES = [[0.0, 0.0], [3.0, 0.5], [1.0, 3.0]]
+CH10_MARGINS = [k / 20 for k in range(0, 61)]  # 0 .. 3, step 0.05
+
+
+def ch10_triplets():
+    """Chapter 10's explorable triplets: ``(anchors, positives, negatives)``, each (24, 2)."""
+    import lossbook as lb
+
+    rng = np.random.default_rng(CH10_SEED)
+    X, who = lb.data.blobs(CH10_N, centers=np.array(CH10_CENTRES), spread=CH10_SPREAD, rng=rng)
+    anchors, positives, negatives = [], [], []
+    for i in range(len(X)):
+        same = np.flatnonzero(who == who[i])
+        positives.append(X[same[(np.flatnonzero(same == i)[0] + 1) % len(same)]])
+        negatives.append(X[rng.choice(np.flatnonzero(who != who[i]))])
+        anchors.append(X[i])
+    return np.array(anchors), np.array(positives), np.array(negatives)
 
 
 # The labels of each figure (English; the Korean ones come from the catalogues).
@@ -167,6 +192,17 @@ LABELS = {
         "alt_curve": "The negative log-likelihood of the test points as a curve over the "
                      "temperature, with the current temperature as a point and the fitted one "
                      "as a vertical line.",
+    },
+    "ch10-margin": {
+        "margin": "margin m",
+        "loss": "triplet loss (mean)",
+        "active": "triplets that still cost something",
+        "d_ap": "distance anchor-positive",
+        "d_an": "distance anchor-negative",
+        "boundary": "d(a, n) = d(a, p) + m",
+        "alt": "Each of 24 triplets as a point, its anchor-positive distance across and its "
+               "anchor-negative distance up, with the line d(a, n) = d(a, p) + m; the points "
+               "below the line still cost something and are filled.",
     },
 }
 
@@ -316,8 +352,25 @@ def ch9_temperature() -> dict:
                    "fitted": float(CH9_FIT_GRID[int(np.argmin(fit))])}
 
 
+def ch10_margin() -> dict:
+    """Each triplet's distances, and for each margin of the slider the triplet loss of every
+    triplet (``lb.triplet_margin_loss``, reduction "none"), their mean, and which cost more than 0."""
+    import lossbook as lb
+
+    a, p, n = ch10_triplets()
+    rows = {"loss": [], "active": []}
+    for m in CH10_MARGINS:
+        each = lb.triplet_margin_loss(a, p, n, margin=m, reduction="none")
+        rows["loss"].append(round(float(each.mean()), DIGITS["loss"]))
+        rows["active"].append([int(k) for k in np.flatnonzero(each > 0)])
+    return rows | {"m": CH10_MARGINS, "start": CH10_MARGINS.index(1.0),
+                   "d_ap": _round(np.linalg.norm(a - p, axis=1), DIGITS["mse"]),
+                   "d_an": _round(np.linalg.norm(a - n, axis=1), DIGITS["mse"])}
+
+
 FIGURES = {"ch3-line": ch3_line, "ch4-logit": ch4_logit, "ch5-weight": ch5_weight,
-           "ch8-quantile": ch8_quantile, "ch9-temperature": ch9_temperature}
+           "ch8-quantile": ch8_quantile, "ch9-temperature": ch9_temperature,
+           "ch10-margin": ch10_margin}
 
 
 class explorable(nodes.General, nodes.Element):  # noqa: N801 - docutils names nodes in lower case

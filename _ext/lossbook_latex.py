@@ -83,6 +83,11 @@ _PREAMBLE = r"""
 % table cells are ragged right (justified, a narrow column stretches its spaces).
 \setlength{\tymin}{6em}
 \newcolumntype{T}{L}
+% In a table cell a long name in code (the atlas's binary_cross_entropy_with_logits) may break
+% after an underscore, where it would otherwise run into the next column.
+\usepackage{etoolbox}
+\AtBeginEnvironment{tabulary}{\def\_{\textunderscore\allowbreak}}
+\AtBeginEnvironment{longtable}{\def\_{\textunderscore\allowbreak}}
 % Sphinx names the table of contents after the first toctree's caption ("Getting started").
 \addto\captions@LANGUAGE@{\renewcommand{\contentsname}{@CONTENTS@}}
 \usepackage{changepage}
@@ -148,6 +153,8 @@ def _latex_config(app, config) -> None:
         "fncychap": "",
         "preamble": preamble,  # replaces sphinx-jupyterbook-latex's (ucharclasses, unicode-math)
         "figure_align": "htbp",
+        # Ragged right, so that an entry "name() (module lossbook.losses_classification)" breaks
+        # before its long module name instead of running into the next column.
         "sphinxsetup": ",".join([
             "hmargin={2.2cm,2.2cm}", "vmargin={2.5cm,2.5cm}",
             # Long code lines wrap, at a space if there is one and anywhere if not.
@@ -328,8 +335,11 @@ def _copy_pdf(app, exception) -> None:
 # Sphinx sets a table of more than 30 rows as a longtable, whose columns are plain "l" columns
 # unless widths were given: a long cell then runs off the page (the primer's notation table ran
 # 415 pt over). Such tables get their source's column widths, which Sphinx sets as wrapping
-# p-columns; shorter tables are set by tabulary, which wraps by itself.
+# p-columns; shorter tables are set by tabulary, which wraps by itself. A table of six or more
+# columns (the loss atlas's) wraps every cell into several lines, and tabulary cannot break a
+# table across pages: its rows ran past the page's foot. It is set as a longtable too.
 LONGTABLE_ROWS = 30
+LONGTABLE_COLUMNS = 6
 
 
 def _long_tables_wrap(app, doctree, docname) -> None:
@@ -337,7 +347,11 @@ def _long_tables_wrap(app, doctree, docname) -> None:
         return
     for table in doctree.findall(nodes.table):
         rows = sum(1 for _ in table.findall(nodes.row))
-        if rows > LONGTABLE_ROWS and "colwidths-given" not in table["classes"]:
+        columns = max((len(row) for row in table.findall(nodes.row)), default=0)
+        if columns >= LONGTABLE_COLUMNS and "longtable" not in table["classes"]:
+            table["classes"].append("longtable")
+        if (rows > LONGTABLE_ROWS or columns >= LONGTABLE_COLUMNS) and \
+                "colwidths-given" not in table["classes"]:
             table["classes"].append("colwidths-given")
 
 

@@ -113,3 +113,23 @@ def test_ch9_temperature_data_are_the_chapters_model_and_fit():
     assert 2.5 < data["fitted"] < 3.5          # the model's logits are three times the best ones
     assert all(sum(c) == len(y_test) for c in data["counts"])
     assert data["ece"][data["t"].index(3.1)] < data["ece"][data["start"]] / 3
+
+
+def test_ch10_margin_is_lossbooks_triplet_loss_and_its_drawing_agrees():
+    import numpy as np
+
+    import lossbook as lb
+
+    data = lbx.ch10_margin()
+    a, p, n = lbx.ch10_triplets()
+    for k, m in enumerate(data["m"]):
+        each = lb.triplet_margin_loss(a, p, n, margin=m, reduction="none")
+        assert data["loss"][k] == round(float(each.mean()), 5)
+        assert data["active"][k] == np.flatnonzero(each > 0).tolist()
+        # the script fills a point below the line d(a, n) = d(a, p) + m: the same triplets
+        below = [i for i, (x, y) in enumerate(zip(data["d_ap"], data["d_an"], strict=True))
+                 if y < x + m - 2e-3]
+        assert set(below) <= set(data["active"][k])
+    assert data["loss"] == sorted(data["loss"])               # a larger margin never costs less
+    assert data["active"][0] == [] and len(data["active"][-1]) > len(data["active"][data["start"]])
+    assert data["m"][data["start"]] == 1.0                    # torch's default margin

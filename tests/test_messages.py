@@ -234,7 +234,8 @@ KOREAN_PO = LOCALE / "ko" / "LC_MESSAGES" / "lossbook.po"
 # English words a Korean message may hold: names from code (a word beside an operator, or in a
 # piece of code, in the English source), and the names of libraries and losses.
 _NAMES = {"Python", "PyTorch", "torch", "numpy", "scipy", "sklearn", "torchmetrics", "SGD", "MSE", "RMSE",
-          "SSE", "MAE", "ECE", "NLL", "ReLU", "KL", "None", "answer", "return", "nan", "inf", "float"}
+          "SSE", "MAE", "ECE", "NLL", "ReLU", "KL", "CTC", "BPR", "InfoNCE", "None", "answer", "return",
+          "nan", "inf", "float"}
 
 
 def _code_words() -> set[str]:

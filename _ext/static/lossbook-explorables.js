@@ -324,8 +324,47 @@
     update();
   }
 
+  // Chapter 10: the triplet loss's margin; which triplets (points) still cost something.
+  function ch10(fig, d, L, stage) {
+    var n = d.d_ap.length;
+    var row = htmlEl(stage, "div", {"class": "lbx-row"});
+    var svg = panel(row, 320, 300, L.alt);
+    var X = lin(0, 2, 46, 306), Y = lin(0, 5, 262, 14);
+    var clip = svgEl(svgEl(svg, "defs", {}), "clipPath", {id: fig.id + "-clip"});
+    svgEl(clip, "rect", {x: 46, y: 14, width: 260, height: 248});
+    svgEl(svg, "rect", {x: 46, y: 14, width: 260, height: 248, "class": "lbx-frame"});
+    [0, 0.5, 1, 1.5, 2].forEach(function (v) { axisText(svg, X(v), 278, v); });
+    [0, 1, 2, 3, 4, 5].forEach(function (v) { axisText(svg, 40, Y(v) + 4, v, "end"); });
+    axisText(svg, 176, 296, L.d_ap);
+    axisText(svg, 52, 30, L.d_an, "start", "lbx-key");
+    var line = svgEl(svgEl(svg, "g", {"clip-path": "url(#" + fig.id + "-clip)"}), "line",
+                     {"class": "lbx-c0 lbx-thick"});
+    axisText(svg, 300, 254, L.boundary, "end", "lbx-c0t lbx-key");
+    var dots = d.d_ap.map(function (x, k) {
+      return svgEl(svg, "circle", {cx: X(x), cy: Y(d.d_an[k]), r: 5});
+    });
+    var box = htmlEl(stage, "div", {"class": "lbx-controls"});
+    var s = slider(box, fig.id + "-m", L.margin, d.m.length, d.start, update);
+    var out = readout(stage, [["loss", L.loss], ["active", L.active]]);
+    function update() {
+      var k = +s.input.value, m = d.m[k], on = {};
+      d.active[k].forEach(function (i) { on[i] = true; });
+      line.setAttribute("x1", X(0)); line.setAttribute("y1", Y(m));
+      line.setAttribute("x2", X(2)); line.setAttribute("y2", Y(2 + m));
+      dots.forEach(function (dot, i) {
+        dot.setAttribute("class", on[i] ? "lbx-point" : "lbx-open");
+      });
+      s.out.textContent = fmt(m, 2);
+      out.loss.textContent = fmt(d.loss[k], 5);
+      out.active.textContent = d.active[k].length + " / " + n;
+      s.input.setAttribute("aria-valuetext", "m = " + s.out.textContent + "; " + L.loss + " " +
+        out.loss.textContent + "; " + L.active + " " + out.active.textContent);
+    }
+    update();
+  }
+
   var FIGURES = {"ch3-line": ch3, "ch4-logit": ch4, "ch5-weight": ch5, "ch8-quantile": ch8,
-    "ch9-temperature": ch9};
+    "ch9-temperature": ch9, "ch10-margin": ch10};
 
   function init() {
     document.querySelectorAll("figure.lbx").forEach(function (fig) {

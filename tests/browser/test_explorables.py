@@ -28,6 +28,7 @@ PAGES = {
     "ch5-weight": "chapters/05-loss-vs-accuracy",
     "ch8-quantile": "chapters/08-beyond-the-mean",
     "ch9-temperature": "chapters/09-margins-focus-calibration",
+    "ch10-margin": "chapters/10-learning-from-comparisons",
 }
 EDITIONS = ["", "ko/"]
 CASES = [(edition, name) for edition in EDITIONS for name in PAGES]

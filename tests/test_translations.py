@@ -540,6 +540,10 @@ _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)*(?:e[+-]?\d+)?")
 _TOKEN = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
+# Words that Python and numpy print as part of a value's repr (code, not English prose).
+PYTHON_REPR_WORDS = ("True", "False", "None", "nan", "inf", "array", "dtype")
+
+
 def test_the_primer_has_examples_with_a_code_catalogue():
     assert ROOT / "chapters" / "math-primer.md" in PAGES_WITH_EXAMPLES
 
@@ -581,7 +585,7 @@ def test_a_pages_examples_print_korean_on_the_korean_site(page):
         printed = [line for line in ko.splitlines() if not line.startswith((">>> ", "... "))]
         english_words = [w for line in printed for w in _TOKEN.findall(line)
                          if w.isalpha() and w.isascii() and len(w) > 1 and w not in names
-                         and w not in ("True", "False", "None", "nan", "inf") and not w.isupper()]
+                         and w not in PYTHON_REPR_WORDS and not w.isupper()]
         assert not english_words, f"{page.name}: English in the Korean output: {english_words}\n{ko}"
 
 

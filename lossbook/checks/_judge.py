@@ -278,3 +278,42 @@ def one_of(*options: int) -> Callable[[np.ndarray], tuple[str, str | None] | Non
         )
 
     return diagnose
+
+
+def one_per_situation(right: Sequence[int], options: Sequence[int] = (1, 2, 3, 4, 5)):
+    """A ``Problem.diagnose`` for an exercise that matches situations to options (one option's
+    number per situation, as in "choose a loss for each situation"): it says which situations
+    the answer gets right when no table row explains it.
+
+    >>> diagnose = one_per_situation((4, 2, 3, 5))
+    >>> diagnose(np.array([4.0, 1.0, 3.0, 2.0]))[0]
+    'right for situation(s) 1, 3; not yet for 2, 4.'
+    >>> diagnose(np.array([4.0, 2.0]))[0]
+    'give 4 numbers, one per situation.'
+    """
+    n = len(right)
+
+    def diagnose(a: np.ndarray) -> tuple[str, str | None]:
+        if a.shape != (n,):
+            return _("give {0} numbers, one per situation.").format(n), None
+        if not np.all(np.isin(a, options)):
+            return _("each choice is one of the numbers {0} to {1}.").format(min(options), max(options)), None
+        good = [str(k + 1) for k in range(n) if a[k] == right[k]]
+        bad = [str(k + 1) for k in range(n) if a[k] != right[k]]
+        if not good:
+            return _("none of the {0} choices is right yet.").format(n), None
+        return _("right for situation(s) {0}; not yet for {1}.").format(", ".join(good), ", ".join(bad)), None
+
+    return diagnose
+
+
+def one_situation_wrong(right: Sequence[int], k: int, choice: int) -> list[int]:
+    """The answer ``right`` with situation ``k + 1`` answered ``choice``: a ``Mistake``'s value
+    for one-per-situation exercises (:func:`one_per_situation`).
+
+    >>> one_situation_wrong((4, 2, 3, 5), 0, 1)
+    [1, 2, 3, 5]
+    """
+    wrong = list(right)
+    wrong[k] = choice
+    return wrong

@@ -18,7 +18,7 @@ from ..activations import log_softmax, softmax
 from ..ctc import ctc_loss
 from ..losses import kl_div
 from ._answers import as_array, as_number, fmt
-from ._judge import Mistake, Problem
+from ._judge import Mistake, Problem, one_per_situation, one_situation_wrong
 from ._registry import check, example
 
 
@@ -189,25 +189,6 @@ _WHY = (
 )
 
 
-def _one_off(k: int, choice: int) -> list[int]:
-    wrong = list(CHOICES)
-    wrong[k] = choice
-    return wrong
-
-
-def _which_are_right(a: np.ndarray):
-    """Which situations a list of five choices gets right (when no table row explains it)."""
-    if a.shape != (5,):
-        return _("give five numbers, one per situation."), None
-    if not np.all(np.isin(a, CHOICES)):
-        return _("each choice is one of the numbers 1 to 5."), None
-    good = [str(k + 1) for k in range(5) if a[k] == CHOICES[k]]
-    bad = [str(k + 1) for k in range(5) if a[k] != CHOICES[k]]
-    if not good:
-        return _("none of the five choices is right yet."), None
-    return _("right for situation(s) {0}; not yet for {1}.").format(", ".join(good), ", ".join(bad)), None
-
-
 @check(examples=[example()])
 def check_comparison_choice(answer) -> Problem:
     """Check the five choices of the chapter's exercise, one number (1 to 5) per situation.
@@ -230,27 +211,27 @@ def check_comparison_choice(answer) -> Problem:
                "identity, only views, a teacher's probabilities, or a transcript without timing."),
         recipe=_("pairs of songs -> 1, unseen faces -> 2, unlabelled photos -> 3, a teacher -> 4, "
                  "transcripts without time stamps -> 5."),
-        diagnose=_which_are_right,
+        diagnose=one_per_situation(CHOICES),
         mistakes=[
-            Mistake(_one_off(0, 3),
+            Mistake(one_situation_wrong(CHOICES, 0, 3),
                     _("InfoNCE needs views of the same item as positives; the songs come as "
                       "preferences between pairs, which BPR models directly."), _(_WHY[0])),
-            Mistake(_one_off(0, 2),
+            Mistake(one_situation_wrong(CHOICES, 0, 2),
                     _("the songs have no identity to cluster; the data say which of two was "
                       "preferred."), _(_WHY[0])),
-            Mistake(_one_off(1, 3),
+            Mistake(one_situation_wrong(CHOICES, 1, 3),
                     _("InfoNCE could work, but the training set has labelled identities: the "
                       "triplet loss uses them, and the phone needs only a distance."), _(_WHY[1])),
-            Mistake(_one_off(1, 1),
+            Mistake(one_situation_wrong(CHOICES, 1, 1),
                     _("BPR orders items for a user; a face must be matched by a distance to the "
                       "owner's photos."), _(_WHY[1])),
-            Mistake(_one_off(2, 2),
+            Mistake(one_situation_wrong(CHOICES, 2, 2),
                     _("the triplet loss needs to know which photos show the same thing; without "
                       "labels only the two views of one photo do, and InfoNCE uses the whole "
                       "batch as negatives."), _(_WHY[2])),
-            Mistake(_one_off(3, 5),
+            Mistake(one_situation_wrong(CHOICES, 3, 5),
                     _("the task is to copy a model, not to align a transcript."), _(_WHY[3])),
-            Mistake(_one_off(4, 4),
+            Mistake(one_situation_wrong(CHOICES, 4, 4),
                     _("there is no teacher; the problem is the missing alignment."), _(_WHY[4])),
         ],
     )

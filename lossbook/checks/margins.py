@@ -16,7 +16,7 @@ from .._i18n import N_, _
 from ..activations import sigmoid
 from ..losses import binary_cross_entropy_with_logits
 from ._answers import as_array, as_number, fmt
-from ._judge import Mistake, Problem
+from ._judge import Mistake, Problem, one_per_situation, one_situation_wrong
 from ._registry import check, example
 
 
@@ -169,25 +169,6 @@ _WHY = (
 )
 
 
-def _one_off(k: int, choice: int) -> list[int]:
-    wrong = list(CHOICES)
-    wrong[k] = choice
-    return wrong
-
-
-def _which_are_right(a: np.ndarray):
-    """Which situations a list of four choices gets right (when no table row explains it)."""
-    if a.shape != (4,):
-        return _("give four numbers, one per situation."), None
-    if not np.all(np.isin(a, (1, 2, 3, 4, 5))):
-        return _("each choice is one of the numbers 1 to 5."), None
-    good = [str(k + 1) for k in range(4) if a[k] == CHOICES[k]]
-    bad = [str(k + 1) for k in range(4) if a[k] != CHOICES[k]]
-    if not good:
-        return _("none of the four choices is right yet."), None
-    return _("right for situation(s) {0}; not yet for {1}.").format(", ".join(good), ", ".join(bad)), None
-
-
 @check(examples=[example()])
 def check_margin_choice(answer) -> Problem:
     """Check the four choices of the chapter's exercise, one number (1 to 5) per situation.
@@ -211,27 +192,27 @@ def check_margin_choice(answer) -> Problem:
                "a decision."),
         recipe=_("several tags -> 2, a flood of easy negatives -> 3, overconfident but accurate -> 4, "
                  "the same model with more recall -> 5."),
-        diagnose=_which_are_right,
+        diagnose=one_per_situation(CHOICES),
         mistakes=[
-            Mistake(_one_off(0, 1),
+            Mistake(one_situation_wrong(CHOICES, 0, 1),
                     _("a softmax makes the tags compete: their probabilities sum to 1, so a photo "
                       "cannot be both a beach and a sunset with confidence."), _(_WHY[0])),
-            Mistake(_one_off(1, 1),
+            Mistake(one_situation_wrong(CHOICES, 1, 1),
                     _("with plain cross-entropy the many easy background boxes add up and swamp "
                       "the few objects."), _(_WHY[1])),
-            Mistake(_one_off(1, 2),
+            Mistake(one_situation_wrong(CHOICES, 1, 2),
                     _("one sigmoid per box is already what the detector uses; the problem is the "
                       "weight of the easy boxes."), _(_WHY[1])),
-            Mistake(_one_off(2, 5),
+            Mistake(one_situation_wrong(CHOICES, 2, 5),
                     _("a threshold changes decisions, not the confidence the model reports."),
                     _(_WHY[2])),
-            Mistake(_one_off(2, 3),
+            Mistake(one_situation_wrong(CHOICES, 2, 3),
                     _("retraining is ruled out, and the focal loss does not make probabilities "
                       "calibrated."), _(_WHY[2])),
-            Mistake(_one_off(3, 4),
+            Mistake(one_situation_wrong(CHOICES, 3, 4),
                     _("dividing a logit by a temperature keeps its sign: at the threshold 0.5 "
                       "every decision, and so the recall, stays the same."), _(_WHY[3])),
-            Mistake(_one_off(3, 3),
+            Mistake(one_situation_wrong(CHOICES, 3, 3),
                     _("retraining is ruled out; the recall can be bought with the threshold."),
                     _(_WHY[3])),
         ],

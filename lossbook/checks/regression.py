@@ -14,7 +14,7 @@ import numpy as np
 
 from .._i18n import N_, _
 from ._answers import as_array, as_number, fmt
-from ._judge import Mistake, Problem
+from ._judge import Mistake, Problem, one_per_situation, one_situation_wrong
 from ._registry import check, example
 
 
@@ -262,23 +262,6 @@ _WHY = (
 )
 
 
-def _one_off(k: int, choice: int) -> list[int]:
-    wrong = list(_CHOICES)
-    wrong[k] = choice
-    return wrong
-
-
-def _which_are_right(a: np.ndarray):
-    """Which situations a list of four choices gets right (when no table row explains it)."""
-    if not np.all(np.isin(a, (1, 2, 3, 4, 5))):
-        return _("each choice is one of the numbers 1 to 5."), None
-    good = [str(k + 1) for k in range(4) if a[k] == _CHOICES[k]]
-    bad = [str(k + 1) for k in range(4) if a[k] != _CHOICES[k]]
-    if not good:
-        return _("none of the four choices is right yet."), None
-    return _("right for situation(s) {0}; not yet for {1}.").format(", ".join(good), ", ".join(bad)), None
-
-
 @check(examples=[example()])
 def check_regression_loss_choice(answer) -> Problem:
     """Check the four loss choices of the chapter's exercise, one number (1 to 5) per situation.
@@ -301,21 +284,24 @@ def check_regression_loss_choice(answer) -> Problem:
                "a quantile, or a mean with its spread."),
         recipe=_("counts -> 4, outliers -> 2, a value nine in ten stay below -> 3, an error bar "
                  "per example -> 5."),
-        diagnose=_which_are_right,
+        diagnose=one_per_situation(_CHOICES),
         mistakes=[
-            Mistake(_one_off(0, 1),
+            Mistake(one_situation_wrong(_CHOICES, 0, 1),
                     _("the mean squared error for counts predicts the mean but can go negative and "
                       "ignores that the spread grows with the mean."), _(_WHY[0])),
-            Mistake(_one_off(1, 1), _("the mean squared error chases the typos."), _(_WHY[1])),
-            Mistake(_one_off(2, 1), _("the mean squared error predicts the mean time, which about half "
-                                      "of the parcels exceed."), _(_WHY[2])),
-            Mistake(_one_off(3, 1), _("the mean squared error gives one spread for every reading."),
-                    _(_WHY[3])),
-            Mistake(_one_off(2, 5), _("a Gaussian NLL assumes symmetric noise; the pinball loss asks for "
-                                      "the 0.9 quantile directly."), _(_WHY[2])),
-            Mistake(_one_off(0, 5), _("counts are not Gaussian: their spread is tied to their mean."),
-                    _(_WHY[0])),
-            Mistake(_one_off(3, 3), _("one quantile is a bound, not an error bar around each reading."),
-                    _(_WHY[3])),
+            Mistake(one_situation_wrong(_CHOICES, 1, 1),
+                    _("the mean squared error chases the typos."), _(_WHY[1])),
+            Mistake(one_situation_wrong(_CHOICES, 2, 1),
+                    _("the mean squared error predicts the mean time, which about half "
+                      "of the parcels exceed."), _(_WHY[2])),
+            Mistake(one_situation_wrong(_CHOICES, 3, 1),
+                    _("the mean squared error gives one spread for every reading."), _(_WHY[3])),
+            Mistake(one_situation_wrong(_CHOICES, 2, 5),
+                    _("a Gaussian NLL assumes symmetric noise; the pinball loss asks for "
+                      "the 0.9 quantile directly."), _(_WHY[2])),
+            Mistake(one_situation_wrong(_CHOICES, 0, 5),
+                    _("counts are not Gaussian: their spread is tied to their mean."), _(_WHY[0])),
+            Mistake(one_situation_wrong(_CHOICES, 3, 3),
+                    _("one quantile is a bound, not an error bar around each reading."), _(_WHY[3])),
         ],
     )

@@ -35,7 +35,8 @@ A check whose answer is the learner's own function is a table of cases, run thro
 
     @check_function(reference=right_mse, examples=[example()], idea=N_("..."), recipe=N_("..."))
     def check_mse_function(answer) -> Feedback:
-        return run_cases(answer, [Case(([1.0, 2.0], [0.0, 0.0]), N_("two numbers"))], _judge_case)
+        cases = [Case(([1.0, 2.0], [0.0, 0.0]), N_("two numbers"))]
+        return run_cases(answer, cases, _judge_case, right=_("right on every test."))
 
 where ``_judge_case(case, value) -> Feedback`` judges what the function returned on one case
 (often with a value check's ``.problem(...).assess(value)``); an exception the function raised
@@ -297,14 +298,19 @@ def error_hint(error: Exception) -> str:
 
 
 def run_cases(
-    fn: Callable, cases: Sequence[Case], judge: Callable[[Case, Any], Feedback | None]
+    fn: Callable,
+    cases: Sequence[Case],
+    judge: Callable[[Case, Any], Feedback | None],
+    right: str | None = None,
 ) -> Feedback | None:
-    """Run a learner's function on each case; the first that fails is said, else None.
+    """Run a learner's function on each case; the first that fails is said, else ``right``.
 
     For each case, ``fn`` is called on copies of ``case.args``: an exception gets a hint chosen
     by its type, ``None`` returned gets "end it with return", and any other value goes to
     ``judge(case, value)``, which returns a :class:`Feedback` (right or wrong) for that case.
-    A wrong one is said "on <the case's label>: ...".
+    A wrong one is said "on <the case's label>: ...". When every case passes, the verdict is
+    ``Feedback(True, right)``; a check that tests more afterwards leaves ``right`` out and gets
+    ``None``.
     """
     for case in cases:
         what = _(case.label).format(*case.shown)
@@ -321,4 +327,4 @@ def run_cases(
         said = judge(case, out.value)
         if said is not None and not said.ok:
             return said._replace(message=_("on {what}: {0}").format(said.message, what=what))
-    return None
+    return None if right is None else Feedback(True, right)

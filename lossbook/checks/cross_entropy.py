@@ -506,11 +506,11 @@ def check_stable_cross_entropy(answer) -> Feedback:
     Correct: exact on all 4 test cases, logits of +-1000 included.
     True
     """
-    failed = run_cases(answer, _STABLE_CASES, _judge_stable_case)
-    if failed is not None:
-        return failed
-    return Feedback(
-        True, _("exact on all {0} test cases, logits of +-1000 included.").format(len(_STABLE_CASES))
+    return run_cases(
+        answer,
+        _STABLE_CASES,
+        _judge_stable_case,
+        right=_("exact on all {0} test cases, logits of +-1000 included.").format(len(_STABLE_CASES)),
     )
 
 

@@ -743,12 +743,11 @@ def check_masked_loss_function(answer) -> Feedback:
              positions only.
     True
     """
-    failed = run_cases(answer, _MASKED_CASES, _judge_masked_case)
-    if failed is not None:
-        return failed
-    return Feedback(
-        True,
-        _(
+    return run_cases(
+        answer,
+        _MASKED_CASES,
+        _judge_masked_case,
+        right=_(
             "your function agrees with F.cross_entropy on every test: the mean runs over the kept "
             "positions only."
         ),

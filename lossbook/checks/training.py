@@ -263,12 +263,11 @@ def check_weight_decay_function(answer) -> Feedback:
              by the factor 1 - lr * weight_decay.
     True
     """
-    failed = run_cases(answer, _DECAY_CASES, _judge_decay_case)
-    if failed is not None:
-        return failed
-    return Feedback(
-        True,
-        _(
+    return run_cases(
+        answer,
+        _DECAY_CASES,
+        _judge_decay_case,
+        right=_(
             "your step agrees with torch.optim.SGD on every test: the decay shrinks each weight by "
             "the factor 1 - lr * weight_decay."
         ),

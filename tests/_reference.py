@@ -1,5 +1,8 @@
-"""Helpers the lossbook unit tests share: moving arrays to torch, and calling without warnings."""
+"""Helpers the lossbook unit tests share: moving arrays to torch, calling without warnings, and
+what a self-check printed."""
 
+import contextlib
+import io
 import warnings
 
 import numpy as np
@@ -16,3 +19,13 @@ def strict(fn, *args, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         return fn(*args, **kwargs)
+
+
+def said_not_yet(check, *args, **kwargs) -> str:
+    """What a self-check printed for a wrong or missing answer, on one line (its verdict must be
+    falsy)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        verdict = check(*args, **kwargs)
+    assert not verdict
+    return " ".join(out.getvalue().split())

@@ -8,6 +8,7 @@ from booktools import single_thread_env
 
 single_thread_env()  # before torch and numpy start their thread pools
 
+import pytest  # noqa: E402
 import torch  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
@@ -28,3 +29,15 @@ settings.register_profile(
     "thorough", parent=settings.get_profile("lossbook"), derandomize=False, max_examples=600
 )
 settings.load_profile("lossbook")
+
+
+@pytest.fixture(params=["en", "ko"])
+def language(request):
+    """Run a test once in each language the self-checks speak, each with a fresh hint ladder."""
+    import lossbook
+    from lossbook.checks._registry import forget_tries
+
+    lossbook.set_language(request.param)
+    forget_tries()
+    yield request.param
+    lossbook.set_language("en")

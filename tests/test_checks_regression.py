@@ -6,8 +6,6 @@ second. The inputs are the chapter's own (chapters/08-beyond-the-mean.ipynb).
 
 from __future__ import annotations
 
-import contextlib
-import io
 import math
 import re
 
@@ -15,10 +13,10 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from _reference import said_not_yet
 
 import lossbook as lb
 from lossbook._i18n import particles
-from lossbook.checks._registry import forget_tries
 
 C = lb.checks
 
@@ -52,22 +50,6 @@ MISTAKES = [
 ]
 
 
-def _said(check, *args) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        verdict = check(*args)
-    assert not verdict
-    return " ".join(out.getvalue().split())
-
-
-@pytest.fixture(params=["en", "ko"])
-def language(request):
-    lb.set_language(request.param)
-    forget_tries()
-    yield request.param
-    lb.set_language("en")
-
-
 def test_the_right_answers_are_what_torch_and_the_chapter_compute():
     c = np.linspace(0.0, 20.0, 20001)
     pinball = [lb.pinball_loss(np.full(10, v), REPAIR_HOURS, quantile=0.75) for v in c]
@@ -87,7 +69,7 @@ def test_each_wrong_method_lands_elsewhere_and_is_named(check, args, answer, say
     assert not np.allclose(a, np.asarray(problem.right, dtype=float), rtol=1e-4), "the data hide this mistake"
     named = [m for value, m in problem.live_mistakes() if value.shape == a.shape and np.allclose(value, a)]
     assert len(named) == 1
-    said = _said(check, answer, *args)
+    said = said_not_yet(check, answer, *args)
     assert " ".join(particles(named[0].message).split()) in said, said
     if language == "en":
         assert says in said, said
@@ -98,18 +80,18 @@ def test_each_wrong_method_lands_elsewhere_and_is_named(check, args, answer, say
 
 def test_an_unexplained_answer_climbs_the_ladder(language):
     problem = C.check_pinball_minimiser.problem(REPAIR_HOURS, 0.75)
-    assert "Hint" not in _said(C.check_pinball_minimiser, None, REPAIR_HOURS, 0.75)  # a nudge only
-    first = _said(C.check_pinball_minimiser, 4.2, REPAIR_HOURS, 0.75)
+    assert "Hint" not in said_not_yet(C.check_pinball_minimiser, None, REPAIR_HOURS, 0.75)  # a nudge only
+    first = said_not_yet(C.check_pinball_minimiser, 4.2, REPAIR_HOURS, 0.75)
     assert " ".join(problem.idea.split()) in first and " ".join(problem.recipe.split()) not in first
-    second = _said(C.check_pinball_minimiser, 4.3, REPAIR_HOURS, 0.75)
+    second = said_not_yet(C.check_pinball_minimiser, 4.3, REPAIR_HOURS, 0.75)
     assert " ".join(problem.recipe.split()) in second, second
 
 
 def test_the_choice_says_which_situations_are_right(language):
-    said = _said(C.check_regression_loss_choice, [4, 1, 1, 5])
+    said = said_not_yet(C.check_regression_loss_choice, [4, 1, 1, 5])
     if language == "en":
         assert "right for situation(s) 1, 4; not yet for 2, 3." in said, said
-        out_of_range = _said(C.check_regression_loss_choice, [4, 2, 3, 6])
+        out_of_range = said_not_yet(C.check_regression_loss_choice, [4, 2, 3, 6])
         assert "each choice is one of the numbers 1 to 5." in out_of_range
     else:
         assert "상황 1, 4은(는)" not in said and "상황 1, 4" in said, said

@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pytest
 import scipy.special
+from _reference import said_not_yet
 
 import lossbook as lb
 from lossbook.checks._registry import forget_tries
@@ -203,33 +204,17 @@ FUNCTIONS = [
 ]
 
 
-def _said(check, *args, **kwargs) -> str:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        verdict = check(*args, **kwargs)
-    assert not verdict
-    return " ".join(out.getvalue().split())
-
-
-@pytest.fixture(params=["en", "ko"])
-def language(request):
-    lb.set_language(request.param)
-    forget_tries()
-    yield request.param
-    lb.set_language("en")
-
-
 @pytest.mark.parametrize("check,args,kwargs,answer,says", MISTAKES,
                          ids=[f"{m[0].__name__}-{m[4][:20]}" for m in MISTAKES])
 def test_a_typical_mistake_gets_its_named_diagnosis(check, args, kwargs, answer, says):
-    said = _said(check, answer, *args, **kwargs)
+    said = said_not_yet(check, answer, *args, **kwargs)
     assert says in said, said
     assert "revisit" not in said  # a named mistake, not the ladder's generic hint
 
 
 @pytest.mark.parametrize("check,fn,says", FUNCTIONS, ids=[f"{c.__name__}-{s[:20]}" for c, _, s in FUNCTIONS])
 def test_a_typical_function_mistake_gets_its_named_diagnosis(check, fn, says):
-    said = _said(check, fn)
+    said = said_not_yet(check, fn)
     assert says in said, said
     assert "np.asarray first" not in said or "TypeError" in said
 
@@ -243,16 +228,17 @@ def test_no_mistake_reaches_the_right_number_by_a_coincidence_of_the_data():
     # a first flip that is a correctly classified example: the misclassified-only shortcut misses it
     X = np.array([[1.0, 0.0], [3.0, 0.0]])
     y, w, b = np.array([0, 1]), np.array([-1.0, 0.0]), 0.5
-    said = _said(C.check_smallest_nudge, 2.5 / 3, X, y, w, b, index=0)  # the wrong example flips at 5/6 ...
-    assert "first flip among the misclassified examples only" in said, said  # ... the right one at 0.5
+    # the wrong example flips at 5/6, the right one at 0.5
+    said = said_not_yet(C.check_smallest_nudge, 2.5 / 3, X, y, w, b, index=0)
+    assert "first flip among the misclassified examples only" in said, said
 
 
 @pytest.mark.parametrize("answer", [None, 0, 0.0, [0.0, 0.0], np.zeros(2), ...])
 def test_a_placeholder_is_not_a_try(answer, language):
     for _ in range(3):
-        said = _said(C.check_line_gradient_step, answer, X_4, Y_4, w=0.5, b=0.0, lr=0.05)
+        said = said_not_yet(C.check_line_gradient_step, answer, X_4, Y_4, w=0.5, b=0.0, lr=0.05)
         assert ("Hint" not in said) and ("힌트" not in said), said
-    said = _said(C.check_line_gradient_step, (9.0, 9.0), X_4, Y_4, w=0.5, b=0.0, lr=0.05)
+    said = said_not_yet(C.check_line_gradient_step, (9.0, 9.0), X_4, Y_4, w=0.5, b=0.0, lr=0.05)
     problem = C.check_line_gradient_step.problem(X_4, Y_4, w=0.5, b=0.0, lr=0.05)
     assert " ".join(problem.idea.split()) in said and problem.recipe not in said, said
 
@@ -261,11 +247,11 @@ def test_the_recipe_comes_after_the_second_wrong_answer(language):
     args = (X_4, Y_4)
     kwargs = {"w": 0.5, "b": 0.0, "lr": 0.05}
     problem = C.check_line_gradient_step.problem(*args, **kwargs)
-    first = _said(C.check_line_gradient_step, (9.0, 9.0), *args, **kwargs)
+    first = said_not_yet(C.check_line_gradient_step, (9.0, 9.0), *args, **kwargs)
     assert " ".join(problem.idea.split()) in first and " ".join(problem.recipe.split()) not in first
-    second = _said(C.check_line_gradient_step, (8.0, 7.0), *args, **kwargs)
+    second = said_not_yet(C.check_line_gradient_step, (8.0, 7.0), *args, **kwargs)
     assert " ".join(problem.recipe.split()) in second, second
-    other = _said(C.check_rmse, 9.0, Y_PRED_2, Y_TRUE_2)  # another check has its own ladder
+    other = said_not_yet(C.check_rmse, 9.0, Y_PRED_2, Y_TRUE_2)  # another check has its own ladder
     assert " ".join(C.check_rmse.problem(Y_PRED_2, Y_TRUE_2).idea.split()) in other
 
 
@@ -275,9 +261,9 @@ def test_the_hard_exercise_gives_no_solution_to_a_placeholder(language):
     ex = C.check_first_layer_grad.examples[0]
     args = (x5, y5, *ex.args[2:]) if len(ex.args) >= 4 else ex.args
     for answer in (None, np.zeros((3, 2)), 0):
-        said = _said(C.check_first_layer_grad, answer, *args)
+        said = said_not_yet(C.check_first_layer_grad, answer, *args)
         assert "outer" not in said and "relu'" not in said, said
-    said = _said(C.check_first_layer_grad, np.full((3, 2), 7.0), *args)
+    said = said_not_yet(C.check_first_layer_grad, np.full((3, 2), 7.0), *args)
     assert "np.outer" not in said and "@" not in said, said
 
 
@@ -301,11 +287,11 @@ def test_korean_messages_read_as_korean():
     lb.set_language("ko")
     try:
         forget_tries()
-        said = _said(C.check_rmse, 1.77, Y_PRED_2, Y_TRUE_2)
+        said = said_not_yet(C.check_rmse, 1.77, Y_PRED_2, Y_TRUE_2)
         assert said.startswith("아직 아닙니다: 답(1.77)은 RMSE을") or "유효숫자 3자리" in said, said
-        said = _said(C.check_mse, None, [1.0], [0.0])
+        said = said_not_yet(C.check_mse, None, [1.0], [0.0])
         assert said == "아직 아닙니다: None 자리에 답을 넣고 셀을 실행하세요.", said
-        said = _said(C.check_line_gradient_step, _line_step(0.5, 0.0, 0.05, step_only=True), X_4, Y_4,
+        said = said_not_yet(C.check_line_gradient_step, _line_step(0.5, 0.0, 0.05, step_only=True), X_4, Y_4,
                      w=0.5, b=0.0, lr=0.05)
         assert "이동량" in said and "(을)" not in said, said
     finally:
@@ -318,7 +304,7 @@ def test_a_function_check_has_the_same_ladder(language):
         return float(-np.log(p[np.arange(len(y)), y].mean()) + 0.25)
 
     check = C.check_stable_cross_entropy
-    first, second = _said(check, wrong), _said(check, wrong)  # re-running the cell is a try
+    first, second = said_not_yet(check, wrong), said_not_yet(check, wrong)  # re-running the cell is a try
     english = lb.checks.get_language() == "en"
     idea = "row maximum, and where the log is taken" if english else "로그를 어디에서"
     recipe = "loss_i = lse(z_i) - z_i[y_i]"

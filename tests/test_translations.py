@@ -282,18 +282,26 @@ def test_korean_notebook_captions_and_alt_texts_are_korean(english):
                                         f"{_quote(english_left)}")
 
 
-@pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
-def test_code_catalogue_is_current(english):
+def _current_code_catalogue(english):
+    """The Korean code catalogue of ``english`` (a notebook, or a page with examples) and the
+    locations of the messages its code has now; fails naming what is new or gone since the
+    catalogue was made."""
     po = translations.code_catalogue_path(KOREAN, english)
     assert po.exists(), f"{po.relative_to(ROOT)} is missing: run `make translations`"
     want = {m.id: m.locations for m in translations.code_template(english) if m.id}
     have = {mid for mid, _, _ in translations.messages(po)}
-    new = [f"code cell {want[m][0][1]}: {m}" for m in want if m not in have]
+    new = [f"{english.name}:{want[m][0][1]}: {m}" for m in want if m not in have]
     gone = sorted(have - set(want))
     assert not new and not gone, (
-        f"{english.name}: its code cells changed since {po.relative_to(ROOT)} was made; run "
+        f"{english.name}: its code changed since {po.relative_to(ROOT)} was made; run "
         f"`make translations` and translate what it marks.\n  new:\n{_quote(new)}\n"
         f"  gone:\n{_quote(gone)}")
+    return po, want
+
+
+@pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
+def test_code_catalogue_is_current(english):
+    _current_code_catalogue(english)
 
 
 @pytest.mark.parametrize("english", ENGLISH_NOTEBOOKS, ids=lambda p: p.name)
@@ -550,12 +558,8 @@ def test_the_primer_has_examples_with_a_code_catalogue():
 
 @pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES, ids=lambda p: p.name)
 def test_every_page_example_message_is_translated(page):
-    po = translations.code_catalogue_path(KOREAN, page)
-    assert po.exists(), f"{po.relative_to(ROOT)} is missing: run `make translations`"
-    want = {m.id: m.locations for m in translations.code_template(page) if m.id}
-    have = {mid for mid, _, _ in translations.messages(po)}
+    po, want = _current_code_catalogue(page)
     done = translations.translations(po)
-    assert set(want) == have, f"{page.name}: run `make translations` (new: {sorted(set(want) - have)})"
     missing = [f"example {want[m][0][1]}: {m!r}" for m in want if m not in done]
     assert not missing, f"{po.relative_to(ROOT)}: untranslated or fuzzy:\n{_quote(missing)}"
 
